@@ -1,0 +1,1 @@
+"""Channels: pure functions from an `Article` (and a `Config`) to one output."""

@@ -1,0 +1,64 @@
+"""What every reader shares: the interface, slugs, reading time, inline text.
+
+A reader turns a `Source` into an `Article`. Readers differ only in how they
+find the parts; the rules for slugs, reading time and bare links are the same
+for every format and live here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import Protocol
+
+from slugify import slugify
+
+from generator.model import Article, Block, Inline, Link, RichText, Text
+from generator.readers.source import Source
+from generator.text.urls import find_urls
+
+WORDS_PER_MINUTE = 230
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class Reader(Protocol):
+    """One input format. `extensions` are matched case-insensitively."""
+
+    name: str
+    extensions: tuple[str, ...]
+
+    def read(self, source: Source, *, lang: str) -> Article: ...
+
+
+def make_slug(explicit: str | None, stem: str | None, title: str) -> str:
+    """Front-matter slug, else the file name, else the title; always ASCII.
+
+    The file name comes before the title so that editing a headline does not
+    move the article to a new address (and a new feed guid).
+    """
+    for candidate in (explicit, stem, title):
+        if candidate and (slug := slugify(candidate, max_length=80, word_boundary=True)):
+            return slug
+    return "article"
+
+
+def reading_minutes(blocks: Iterable[Block], *extra_text: str | None) -> int:
+    words = sum(len(_WORD.findall(block.plain_text)) for block in blocks)
+    words += sum(len(_WORD.findall(text)) for text in extra_text if text)
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def linkify(text: str) -> RichText:
+    """Plain text in which bare http(s) URLs become `Link` nodes."""
+    nodes: list[Inline] = []
+    pos = 0
+    for start, end in find_urls(text):
+        if start > pos:
+            nodes.append(Text(text[pos:start]))
+        url = text[start:end]
+        nodes.append(Link(url, (Text(url),)))
+        pos = end
+    if pos < len(text):
+        nodes.append(Text(text[pos:]))
+    return RichText(tuple(nodes))

@@ -1,0 +1,73 @@
+"""Turning a file or stdin into clean text every reader can trust.
+
+Rejects what is not an article (a missing file, a directory, a binary file,
+bytes that are not UTF-8) with an error that names the file and says what to
+do, strips a UTF-8 byte-order mark and folds CRLF and CR line endings to LF.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import ReaderError
+
+# Control characters other than tab, newline, carriage return and form feed
+# almost never occur in prose; many of them together mean a binary file.
+_BINARY_CONTROL = set(range(0x00, 0x09)) | {0x0B} | set(range(0x0E, 0x20)) - {0x1B}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An article's text with the names errors and slugs need."""
+
+    text: str
+    name: str  # what errors print: the path as given, or "<stdin>"
+    stem: str | None = None  # the file name without extension, for the slug
+
+
+def load_path(path: str | os.PathLike[str]) -> Source:
+    p = Path(path)
+    name = str(path)
+    if p.is_dir():
+        raise ReaderError("is a directory, not an article file; name a .txt or .md file", name)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ReaderError("no such file; check the path", name) from None
+    except PermissionError:
+        raise ReaderError("permission denied; make the file readable", name) from None
+    except OSError as exc:
+        raise ReaderError(f"cannot read the file ({exc.strerror})", name) from None
+    return Source(decode(data, name), name, p.stem)
+
+
+def load_bytes(data: bytes, name: str = "<stdin>") -> Source:
+    return Source(decode(data, name), name, None)
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode UTF-8 (with or without BOM) and normalise line endings."""
+    if b"\x00" in data[:8192] or _looks_binary(data[:8192]):
+        raise ReaderError("looks like a binary file, not a text article", name)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ReaderError(
+            f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8; "
+            "save the file as UTF-8",
+            name,
+            line,
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_binary(head: bytes) -> bool:
+    if not head:
+        return False
+    controls = sum(1 for byte in head if byte in _BINARY_CONTROL)
+    return controls / len(head) > 0.05

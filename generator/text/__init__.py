@@ -1,0 +1,1 @@
+"""Text tools shared by readers and channels: URLs, counting, splitting, escaping."""

@@ -1,0 +1,52 @@
+"""Finding URLs in running text and building the links Masthead emits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import quote
+
+# A bare URL runs to the next white space or angle bracket; sentence punctuation
+# right after it belongs to the sentence, not the URL.
+_BARE_URL = re.compile(r"\bhttps?://[^\s<>\"]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"’”»…"
+_SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def find_urls(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of every bare http(s) URL in `text`."""
+    for match in _BARE_URL.finditer(text):
+        start, end = match.span()
+        end = start + len(_trim(text[start:end]))
+        if end - start > len("https://"):
+            yield start, end
+
+
+def _trim(url: str) -> str:
+    while url:
+        last = url[-1]
+        if last in _TRAILING or (last == ")" and url.count("(") < url.count(")")):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def is_safe_href(href: str) -> bool:
+    """True when a link may be made live: http, https or mailto only."""
+    scheme, sep, _ = href.strip().partition(":")
+    return bool(sep) and scheme.lower() in _SAFE_SCHEMES
+
+
+def join_site_url(site_url: str, slug: str) -> str:
+    """`site_url` + slug, with exactly one slash between them and a trailing slash."""
+    return f"{site_url.rstrip('/')}/{quote(slug)}/"
+
+
+def article_link(url: str | None, site_url: str, slug: str) -> str | None:
+    """The article's public link: its own URL, else the site URL + slug, else none."""
+    if url:
+        return url
+    if site_url:
+        return join_site_url(site_url, slug)
+    return None

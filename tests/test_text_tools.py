@@ -1,0 +1,100 @@
+"""Dates, URLs and atomic writes: the small tools the readers and writers share."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+
+from generator.errors import MastheadError
+from generator.readers.dates import DateError, looks_like_date, parse_date
+from generator.text.urls import article_link, find_urls, is_safe_href
+from generator.writers import write_atomic
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "March 3, 2026",
+        "Mar 3, 2026",
+        "Mar. 3 2026",
+        "3 March 2026",
+        "3rd March 2026",
+        "2026-03-03",
+        "2026/3/3",
+        "march 3, 2026",
+    ],
+)
+def test_date_forms(text):
+    assert parse_date(text) == date(2026, 3, 3)
+    assert looks_like_date(text)
+
+
+def test_datetime_with_and_without_offset():
+    assert parse_date("2026-03-03T09:30:00+01:00").isoformat() == "2026-03-03T09:30:00+01:00"
+    assert parse_date("2026-03-03T09:30:00Z").isoformat() == "2026-03-03T09:30:00+00:00"
+    assert parse_date("2026-03-03 09:30").isoformat() == "2026-03-03T09:30:00+00:00"
+
+
+@pytest.mark.parametrize("text", ["February 30, 2026", "2026-13-01", "Smarch 3, 2026", "soon"])
+def test_bad_dates(text):
+    with pytest.raises(DateError):
+        parse_date(text)
+
+
+def spans(text):
+    return [text[s:e] for s, e in find_urls(text)]
+
+
+def test_find_urls_trims_sentence_punctuation():
+    assert spans("See https://a.example/x?y=1.") == ["https://a.example/x?y=1"]
+    assert spans("(see https://en.wikipedia.org/wiki/Bee_(disambiguation))") == [
+        "https://en.wikipedia.org/wiki/Bee_(disambiguation)"
+    ]
+    assert spans("“https://a.example/q”, she said") == ["https://a.example/q"]
+    assert spans("no scheme example.com or ftp://x.example") == []
+    assert spans("http:// alone") == []
+
+
+def test_safe_href():
+    assert is_safe_href("https://x.example")
+    assert is_safe_href("MAILTO:a@b.example")
+    assert not is_safe_href("javascript:alert(1)")
+    assert not is_safe_href(" data:text/html,x")
+    assert not is_safe_href("relative/path")
+
+
+def test_article_link():
+    assert article_link("https://a.example/p", "https://site.example", "s") == "https://a.example/p"
+    assert article_link(None, "https://site.example/", "my-slug") == "https://site.example/my-slug/"
+    assert article_link(None, "", "my-slug") is None
+
+
+def test_write_atomic_replaces_and_keeps_mode(tmp_path):
+    target = tmp_path / "out.txt"
+    write_atomic(target, "first")
+    os.chmod(target, 0o640)
+    write_atomic(target, "second")
+    assert target.read_text() == "second"
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_write_atomic_failure_keeps_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "out.txt"
+    target.write_text("precious")
+
+    def fail(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", fail)
+    with pytest.raises(MastheadError, match="No space left"):
+        write_atomic(target, "new content")
+    assert target.read_text() == "precious"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_write_atomic_missing_folder(tmp_path):
+    with pytest.raises(MastheadError, match="does not exist"):
+        write_atomic(tmp_path / "missing" / "out.txt", "x")
