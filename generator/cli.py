@@ -96,11 +96,15 @@ ConfigOption = Annotated[
         dir_okay=False,
     ),
 ]
-ArticleArg = Annotated[str, typer.Argument(help="Article file (.txt), or - for stdin.")]
+ArticleArg = Annotated[
+    str,
+    typer.Argument(metavar="ARTICLE", help="Article file (.txt or .md), or - for standard input."),
+]
 
 
 class InputFormat(StrEnum):
     seed = "seed"
+    markdown = "markdown"
 
 
 InputFormatOption = Annotated[

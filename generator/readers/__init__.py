@@ -8,44 +8,65 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from generator.errors import ReaderError
 from generator.model import Article
 from generator.readers.base import Reader
-from generator.readers.seed import SeedReader
 from generator.readers.source import Source, load_bytes, load_path
 
-READERS: dict[str, Reader] = {reader.name: reader for reader in (SeedReader(),)}
+
+def _seed() -> Reader:
+    from generator.readers.seed import SeedReader
+
+    return SeedReader()
+
+
+def _markdown() -> Reader:
+    # Imported on demand: markdown-it and YAML cost start-up time that a
+    # run over plain-text articles never needs.
+    from generator.readers.markdown import MarkdownReader
+
+    return MarkdownReader()
+
+
+# name -> (extensions, factory). One row per input format.
+FORMATS: dict[str, tuple[tuple[str, ...], Callable[[], Reader]]] = {
+    "seed": ((".txt",), _seed),
+    "markdown": ((".md", ".markdown"), _markdown),
+}
 DEFAULT_FORMAT = "seed"
 
-__all__ = ["READERS", "ReaderError", "Source", "read_bytes", "read_path", "read_source"]
+
+@cache
+def get_reader(name: str) -> Reader:
+    return FORMATS[name][1]()
+
+
+__all__ = ["FORMATS", "ReaderError", "Source", "get_reader", "read_bytes", "read_path"]
 
 
 def reader_for(path: str | os.PathLike[str] | None, fmt: str | None = None) -> Reader:
     """The reader named by `fmt`, else the one whose extension `path` has."""
     if fmt:
-        try:
-            return READERS[fmt]
-        except KeyError:
-            known = ", ".join(sorted(READERS))
-            raise ReaderError(f"unknown input format '{fmt}'; use one of: {known}") from None
+        if fmt not in FORMATS:
+            known = ", ".join(sorted(FORMATS))
+            raise ReaderError(f"unknown input format '{fmt}'; use one of: {known}")
+        return get_reader(fmt)
     if path is not None:
         suffix = Path(path).suffix.lower()
-        for reader in READERS.values():
-            if suffix in reader.extensions:
-                return reader
+        for name, (extensions, _) in FORMATS.items():
+            if suffix in extensions:
+                return get_reader(name)
         if suffix:
-            known = ", ".join(ext for r in READERS.values() for ext in r.extensions)
+            known = ", ".join(ext for extensions, _ in FORMATS.values() for ext in extensions)
             raise ReaderError(
                 f"unknown article type '{suffix}'; use one of {known} or pass --input-format",
                 str(path),
             )
-    return READERS[DEFAULT_FORMAT]
-
-
-def read_source(source: Source, reader: Reader, *, lang: str = "en") -> Article:
-    return reader.read(source, lang=lang)
+    return get_reader(DEFAULT_FORMAT)
 
 
 def read_path(path: str | os.PathLike[str], *, fmt: str | None = None, lang: str = "en") -> Article:

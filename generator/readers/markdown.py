@@ -1,0 +1,581 @@
+"""Reader for Markdown articles (`.md`, `.markdown`) with YAML front matter.
+
+Front matter is read with python-frontmatter, the body with markdown-it-py
+(CommonMark plus GFM tables). How the body maps onto the model:
+
+- Paragraphs before the first `##` heading are the lead; each `##` (or a later
+  `#`) starts a section. A leading `#` heading is the title when the front
+  matter has none, and is dropped when it repeats the front-matter title.
+- `###` and deeper headings become `Subheading` blocks, except in a section
+  headed `FAQ` / `Frequently Asked Questions`, where they (or paragraphs that
+  are wholly `**bold**` and end in `?`) are questions and the blocks up to the
+  next question are the answer.
+- A blockquote whose last line starts with `—`, `--` or `-` gets that line as
+  its attribution.
+- Lists keep their order flag; nested items are flattened after their parent.
+- Fenced and indented code become `CodeBlock`s, GFM tables `Table`s, images
+  alone in a paragraph `Image` blocks. An image before any text becomes the
+  article image when the front matter names none.
+- Raw HTML is never markup: it stays in the text, to be escaped like any text.
+- Bare `http(s)://` URLs in text become links, as in the seed layout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import frontmatter
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from generator.errors import ReaderError
+from generator.model import (
+    FAQ,
+    Article,
+    Block,
+    Code,
+    CodeBlock,
+    Emphasis,
+    FAQItem,
+    Image,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    RichText,
+    Section,
+    Strong,
+    Subheading,
+    Table,
+    Text,
+)
+from generator.readers.base import linkify, make_slug, reading_minutes
+from generator.readers.dates import DateError, parse_date
+from generator.readers.source import Source
+
+_FAQ_HEADING = re.compile(r"^(?:FAQs?|Frequently Asked Questions)$", re.IGNORECASE)
+_ATTRIBUTION = re.compile(r"^(?:—|–|--?)\s*(\S.*)$", re.DOTALL)
+_READING_TIME = re.compile(r"^\s*(\d{1,4})\s*(?:min(?:ute)?s?)?(?:\s+read)?\s*$", re.IGNORECASE)
+
+# Front-matter keys and their aliases, first match wins.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "dek": ("dek", "subtitle", "description", "summary"),
+    "authors": ("author", "authors"),
+    "date": ("date", "published", "pubdate"),
+    "updated": ("updated", "lastmod", "modified", "last_modified"),
+    "tags": ("tags", "categories", "keywords"),
+    "url": ("url", "canonical_url", "canonical"),
+    "slug": ("slug",),
+    "image": ("image", "cover", "feature_image", "cover_image"),
+    "image_alt": ("image_alt", "cover_alt", "feature_image_alt"),
+    "lang": ("lang", "language"),
+    "reading_time": ("reading_time",),
+    "draft": ("draft",),
+    "subject": ("subject",),
+    "preheader": ("preheader",),
+}
+_KNOWN_KEYS = frozenset(k for keys in _ALIASES.values() for k in keys)
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+class MarkdownReader:
+    name = "markdown"
+    extensions = (".md", ".markdown")
+
+    def read(self, source: Source, *, lang: str) -> Article:
+        meta, body, body_line = _split_front_matter(source)
+        fields = _Fields(meta, source.name, _front_matter_lines(source.text))
+        tree = SyntaxTreeNode(_MARKDOWN.parse(body))
+        children = list(tree.children)
+
+        title = fields.text("title")
+        if children and children[0].type == "heading" and children[0].tag == "h1":
+            heading = _inline(children[0]).plain_text.strip()
+            if not title:
+                title = heading
+                children = children[1:]
+            elif heading.casefold() == title.casefold():
+                children = children[1:]
+        if not title:
+            raise ReaderError(
+                "the article has no title; add 'title:' to the front matter "
+                "or start the body with '# Title'",
+                source.name,
+                1,
+            )
+
+        image, image_alt = fields.image()
+        if image is None and children and (cover := _lone_image(children[0])):
+            image, image_alt = cover.src, cover.alt
+            children = children[1:]
+
+        body_reader = _Body(source.name, body_line)
+        lead, sections = body_reader.read(children)
+        if not lead and not any(s.blocks for s in sections):
+            raise ReaderError(
+                "the article has no body; add at least one paragraph after the front matter",
+                source.name,
+                body_line,
+            )
+        dek = fields.text("dek")
+        minutes = fields.reading_time() or reading_minutes(
+            (*lead, *(b for s in sections for b in s.blocks)), dek
+        )
+        return Article(
+            title=title,
+            slug=make_slug(fields.text("slug"), source.stem, title),
+            reading_minutes=minutes,
+            dek=dek,
+            authors=fields.authors(),
+            date=fields.date("date"),
+            updated=fields.date("updated"),
+            url=fields.text("url"),
+            tags=fields.tags(),
+            image=image,
+            image_alt=image_alt,
+            lang=fields.text("lang") or lang,
+            draft=fields.boolean("draft"),
+            subject=fields.text("subject"),
+            preheader=fields.text("preheader"),
+            extra=MappingProxyType({k: v for k, v in meta.items() if k not in _KNOWN_KEYS}),
+            lead=lead,
+            sections=sections,
+        )
+
+
+# --- front matter -------------------------------------------------------------
+
+
+def _split_front_matter(source: Source) -> tuple[dict[str, Any], str, int]:
+    """The metadata, the body, and the file line the body starts on."""
+    text = source.text
+    handler = frontmatter.YAMLHandler()
+    if not handler.detect(text):
+        return {}, text, 1
+    try:
+        front, body = handler.split(text)
+    except ValueError:
+        raise ReaderError(
+            "the front matter is never closed; end it with a line of three dashes (---)",
+            source.name,
+            1,
+        ) from None
+    try:
+        meta = handler.load(front)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        line = 1 + mark.line if mark is not None else 1
+        raise ReaderError(
+            f"the front matter is not valid YAML ({problem}); check quotes, colons and indentation",
+            source.name,
+            line,
+        ) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ReaderError(
+            "the front matter must be a mapping of keys to values (like 'title: My post'), "
+            f"not a {type(meta).__name__}",
+            source.name,
+            2,
+        )
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    return {str(k): v for k, v in meta.items()}, body, body_line
+
+
+def _front_matter_lines(text: str) -> dict[str, int]:
+    """Line number of each top-level front-matter key, for error messages."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n")[1:], start=2):
+        if re.match(r"^-{3,}\s*$", line):
+            break
+        if m := re.match(r"^([A-Za-z_][\w-]*)\s*:", line):
+            lines.setdefault(m.group(1), number)
+    return lines
+
+
+@dataclass
+class _Fields:
+    meta: dict[str, Any]
+    name: str
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def _get(self, key: str) -> tuple[str, Any]:
+        for alias in _ALIASES[key]:
+            if alias in self.meta and self.meta[alias] not in (None, ""):
+                return alias, self.meta[alias]
+        return key, None
+
+    def _error(self, alias: str, message: str) -> ReaderError:
+        return ReaderError(f"front matter '{alias}' {message}", self.name, self.lines.get(alias))
+
+    def text(self, key: str) -> str | None:
+        alias, value = self._get(key)
+        if value is None:
+            return None
+        if isinstance(value, dict | list):
+            raise self._error(alias, "must be text, not a list or mapping")
+        return str(value).strip() or None
+
+    def authors(self) -> tuple[str, ...]:
+        alias, value = self._get("authors")
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value.strip(),) if value.strip() else ()
+        if isinstance(value, dict) and "name" in value:
+            return (str(value["name"]).strip(),)
+        if isinstance(value, list):
+            names = [str(v["name"] if isinstance(v, dict) and "name" in v else v) for v in value]
+            return tuple(n.strip() for n in names if n.strip())
+        raise self._error(alias, "must be a name or a list of names")
+
+    def tags(self) -> tuple[str, ...]:
+        alias, value = self._get("tags")
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            items = value.split(",")
+        elif isinstance(value, list):
+            items = [str(v) for v in value]
+        else:
+            raise self._error(alias, "must be a list or a comma-separated string")
+        seen: dict[str, None] = {}
+        for item in items:
+            if item.strip():
+                seen.setdefault(item.strip(), None)
+        return tuple(seen)
+
+    def date(self, key: str) -> dt.date | dt.datetime | None:
+        alias, value = self._get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except DateError as exc:
+            raise self._error(alias, f"is not a date: {exc}") from None
+
+    def image(self) -> tuple[str | None, str | None]:
+        alias, value = self._get("image")
+        alt = self.text("image_alt")
+        if isinstance(value, dict):  # Hugo-style `cover: {image: …, alt: …}`
+            alt = alt or (str(value["alt"]) if value.get("alt") else None)
+            value = value.get("image") or value.get("src") or value.get("url")
+        if value is None:
+            return None, alt
+        if not isinstance(value, str):
+            raise self._error(alias, "must be an image URL or path")
+        return value.strip() or None, alt
+
+    def reading_time(self) -> int | None:
+        alias, value = self._get("reading_time")
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            raise self._error(alias, "must be a number of minutes, such as 5")
+        if isinstance(value, int):
+            return max(1, value)
+        if m := _READING_TIME.match(str(value)):
+            return max(1, int(m.group(1)))
+        raise self._error(alias, "must be a number of minutes, such as 5 or '5 min read'")
+
+    def boolean(self, key: str) -> bool:
+        alias, value = self._get(key)
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return value
+        if str(value).strip().lower() in ("true", "yes", "1"):
+            return True
+        if str(value).strip().lower() in ("false", "no", "0"):
+            return False
+        raise self._error(alias, "must be true or false")
+
+
+# --- body -----------------------------------------------------------------------
+
+
+@dataclass
+class _SectionBuilder:
+    heading: str
+    is_faq: bool
+    blocks: list[Block] = field(default_factory=list)
+    questions: list[tuple[int, RichText, list[RichText]]] = field(default_factory=list)
+
+
+@dataclass
+class _Body:
+    name: str
+    first_line: int
+
+    def line_of(self, node: SyntaxTreeNode) -> int | None:
+        return self.first_line + node.map[0] if node.map else None
+
+    def read(self, nodes: list[SyntaxTreeNode]) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
+        lead: list[Block] = []
+        sections: list[_SectionBuilder] = []
+        for node in nodes:
+            current = sections[-1] if sections else None
+            if node.type == "heading" and node.tag in ("h1", "h2"):
+                text = _inline(node).plain_text.strip()
+                sections.append(_SectionBuilder(text, bool(_FAQ_HEADING.match(text))))
+                continue
+            if current and current.is_faq and (question := _question(node)):
+                current.questions.append((self.line_of(node) or 0, question, []))
+                continue
+            if current and current.questions:
+                current.questions[-1][2].extend(_answer_parts(node))
+                continue
+            target = current.blocks if current else lead
+            target.extend(self.blocks(node))
+        return tuple(lead), tuple(self.close(s) for s in sections)
+
+    def close(self, section: _SectionBuilder) -> Section:
+        blocks = list(section.blocks)
+        if section.questions:
+            for line, question, answer in section.questions:
+                if not answer:
+                    raise ReaderError(
+                        f"FAQ question '{question.plain_text}' has no answer; "
+                        "write the answer below the question",
+                        self.name,
+                        line,
+                    )
+            blocks.append(FAQ(tuple(FAQItem(q, tuple(a)) for _, q, a in section.questions)))
+        return Section(section.heading, tuple(blocks))
+
+    def blocks(self, node: SyntaxTreeNode) -> Iterator[Block]:
+        kind = node.type
+        if kind == "paragraph":
+            images = _images_only(node)
+            if images:
+                yield from images
+            elif text := _inline(node):
+                yield Paragraph(text)
+        elif kind == "heading":
+            yield Subheading(_inline(node))
+        elif kind in ("bullet_list", "ordered_list"):
+            yield ListBlock(tuple(_list_items(node)), ordered=kind == "ordered_list")
+        elif kind == "blockquote":
+            if quote := _quote(node):
+                yield quote
+        elif kind in ("fence", "code_block"):
+            language = (node.info or "").strip().split(" ")[0] or None
+            yield CodeBlock(node.content.rstrip("\n"), language)
+        elif kind == "table":
+            yield _table(node)
+        # Thematic breaks carry no content; raw HTML is disabled in the parser.
+
+
+def _question(node: SyntaxTreeNode) -> RichText | None:
+    if node.type == "heading" and node.tag not in ("h1", "h2"):
+        return _inline(node)
+    if node.type == "paragraph":
+        inline = node.children[0] if node.children else None
+        parts = [
+            c
+            for c in (inline.children if inline else [])
+            if c.type != "softbreak" and not (c.type == "text" and not c.content.strip())
+        ]
+        if len(parts) == 1 and parts[0].type == "strong":
+            text = _convert(parts[0].children)
+            if text.plain_text.rstrip().endswith(("?", "？")):
+                return text
+    return None
+
+
+def _answer_parts(node: SyntaxTreeNode) -> Iterator[RichText]:
+    if node.type in ("bullet_list", "ordered_list"):
+        ordered = node.type == "ordered_list"
+        for number, item in enumerate(_list_items(node), start=1):
+            yield RichText((Text(f"{number}. " if ordered else "• "), *item.nodes))
+    elif node.type in ("fence", "code_block"):
+        yield RichText.plain(node.content.rstrip("\n"))
+    elif node.type == "blockquote":
+        for child in node.children:
+            yield from _answer_parts(child)
+    elif node.type in ("paragraph", "heading") and (text := _inline(node)):
+        yield text
+
+
+def _list_items(node: SyntaxTreeNode) -> Iterator[RichText]:
+    for item in node.children:
+        texts: list[RichText] = []
+        nested: list[RichText] = []
+        for child in item.children:
+            if child.type in ("bullet_list", "ordered_list"):
+                nested.extend(_list_items(child))
+            elif child.type in ("paragraph", "heading"):
+                texts.append(_inline(child))
+            elif child.type in ("fence", "code_block"):
+                texts.append(RichText((Code(child.content.rstrip("\n")),)))
+        yield _join(texts, " ")
+        yield from nested
+
+
+def _quote(node: SyntaxTreeNode) -> Quote | None:
+    children = list(node.children)
+    attribution: RichText | None = None
+    tail: list[RichText] = []
+    last = children[-1] if children else None
+    if last is not None and last.type == "bullet_list" and len(last.children) == 1:
+        # `> - Name` parses as a one-item list: it is the attribution.
+        attribution = next(_list_items(last))
+        children = children[:-1]
+    elif last is not None and last.type == "paragraph":
+        # The attribution is the paragraph's last source line, so keep its breaks.
+        head, attribution = _split_attribution(_inline(last, softbreak="\n"))
+        children = children[:-1]
+        tail = [_soft_breaks_to_spaces(head)] if head else []
+    parts = [p for child in children for p in _answer_parts(child)] + tail
+    if not parts:
+        return Quote(attribution) if attribution else None
+    return Quote(_join(parts, "\n"), attribution or None)
+
+
+def _soft_breaks_to_spaces(text: RichText) -> RichText:
+    return RichText(
+        tuple(Text(n.text.replace("\n", " ")) if isinstance(n, Text) else n for n in text.nodes)
+    )
+
+
+def _split_attribution(text: RichText) -> tuple[RichText, RichText | None]:
+    """Split `text` at its last line break when that line starts with a dash."""
+    nodes = list(text.nodes)
+    for index in range(len(nodes) - 1, -1, -1):
+        node = nodes[index]
+        if isinstance(node, Text) and "\n" in node.text:
+            before, _, after = node.text.rpartition("\n")
+            rest = RichText(_merge([Text(after), *nodes[index + 1 :]]))
+            m = _ATTRIBUTION.match(rest.plain_text)
+            if not m:
+                return text, None
+            head = RichText(_merge([*nodes[:index], Text(before)]))
+            return head, _strip_dash(rest)
+    m = _ATTRIBUTION.match(text.plain_text)
+    if m and len(text.plain_text) <= 120:
+        return RichText(), _strip_dash(text)
+    return text, None
+
+
+def _strip_dash(text: RichText) -> RichText:
+    first, *rest = text.nodes
+    assert isinstance(first, Text)
+    stripped = re.sub(r"^(?:—|–|--?)\s*", "", first.text)
+    return RichText(_merge([Text(stripped), *rest]))
+
+
+def _table(node: SyntaxTreeNode) -> Table:
+    header: tuple[RichText, ...] = ()
+    rows: list[tuple[RichText, ...]] = []
+    for part in node.children:
+        for row in part.children:
+            cells = tuple(_inline(cell) for cell in row.children)
+            if part.type == "thead":
+                header = cells
+            else:
+                rows.append(cells)
+    return Table(header, tuple(rows))
+
+
+def _lone_image(node: SyntaxTreeNode) -> Image | None:
+    images = _images_only(node) if node.type == "paragraph" else []
+    return images[0] if len(images) == 1 else None
+
+
+def _images_only(node: SyntaxTreeNode) -> list[Image]:
+    inline = node.children[0] if node.children else None
+    if inline is None:
+        return []
+    images: list[Image] = []
+    for child in inline.children:
+        if child.type == "image":
+            alt = _convert(child.children).plain_text
+            images.append(Image(str(child.attrs.get("src", "")), alt))
+        elif child.type in ("softbreak", "hardbreak") or (
+            child.type == "text" and not child.content.strip()
+        ):
+            continue
+        else:
+            return []
+    return images
+
+
+# --- inline ---------------------------------------------------------------------
+
+
+def _inline(node: SyntaxTreeNode, softbreak: str = " ") -> RichText:
+    inline = node.children[0] if node.children else None
+    if inline is None or inline.type != "inline":
+        return RichText()
+    return _convert(inline.children, softbreak=softbreak)
+
+
+def _convert(
+    children: list[SyntaxTreeNode], in_link: bool = False, softbreak: str = " "
+) -> RichText:
+    """Markdown inline nodes to model nodes. A soft line break is a space, as in
+    rendered Markdown, unless the caller needs to see the source lines."""
+    nodes: list[Inline] = []
+    for child in children:
+        kind = child.type
+        if kind == "text":
+            if in_link:
+                nodes.append(Text(child.content))
+            else:
+                nodes.extend(linkify(child.content).nodes)
+        elif kind == "softbreak":
+            nodes.append(Text(softbreak))
+        elif kind == "hardbreak":
+            nodes.append(Text("\n"))
+        elif kind == "code_inline":
+            nodes.append(Code(child.content))
+        elif kind == "em":
+            nodes.append(Emphasis(_convert(child.children, in_link, softbreak).nodes))
+        elif kind == "strong":
+            nodes.append(Strong(_convert(child.children, in_link, softbreak).nodes))
+        elif kind == "link":
+            href = str(child.attrs.get("href", ""))
+            nodes.append(Link(href, _convert(child.children, True, softbreak).nodes))
+        elif kind == "image":
+            nodes.append(Text(_convert(child.children, True).plain_text))
+        else:
+            nodes.extend(_convert(child.children, in_link, softbreak).nodes)
+    return RichText(_merge(nodes))
+
+
+def _merge(nodes: list[Inline]) -> tuple[Inline, ...]:
+    """Join neighbouring text runs so equal text gives equal nodes."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            if not node.text:
+                continue
+            if out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + node.text)
+                continue
+        out.append(node)
+    return tuple(out)
+
+
+def _join(parts: list[RichText], separator: str) -> RichText:
+    nodes: list[Inline] = []
+    for index, part in enumerate(parts):
+        if index:
+            nodes.append(Text(separator))
+        nodes.extend(part.nodes)
+    return RichText(_merge(nodes))
