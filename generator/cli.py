@@ -152,6 +152,89 @@ def inspect(
     typer.echo(to_json(parsed) if format is InspectFormat.json else to_outline(parsed), nl=False)
 
 
+OutputOption = Annotated[
+    str | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of stdout; - is stdout."
+    ),
+]
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Print `text`, or write it atomically to `output`."""
+    if output is None or output == "-":
+        typer.echo(text, nl=False)
+        return
+    write_atomic(output, text)
+    typer.echo(f"wrote {output}", err=True)
+
+
+class Platform(StrEnum):
+    x = "x"
+    bluesky = "bluesky"
+    mastodon = "mastodon"
+    threads = "threads"
+    linkedin = "linkedin"
+
+
+@app.command()
+@_reports_errors
+def thread(
+    article: ArticleArg,
+    platform: Annotated[
+        Platform, typer.Option("--platform", "-p", help="Where the thread will be posted.")
+    ] = Platform.x,
+    format: Annotated[
+        InspectFormat,
+        typer.Option("--format", "-f", help="Posts separated by '---' lines, or JSON for tools."),
+    ] = InspectFormat.text,
+    max_posts: Annotated[
+        int | None,
+        typer.Option(
+            "--max-posts",
+            min=2,
+            help="Keep at most N posts: the hook, takeaways and link stay, the rest go first.",
+        ),
+    ] = None,
+    numbering: Annotated[
+        bool, typer.Option("--numbering/--no-numbering", help="Add 1/7 to each post.")
+    ] = True,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=1,
+            help="Override the platform's post limit (e.g. your Mastodon instance's).",
+        ),
+    ] = None,
+    faq: Annotated[bool, typer.Option("--faq", help="Add a post per FAQ question.")] = False,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    input_format: InputFormatOption = None,
+) -> None:
+    """Write the article as a thread of posts that fit the platform's limit."""
+    import json
+
+    from generator.channels.thread import build_thread, to_dict, to_text
+
+    cfg = load_config(config)
+    parsed = _load(article, cfg, input_format)
+    result = build_thread(
+        parsed,
+        platform.value,
+        cfg,
+        max_posts=max_posts,
+        numbering=numbering,
+        limit=limit if limit is not None else getattr(cfg.limits, platform.value),
+        include_faq=faq,
+    )
+    if format is InspectFormat.json:
+        text = json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = to_text(result)
+    _emit(text, output)
+
+
 @app.command()
 @_reports_errors
 def init(

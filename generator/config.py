@@ -42,6 +42,18 @@ class Utm:
 
 
 @dataclass(frozen=True, slots=True)
+class Limits:
+    """Per-platform post limits overriding the platform's own (Mastodon
+    instances, for one, choose theirs). None keeps the platform's."""
+
+    x: int | None = None
+    bluesky: int | None = None
+    mastodon: int | None = None
+    threads: int | None = None
+    linkedin: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     brand: Brand = field(default_factory=Brand)
     site_url: str = ""
@@ -49,6 +61,7 @@ class Config:
     sender: Sender = field(default_factory=Sender)
     postal_address: str = ""
     utm: Utm = field(default_factory=Utm)
+    limits: Limits = field(default_factory=Limits)
     path: Path | None = None  # the file it came from, if any
 
 
@@ -79,6 +92,10 @@ def _email(value: str) -> str | None:
     return None
 
 
+def _positive(value: int) -> str | None:
+    return None if value > 0 else "must be a whole number above 0"
+
+
 def _campaign(value: str) -> str | None:
     try:
         value.format(slug="x")
@@ -101,8 +118,20 @@ SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
     ("sender", "address"): (str, _email),
     ("utm", "enabled"): (bool, None),
     ("utm", "campaign"): (str, _campaign),
+    **{
+        ("limits", name): (int, _positive)
+        for name in ("x", "bluesky", "mastodon", "threads", "linkedin")
+    },
 }
 _TABLES = {table for table, _ in SCHEMA if table}
+_TYPE_NAMES = {
+    str: "a quoted string",
+    int: "a whole number",
+    bool: "true or false",
+    float: "a number",
+    list: "a list",
+    dict: "a table",
+}
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -157,11 +186,10 @@ def parse_config(text: str, *, name: str = CONFIG_NAME, path: Path | None = None
             known = ", ".join(sorted(f"{t}.{k}" if t else k for t, k in SCHEMA))
             raise ConfigError(f"unknown key '{dotted}'; known keys: {known}", name, line)
         expected, check = SCHEMA[(table, key)]
-        if not isinstance(value, expected):
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            given = _TYPE_NAMES.get(type(value), type(value).__name__)
             raise ConfigError(
-                f"'{dotted}' must be a {expected.__name__}, not {type(value).__name__}",
-                name,
-                line,
+                f"'{dotted}' must be {_TYPE_NAMES[expected]}, not {given}", name, line
             )
         if check and (problem := check(value)):
             raise ConfigError(f"'{dotted}' {problem}", name, line)
@@ -237,6 +265,11 @@ address = "{sender.address}"
 enabled = {str(utm.enabled).lower()}
 # The utm_campaign value; {{slug}} is the article's slug.
 campaign = "{utm.campaign}"
+
+[limits]
+# Post length limits that override a platform's own, e.g. for a Mastodon
+# instance that allows longer posts:
+# mastodon = 1000
 """
 
 

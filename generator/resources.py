@@ -9,6 +9,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import emoji
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -21,3 +24,21 @@ def templates_dir() -> Path:
         f"Masthead's templates are missing (looked in {_PACKAGE / 'templates'} and "
         f"{_PACKAGE.parent / 'templates'}); reinstall the package"
     )
+
+
+@cache
+def template_environment(kind: str, *, autoescape: bool) -> Environment:
+    """The Jinja2 environment for `templates/<kind>/`, shared by every render.
+
+    `emojize` turns `:shortcode:` in a template into emoji; it is applied to
+    template literals only, so an article's own text is never rewritten.
+    """
+    env = Environment(
+        loader=FileSystemLoader(templates_dir() / kind),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+        auto_reload=False,
+    )
+    env.filters["emojize"] = lambda text: emoji.emojize(text, language="alias")
+    return env

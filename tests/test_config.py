@@ -59,7 +59,7 @@ def test_missing_explicit_config(cli, tmp_path):
         ),
         ('site_url = "example.com"\n', ["masthead.toml:1:", "'site_url'", "absolute http(s) URL"]),
         ('[brand]\naccent = "blue"\n', ["masthead.toml:2:", "'brand.accent'", "hex colour"]),
-        ("[utm]\nenabled = 1\n", ["masthead.toml:2:", "'utm.enabled' must be a bool"]),
+        ("[utm]\nenabled = 1\n", ["masthead.toml:2:", "'utm.enabled' must be true or false"]),
         ('[utm]\ncampaign = "{nope}"\n', ["'utm.campaign'", "{slug}"]),
         ('[sender]\naddress = "not-an-email"\n', ["'sender.address'", "email address"]),
         ('lang = "english please"\n', ["'lang'", "language tag"]),

@@ -50,3 +50,18 @@ def article_link(url: str | None, site_url: str, slug: str) -> str | None:
     if site_url:
         return join_site_url(site_url, slug)
     return None
+
+
+def add_query(url: str, params: dict[str, str]) -> str:
+    """`url` with `params` merged into its query string (replacing keys it
+    already has), keeping any fragment after the query where it belongs."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    query += list(params.items())
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def utm_link(url: str, *, source: str, medium: str, campaign: str) -> str:
+    return add_query(url, {"utm_source": source, "utm_medium": medium, "utm_campaign": campaign})

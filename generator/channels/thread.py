@@ -1,0 +1,342 @@
+"""The social thread channel: Article + platform -> numbered posts that fit.
+
+Composition follows the thread voice brief: a hook (the title and a thread
+marker, no link), the dek, one post per key fact and takeaway, one per quote
+with its attribution, optionally the FAQ, and a closing post with why it
+matters, the link and hashtags. Templates in `templates/social/` word each
+kind of post; this module decides what is said, splits what is too long
+(`generator.text.splitting`) and counts every post the way its platform does
+(`generator.platforms`). A post over its limit is never returned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import TemplateNotFound
+
+from generator.config import Config, campaign_name
+from generator.errors import MastheadError
+from generator.model import FAQ, Article, ListBlock, Paragraph, Quote, RichText
+from generator.platforms import Platform, get_platform
+from generator.resources import template_environment
+from generator.text.counting import bluesky_shorten
+from generator.text.splitting import first_sentence, split_to_fit
+from generator.text.urls import article_link, utm_link
+
+_TAKEAWAY_HEADING = re.compile(
+    r"takeaway|key points|summary|tl;?dr|in brief|highlights|what to know", re.IGNORECASE
+)
+_WHY_HEADING = re.compile(
+    r"impact|why it matters|what it means|implications|bottom line|conclusion|"
+    r"what comes next|what'?s next|outlook",
+    re.IGNORECASE,
+)
+_OPEN_QUOTES = "“\"‘'«„"
+# The fewest posts that still make a thread: the hook and the closing post.
+MIN_POSTS = 2
+# When an article has few lists and quotes, section openers carry the thread.
+MIN_IDEAS = 3
+MAX_SECTION_OPENERS = 6
+
+# What --max-posts drops first; kinds not listed (hook, closing) always stay.
+_DROP_ORDER = ("faq", "fact", "quote", "opener", "dek", "takeaway")
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    index: int
+    text: str
+    length: int
+    # Bluesky: the published text (links shortened) and its link facets.
+    facets: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    platform: Platform
+    posts: tuple[Post, ...]
+
+    @property
+    def limit(self) -> int:
+        return self.platform.limit
+
+
+@dataclass(slots=True)
+class _Draft:
+    kind: str
+    text: str
+    parts: list[str] = field(default_factory=list)
+
+
+class ThreadError(MastheadError):
+    """The article cannot be made into a thread with the options given."""
+
+
+def build_thread(
+    article: Article,
+    platform: str | Platform,
+    config: Config | None = None,
+    *,
+    max_posts: int | None = None,
+    numbering: bool = True,
+    limit: int | None = None,
+    include_faq: bool = False,
+) -> Thread:
+    config = config or Config()
+    rules = platform if isinstance(platform, Platform) else get_platform(platform)
+    rules = rules.with_limit(limit)
+    if max_posts is not None and max_posts < MIN_POSTS:
+        raise ThreadError(f"--max-posts must be at least {MIN_POSTS} (the hook and the link)")
+    macros = _Macros(rules.key)
+    link = _link(article, rules, config)
+
+    if not rules.thread:
+        return _single_post(article, rules, macros, link)
+
+    drafts = _drafts(article, rules, macros, link, include_faq)
+    numbered = numbering and rules.numbering
+    while True:
+        texts = _layout(drafts, rules, macros, numbered)
+        if max_posts is None or len(texts) <= max_posts:
+            break
+        if not _drop_one(drafts):
+            raise ThreadError(
+                f"the hook and closing post alone need {len(texts)} posts on "
+                f"{rules.name}; --max-posts {max_posts} is too few"
+            )
+    return Thread(rules, tuple(_post(rules, i, t) for i, t in enumerate(texts, start=1)))
+
+
+# --- choosing what is said ------------------------------------------------------
+
+
+class _Macros:
+    """The macros of `<platform>.j2`, falling back to `thread.j2`'s."""
+
+    def __init__(self, platform: str) -> None:
+        env = template_environment("social", autoescape=False)
+        self._base = env.get_template("thread.j2").module
+        try:
+            self._own = env.get_template(f"{platform}.j2").module
+        except TemplateNotFound:
+            self._own = None
+
+    def __call__(self, name: str, *args: Any) -> str:
+        macro = getattr(self._own, name, None) or getattr(self._base, name)
+        return str(macro(*args)).strip()
+
+
+def _link(article: Article, rules: Platform, config: Config) -> str | None:
+    link = article_link(article.url, config.site_url, article.slug)
+    if link and config.utm.enabled:
+        link = utm_link(
+            link,
+            source=rules.key,
+            medium="social",
+            campaign=campaign_name(config, article.slug),
+        )
+    return link
+
+
+def post_text(text: RichText) -> str:
+    """Rich text as one line of post text. Links keep their text only (a bare
+    URL's text is the URL), so no scheme an article chose is ever linked here."""
+    return " ".join(text.plain_text.split())
+
+
+def _quoted(text: str) -> str:
+    text = text.strip()
+    if text[:1] in _OPEN_QUOTES:
+        return text
+    return f"“{text}”"
+
+
+def hashtag(tag: str) -> str:
+    """`developer relations` -> `#DeveloperRelations`; one word keeps its case."""
+    words = [w for w in re.split(r"[^\w]+", tag) if w]
+    if not words:
+        return ""
+    if len(words) == 1:
+        return "#" + words[0]
+    return "#" + "".join(w[:1].upper() + w[1:] for w in words)
+
+
+def _hashtags(article: Article, rules: Platform) -> list[str]:
+    tags = [hashtag(t) for t in article.tags]
+    unique = list(dict.fromkeys(t for t in tags if len(t) > 1))
+    return unique[: rules.hashtags]
+
+
+def _why_it_matters(article: Article) -> str | None:
+    for section in article.sections:
+        if _WHY_HEADING.search(section.heading):
+            for block in section.blocks:
+                if isinstance(block, Paragraph):
+                    return first_sentence(post_text(block.text)) or None
+    return None
+
+
+def _drafts(
+    article: Article, rules: Platform, macros: _Macros, link: str | None, include_faq: bool
+) -> list[_Draft]:
+    drafts = [_Draft("hook", macros("hook", article.title))]
+    if article.dek:
+        drafts.append(_Draft("dek", macros("dek", article.dek)))
+    ideas: list[_Draft] = []
+    for section in article.sections:
+        is_takeaway = bool(_TAKEAWAY_HEADING.search(section.heading))
+        for block in section.blocks:
+            if isinstance(block, ListBlock):
+                kind = "takeaway" if is_takeaway else "fact"
+                for item in block.items:
+                    if text := post_text(item):
+                        ideas.append(_Draft(kind, macros(kind, text, section.heading)))
+            elif isinstance(block, Quote) and (text := post_text(block.text)):
+                attribution = post_text(block.attribution) if block.attribution else ""
+                ideas.append(_Draft("quote", macros("quote", _quoted(text), attribution)))
+            elif isinstance(block, FAQ) and include_faq:
+                for item in block.items:
+                    answer = " ".join(post_text(a) for a in item.answer)
+                    question = post_text(item.question)
+                    ideas.append(_Draft("faq", macros("faq", question, answer)))
+    for block in article.lead:
+        if isinstance(block, Quote) and (text := post_text(block.text)):
+            attribution = post_text(block.attribution) if block.attribution else ""
+            ideas.insert(0, _Draft("quote", macros("quote", _quoted(text), attribution)))
+    why = _why_it_matters(article)
+    if len(ideas) < MIN_IDEAS:
+        ideas = _section_openers(article, macros, why) + ideas
+    drafts += ideas
+    drafts.append(_Draft("closing", macros("closing", why, link, _hashtags(article, rules))))
+    return [d for d in drafts if d.text]
+
+
+def _section_openers(article: Article, macros: _Macros, why: str | None) -> list[_Draft]:
+    openers: list[_Draft] = []
+    for section in article.sections:
+        first = next((b for b in section.blocks if isinstance(b, Paragraph)), None)
+        if first is None:
+            continue
+        sentence = first_sentence(post_text(first.text))
+        if sentence and sentence != why:
+            openers.append(_Draft("opener", macros("fact", sentence, section.heading)))
+        if len(openers) == MAX_SECTION_OPENERS:
+            break
+    return openers
+
+
+def _drop_one(drafts: list[_Draft]) -> bool:
+    for kind in _DROP_ORDER:
+        for index in range(len(drafts) - 1, -1, -1):
+            if drafts[index].kind == kind:
+                del drafts[index]
+                return True
+    return False
+
+
+# --- laying out posts -------------------------------------------------------------
+
+
+def _layout(drafts: list[_Draft], rules: Platform, macros: _Macros, numbered: bool) -> list[str]:
+    """Split every draft to fit, then number; re-split when the number's
+    width grows (9 -> 10 posts takes a character more from every post)."""
+    estimate = len(drafts)
+    while True:
+        suffix = macros("number", estimate, estimate) if numbered else ""
+        reserve = " " + suffix if suffix else ""
+
+        def fits(text: str, reserve: str = reserve) -> bool:
+            return rules.fits(text + reserve)
+
+        parts: list[str] = []
+        for draft in drafts:
+            parts.extend(split_to_fit(draft.text, fits))
+        total = len(parts)
+        if not numbered:
+            return parts
+        if len(str(total)) <= len(str(estimate)):
+            numbered_parts = [
+                f"{text} {macros('number', i, total)}" for i, text in enumerate(parts, start=1)
+            ]
+            if all(rules.fits(t) for t in numbered_parts):
+                return numbered_parts
+        estimate = max(total, estimate * 10)
+
+
+def _post(rules: Platform, index: int, text: str) -> Post:
+    if rules.counter == "bluesky":
+        shown, links = bluesky_shorten(text)
+        facets = tuple(
+            {
+                "index": {
+                    "byteStart": len(shown[:start].encode("utf-8")),
+                    "byteEnd": len(shown[:end].encode("utf-8")),
+                },
+                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}],
+            }
+            for start, end, uri in links
+        )
+        return Post(index, text, rules.count(text), facets)
+    return Post(index, text, rules.count(text))
+
+
+def _single_post(article: Article, rules: Platform, macros: _Macros, link: str | None) -> Thread:
+    points: list[str] = []
+    quotes: list[dict[str, str]] = []
+    for section in article.sections:
+        for block in section.blocks:
+            if isinstance(block, ListBlock) and _TAKEAWAY_HEADING.search(section.heading):
+                points += [post_text(i) for i in block.items if post_text(i)]
+            elif isinstance(block, Quote):
+                attribution = post_text(block.attribution) if block.attribution else ""
+                quotes.append({"text": _quoted(post_text(block.text)), "attribution": attribution})
+    if not points:
+        points = [
+            post_text(i)
+            for s in article.sections
+            for b in s.blocks
+            if isinstance(b, ListBlock)
+            for i in b.items
+        ]
+    why = _why_it_matters(article)
+    hashtags = _hashtags(article, rules)
+    # Drop the least important parts until the post fits: quotes, then points.
+    while True:
+        text = macros("post", article.title, article.dek or "", points, quotes, why, link, hashtags)
+        if rules.fits(text):
+            break
+        if quotes:
+            quotes.pop()
+        elif points:
+            points.pop()
+        elif why:
+            why = None
+        else:
+            raise ThreadError(
+                f"even the title, dek and link are longer than one {rules.name} post "
+                f"({rules.count(text)} of {rules.limit})"
+            )
+    return Thread(rules, (Post(1, text, rules.count(text)),))
+
+
+# --- output ---------------------------------------------------------------------------
+
+SEPARATOR = "---"
+
+
+def to_text(thread: Thread) -> str:
+    return f"\n{SEPARATOR}\n".join(post.text for post in thread.posts) + "\n"
+
+
+def to_dict(thread: Thread) -> dict[str, Any]:
+    posts = []
+    for post in thread.posts:
+        entry: dict[str, Any] = {"index": post.index, "text": post.text, "length": post.length}
+        if thread.platform.counter == "bluesky":
+            entry["text"] = bluesky_shorten(post.text)[0]
+            entry["facets"] = list(post.facets)
+        posts.append(entry)
+    return {"platform": thread.platform.key, "limit": thread.limit, "posts": posts}

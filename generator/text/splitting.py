@@ -1,0 +1,113 @@
+"""Splitting text into parts that each fit a length test.
+
+Text is split at the widest boundary that works: sentences first (CJK `。！？`
+included), then clauses, then words. A part that stops mid-sentence ends with
+`…`. A word longer than a whole part (a 500-character token) is cut between
+grapheme clusters as a last resort; a link never is — it raises
+`SplitError` instead, because a cut link is a broken link. Nothing here ever
+cuts inside a grapheme cluster, so ZWJ emoji, flags and skin tones stay whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import regex
+
+from generator.errors import MastheadError
+
+ELLIPSIS = "…"
+
+# Each pattern matches the end of one unit, separator included, so that
+# concatenating the units gives back the text exactly.
+_SENTENCE_END = regex.compile(r"[.!?…]+[\"'”’)\]»]*\s+|[。！？]+[」』）\"”’]*\s*|\n+")
+_CLAUSE_END = regex.compile(r"[,;:]\s+|\s+[—–]\s+|[—–](?=\S)|[、，；：]\s*")
+_WORD_END = regex.compile(r"\s+")
+_LINK = regex.compile(r"^[a-z][a-z0-9+.-]*://\S+$", regex.IGNORECASE)
+_TRIM_BEFORE_ELLIPSIS = ",;:，；：、 "
+
+Fits = Callable[[str], bool]
+
+
+class SplitError(MastheadError):
+    """A piece of text cannot be made to fit, even alone."""
+
+
+def split_to_fit(text: str, fits: Fits) -> list[str]:
+    """Split `text` into stripped parts for which `fits(part)` is true."""
+    text = text.strip()
+    if not text:
+        return []
+    if fits(text):
+        return [text]
+    return _pack(text, fits, 0)
+
+
+def _units(text: str, level: int) -> list[str]:
+    if level == 3:
+        return regex.findall(r"\X", text)
+    pattern = (_SENTENCE_END, _CLAUSE_END, _WORD_END)[level]
+    units: list[str] = []
+    start = 0
+    for match in pattern.finditer(text):
+        if match.end() > start and match.start() > start:
+            units.append(text[start : match.end()])
+            start = match.end()
+    if start < len(text):
+        units.append(text[start:])
+    return units
+
+
+def _with_ellipsis(part: str) -> str:
+    if part.endswith(ELLIPSIS):
+        return part
+    return part.rstrip(_TRIM_BEFORE_ELLIPSIS) + ELLIPSIS
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text` (all of it when it has one sentence)."""
+    units = _units(text.strip(), 0)
+    return units[0].strip() if units else ""
+
+
+def _pack(text: str, fits: Fits, level: int) -> list[str]:
+    parts: list[str] = []
+    current = ""
+    for unit in _units(text, level):
+        candidate = current + unit
+        if fits(candidate.strip()):
+            current = candidate
+            continue
+        if current.strip():
+            parts.append(current.strip())
+            current = ""
+        if fits(unit.strip()):
+            current = unit
+            continue
+        # The unit alone is too long: split it at the next boundary down,
+        # marking each piece but the last as continued.
+        pieces = _split_unit(unit.strip(), fits, level + 1)
+        parts.extend(_with_ellipsis(p) for p in pieces[:-1])
+        trailing = unit[len(unit.rstrip()) :]
+        current = pieces[-1] + trailing
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def _split_unit(unit: str, fits: Fits, level: int) -> list[str]:
+    if level == 3 and _LINK.match(unit):
+        raise SplitError(
+            f"the link {unit[:60]}{'…' if len(unit) > 60 else ''} is longer than a whole "
+            "post on this platform and cannot be split; shorten it"
+        )
+    if level > 3:
+        raise SplitError(f"'{unit[:40]}' cannot fit in a post on this platform")
+
+    def fits_continued(part: str) -> bool:
+        return fits(_with_ellipsis(part))
+
+    pieces = _pack(unit, fits_continued, level)
+    # The last piece is not continued: it may hold a little more, but the
+    # marker check above already guarantees it fits without one.
+    return pieces

@@ -1,0 +1,94 @@
+"""Splitting never cuts a word, a link or a grapheme, and every part fits."""
+
+from __future__ import annotations
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.platforms import platforms
+from generator.text.splitting import ELLIPSIS, SplitError, first_sentence, split_to_fit
+
+PLATFORMS = [p for p in platforms().values() if p.thread]
+
+
+def words_of(text: str) -> list[str]:
+    return text.replace(ELLIPSIS, " ").split()
+
+
+def test_sentences_first():
+    fits = lambda s: len(s) <= 30  # noqa: E731
+    parts = split_to_fit("One short sentence. Another short one. And a third.", fits)
+    assert parts == ["One short sentence.", "Another short one.", "And a third."]
+
+
+def test_clause_then_word_with_ellipsis():
+    fits = lambda s: len(s) <= 40  # noqa: E731
+    text = "This sentence is long, it has clauses, and it goes on for quite a while indeed."
+    parts = split_to_fit(text, fits)
+    assert all(len(p) <= 40 for p in parts)
+    assert parts[0].endswith(ELLIPSIS)
+    assert parts[-1].endswith("indeed.")
+    assert [w.strip(",") for w in words_of(" ".join(parts))] == [w.strip(",") for w in text.split()]
+
+
+def test_cjk_sentences_split_without_spaces():
+    fits = lambda s: len(s) <= 12  # noqa: E731
+    parts = split_to_fit("東京に新しい図書館が開館した。多くの人が訪れた！とても人気だ。", fits)
+    assert all(len(p) <= 12 for p in parts)
+    assert parts[-2:] == ["多くの人が訪れた！", "とても人気だ。"]
+    assert "".join(p.rstrip(ELLIPSIS) for p in parts) == (
+        "東京に新しい図書館が開館した。多くの人が訪れた！とても人気だ。"
+    )
+
+
+def test_long_link_is_an_error_not_a_cut():
+    fits = lambda s: len(s) <= 50  # noqa: E731
+    with pytest.raises(SplitError, match="link"):
+        split_to_fit("See https://example.com/" + "a" * 100, fits)
+
+
+def test_long_word_falls_back_to_graphemes():
+    fits = lambda s: len(s) <= 50  # noqa: E731
+    parts = split_to_fit("x" * 120, fits)
+    assert all(len(p) <= 50 for p in parts)
+    assert "".join(p.rstrip(ELLIPSIS) for p in parts) == "x" * 120
+
+
+def test_first_sentence():
+    assert first_sentence("First one. Second one.") == "First one."
+    assert first_sentence("只有一句。") == "只有一句。"
+
+
+EMOJI = ["👨‍👩‍👧‍👦", "🇯🇵", "👍🏽", "🏳️‍🌈", "❤️", "😀", "1️⃣"]
+word = st.one_of(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzéü", min_size=1, max_size=12),
+    st.sampled_from(EMOJI),
+    st.text(alphabet="東京図書館開人気日本語", min_size=1, max_size=30),
+    st.sampled_from(
+        [
+            "https://example.com/a?b=1&c=2#d",
+            "https://www.example.org/path/to/page",
+            "https://a.example/" + "p" * 60,
+        ]
+    ),
+    st.text(alphabet="abcdefghij", min_size=60, max_size=320),
+)
+punct = st.sampled_from(["", "", ".", ",", ";", "!", "?", "。", " —"])
+text = st.lists(st.tuples(word, punct).map("".join), min_size=1, max_size=80).map(" ".join)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS, ids=lambda p: p.key)
+@settings(max_examples=150)
+@given(text=text)
+def test_every_part_fits_and_nothing_is_lost(platform, text):
+    parts = split_to_fit(text, platform.fits)
+    assert all(platform.fits(p) for p in parts)
+    assert all(p.strip() for p in parts)
+    source_graphemes = [g for g in regex.findall(r"\X", text) if not g.isspace()]
+    joined = "".join(p.removesuffix(ELLIPSIS) for p in parts)
+    joined_graphemes = [g for g in regex.findall(r"\X", joined) if not g.isspace()]
+    # Only trailing clause punctuation may give way to an ellipsis.
+    strip = lambda gs: [g for g in gs if g not in ",;:，；：、"]  # noqa: E731
+    assert strip(joined_graphemes) == strip(source_graphemes)

@@ -1,0 +1,287 @@
+"""The thread channel, end to end through `masthead thread`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import regex
+from conftest import ARTICLES, SEED
+from twitter_text import parse_tweet
+
+from generator.channels.thread import build_thread, hashtag
+from generator.config import parse_config
+from generator.platforms import get_platform, platforms
+from generator.readers import read_bytes, read_path
+from generator.text.counting import grapheme_length
+
+STACK = ARTICLES / "newsletter-stack-2026.md"
+THREADED = ["x", "bluesky", "mastodon", "threads"]
+ALL = [*THREADED, "linkedin"]
+
+
+def posts_of(run) -> list[str]:
+    assert run.exit_code == 0, run.stderr
+    return run.stdout.rstrip("\n").split("\n---\n")
+
+
+def independent_length(platform: str, text: str) -> int:
+    """The platform's count, computed here without Masthead's fast paths."""
+    if platform == "x":
+        return parse_tweet(text).weightedLength
+    return get_platform(platform).count(text)
+
+
+@pytest.mark.parametrize("platform", ALL)
+def test_seed_fits_every_platform(cli, platform):
+    posts = posts_of(cli("thread", SEED, "--platform", platform))
+    rules = get_platform(platform)
+    seed = read_path(SEED)
+    whole = "\n".join(posts)
+    for post in posts:
+        assert post.strip(), "empty post"
+        assert independent_length(platform, post) <= rules.limit
+        assert not regex.match(r"^\s*[,.;:!?]", post), f"dangling punctuation: {post!r}"
+        assert "None" not in post
+    takeaways = next(s for s in seed.sections if s.heading == "Key Takeaways").blocks[0]
+    for item in takeaways.items:
+        assert item.plain_text in whole
+    quote = next(s for s in seed.sections if s.heading == "Expert Insights").blocks[0]
+    assert "— " + quote.attribution.plain_text in whole
+    # The quote's words all arrive, whatever the split.
+    assert quote.text.plain_text.split()[-1] in whole
+    if rules.thread:
+        assert posts[0].startswith(seed.title)
+        assert "🧵" in posts[0]
+        assert grapheme_length(posts[0]) < 200
+        assert [p.rsplit(" ", 1)[-1] for p in posts] == [
+            f"{i}/{len(posts)}" for i in range(1, len(posts) + 1)
+        ]
+    else:
+        assert len(posts) == 1
+        assert posts[0].startswith(seed.title + "\n")
+
+
+@pytest.mark.parametrize("platform", ALL)
+def test_last_post_carries_the_link_and_hashtags(cli, platform):
+    posts = posts_of(cli("thread", STACK, "-p", platform))
+    link = "https://blog.example.com/posts/newsletter-stack-2026/"
+    assert link in posts[-1]
+    assert all(link not in p for p in posts[:-1]) or platform == "linkedin"
+    assert "http" not in posts[0].split("\n")[0]  # no link in the hook
+    expected = {"x": 1, "threads": 1, "bluesky": 3, "mastodon": 3, "linkedin": 3}[platform]
+    tags = [w for w in posts[-1].split() if w.startswith("#")]
+    assert tags == ["#newsletters", "#DeveloperRelations", "#OpenSource"][:expected]
+
+
+def test_json_shape_and_lengths(cli):
+    run = cli("thread", SEED, "-p", "mastodon", "--format", "json")
+    data = run.json()
+    assert data["platform"] == "mastodon"
+    assert data["limit"] == 500
+    assert [p["index"] for p in data["posts"]] == list(range(1, len(data["posts"]) + 1))
+    for post in data["posts"]:
+        assert set(post) == {"index", "text", "length"}
+        assert post["length"] == get_platform("mastodon").count(post["text"]) <= 500
+
+
+def test_bluesky_json_has_shortened_text_and_facets(cli):
+    data = cli("thread", STACK, "-p", "bluesky", "-f", "json").json()
+    last = data["posts"][-1]
+    assert "blog.example.com/posts/newsle..." in last["text"]
+    assert "https://" not in last["text"]
+    (facet,) = last["facets"]
+    raw = last["text"].encode("utf-8")
+    start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
+    assert raw[start:end].decode("utf-8") == "blog.example.com/posts/newsle..."
+    assert facet["features"] == [
+        {
+            "$type": "app.bsky.richtext.facet#link",
+            "uri": "https://blog.example.com/posts/newsletter-stack-2026/",
+        }
+    ]
+    for post in data["posts"]:
+        assert grapheme_length(post["text"]) == post["length"] <= 300
+        assert len(post["text"].encode("utf-8")) <= 3000
+    # Text output keeps the full URL for pasting into the app.
+    text_posts = posts_of(cli("thread", STACK, "-p", "bluesky"))
+    assert "https://blog.example.com/posts/newsletter-stack-2026/" in text_posts[-1]
+
+
+def test_max_posts_keeps_hook_takeaways_and_link(cli):
+    full = posts_of(cli("thread", SEED, "-p", "x"))
+    short = posts_of(cli("thread", SEED, "-p", "x", "--max-posts", "7"))
+    assert len(full) > 7 >= len(short)
+    assert short[0].startswith("The Great AI Divorce")
+    assert "more choices but also more complexity" in short[-1]
+    seed = read_path(SEED)
+    takeaways = next(s for s in seed.sections if s.heading == "Key Takeaways").blocks[0]
+    joined = "\n".join(short)
+    for item in takeaways.items:
+        assert item.plain_text in joined
+    assert "Fortune 500" not in joined  # a key fact, dropped first
+
+
+def test_max_posts_too_small(cli):
+    assert cli("thread", SEED, "--max-posts", "1").exit_code == 2
+    run = cli("thread", SEED, "--max-posts", "2", "--limit", "40")
+    assert run.exit_code == 1
+    assert "--max-posts 2 is too few" in run.stderr
+
+
+def test_no_numbering(cli):
+    posts = posts_of(cli("thread", SEED, "-p", "x", "--no-numbering"))
+    assert not any(regex.search(r"\d+/\d+$", p) for p in posts)
+
+
+def test_numbering_width_is_recomputed():
+    article = read_path(SEED)
+    thread = build_thread(article, "x", limit=120)
+    total = len(thread.posts)
+    assert total >= 10
+    for post in thread.posts:
+        assert post.text.endswith(f" {post.index}/{total}")
+        assert parse_tweet(post.text).weightedLength <= 120
+
+
+def test_limit_option_and_config(cli, tmp_path):
+    posts = posts_of(cli("thread", SEED, "-p", "mastodon", "--limit", "200"))
+    assert all(grapheme_length(p) <= 200 for p in posts)
+    (tmp_path / "masthead.toml").write_text("[limits]\nmastodon = 150\n", encoding="utf-8")
+    posts = posts_of(cli("thread", SEED, "-p", "mastodon"))
+    assert max(get_platform("mastodon").count(p) for p in posts) <= 150
+    assert max(get_platform("mastodon").count(p) for p in posts) > 100
+
+
+def test_faq_option(cli):
+    without = "\n".join(posts_of(cli("thread", SEED)))
+    with_faq = "\n".join(posts_of(cli("thread", SEED, "--faq")))
+    assert "Does Microsoft own OpenAI?" not in without
+    assert "Does Microsoft own OpenAI?" in with_faq
+
+
+def test_output_file_and_utm(cli, tmp_path):
+    (tmp_path / "masthead.toml").write_text(
+        '[utm]\nenabled = true\ncampaign = "weekly-{slug}"\n', encoding="utf-8"
+    )
+    out = tmp_path / "thread.txt"
+    run = cli("thread", STACK, "-p", "threads", "-o", out)
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == ""
+    text = out.read_text(encoding="utf-8")
+    assert (
+        "https://blog.example.com/posts/newsletter-stack-2026/"
+        "?utm_source=threads&utm_medium=social&utm_campaign=weekly-newsletter-stack-2026"
+    ) in text
+
+
+def test_utm_merges_into_query_and_fragment():
+    article = read_bytes(
+        b"---\ntitle: T\nurl: https://a.example/p?ref=1#top\n---\nBody.\n", fmt="markdown"
+    )
+    config = parse_config("[utm]\nenabled = true\n")
+    thread = build_thread(article, "mastodon", config)
+    assert (
+        "https://a.example/p?ref=1&utm_source=mastodon&utm_medium=social&utm_campaign=t#top"
+        in thread.posts[-1].text
+    )
+
+
+def test_site_url_gives_the_link(cli, tmp_path):
+    (tmp_path / "masthead.toml").write_text('site_url = "https://news.example"\n', encoding="utf-8")
+    posts = posts_of(cli("thread", SEED, "-p", "x"))
+    assert "https://news.example/the-great-ai-divorce/" in posts[-1]
+
+
+def test_article_shortcodes_and_markup_stay_literal():
+    article = read_bytes(
+        b"T :pushpin: {{ x }}\nDek with :thread: and <b>tags</b>.\nLead.\nKey Facts\n"
+        b"- A fact with :link: and {% raw %}.\n",
+        name="t.txt",
+    )
+    thread = build_thread(article, "bluesky")
+    joined = "\n".join(p.text for p in thread.posts)
+    assert "T :pushpin: {{ x }} 🧵" in joined
+    assert ":thread: and <b>tags</b>." in joined
+    assert "A fact with :link: and {% raw %}." in joined
+
+
+def test_long_token_and_long_url():
+    token = "x" * 500
+    article = read_bytes(f"Title\nDek.\nKey Facts\n- {token}\n".encode(), name="t.txt")
+    for platform in THREADED:
+        thread = build_thread(article, platform)
+        rules = get_platform(platform)
+        assert all(rules.fits(p.text) for p in thread.posts)
+        joined = "".join(p.text for p in thread.posts)
+        assert joined.count("x") >= 500
+    url = "https://example.com/" + "a" * 600
+    article = read_bytes(f"Title\nDek.\nKey Facts\n- See {url}\n".encode(), name="t.txt")
+    # X, Bluesky and Mastodon count a link short; Threads counts it in full.
+    for platform in ("x", "bluesky", "mastodon"):
+        assert url in "\n".join(p.text for p in build_thread(article, platform).posts)
+
+
+def test_long_url_on_threads_is_a_clear_error(cli, tmp_path):
+    url = "https://example.com/" + "a" * 600
+    path = tmp_path / "long.txt"
+    path.write_text(f"Title\nDek.\nKey Facts\n- See {url}\n", encoding="utf-8")
+    run = cli("thread", path, "-p", "threads")
+    assert run.exit_code == 1
+    assert run.stderr.startswith("error: ")
+    assert "longer than a whole post" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_threads_link_limit():
+    links = " ".join(f"https://l{i}.example/x" for i in range(8))
+    article = read_bytes(f"Title\nDek.\nKey Facts\n- Links: {links}\n".encode(), name="t.txt")
+    thread = build_thread(article, "threads")
+    from generator.text.counting import threads_link_count
+
+    assert all(threads_link_count(p.text) <= 5 for p in thread.posts)
+
+
+def test_emoji_are_never_split():
+    family = "👨‍👩‍👧‍👦"
+    body = " ".join([f"word{i} {family}🇯🇵👍🏽" for i in range(120)])
+    article = read_bytes(f"Title\nDek.\nKey Facts\n- {body}\n".encode(), name="t.txt")
+    for platform in THREADED:
+        for post in build_thread(article, platform).posts:
+            for cluster in regex.findall(r"\X", post.text):
+                assert cluster in body or cluster in post.text
+            assert post.text.count("\u200d") == 3 * post.text.count(family)
+
+
+def test_linkedin_single_post_hook_first(cli):
+    (post,) = posts_of(cli("thread", STACK, "-p", "linkedin"))
+    assert len(post.encode("utf-16-le")) // 2 <= 3000
+    first_two = post.split("\n")[:2]
+    assert first_two[0] == "How We Rebuilt Our Newsletter Stack in a Weekend"
+    assert len("\n".join(first_two)) <= 200
+    assert "\n\n\n" not in post
+
+
+def test_hashtag_camel_case():
+    assert hashtag("venture capital") == "#VentureCapital"
+    assert hashtag("AI") == "#AI"
+    assert hashtag("open-source tools") == "#OpenSourceTools"
+    assert hashtag("!!!") == ""
+
+
+def test_every_platform_is_data():
+    assert set(platforms()) == set(ALL)
+    assert {p.key: p.limit for p in platforms().values()} == {
+        "x": 280,
+        "bluesky": 300,
+        "mastodon": 500,
+        "threads": 500,
+        "linkedin": 3000,
+    }
+
+
+def test_cli_json_is_valid_for_every_platform(cli):
+    for platform in ALL:
+        data = json.loads(cli("thread", STACK, "-p", platform, "-f", "json").stdout)
+        assert data["platform"] == platform
+        assert all(p["length"] <= data["limit"] for p in data["posts"])
