@@ -23,7 +23,9 @@ def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     articles = [read_path(p) for p in sorted((ROOT / "article").iterdir())]
     print(f"{len(articles)} sample articles, {rounds} rounds each")
-    print(f"{'platform':<10} {'first ms':>9} {'per article ms':>15} {'per post ms':>12} {'posts':>6}")
+    print(
+        f"{'platform':<10} {'first ms':>9} {'per article ms':>15} {'per post ms':>12} {'posts':>6}"
+    )
     for key in platforms():
         start = time.perf_counter()
         for article in articles:

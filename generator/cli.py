@@ -237,6 +237,121 @@ def thread(
 
 @app.command()
 @_reports_errors
+def rss(
+    article: ArticleArg,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    input_format: InputFormatOption = None,
+) -> None:
+    """Print the article's RSS 2.0 <item>, well-formed on its own."""
+    from generator.channels.rss.item import article_item_xml
+    from generator.clock import now
+
+    cfg = load_config(config)
+    _emit(article_item_xml(_load(article, cfg, input_format), cfg, now=now()), output)
+
+
+feed_app = typer.Typer(
+    help="Keep an RSS feed file (and Atom / JSON Feed copies) up to date.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(feed_app, name="feed")
+
+FeedOption = Annotated[
+    Path, typer.Option("--feed", help="The RSS feed file to update.", dir_okay=False)
+]
+AtomOption = Annotated[
+    Path | None,
+    typer.Option("--atom", help="Also keep an Atom 1.0 copy of the feed here.", dir_okay=False),
+]
+JsonFeedOption = Annotated[
+    Path | None,
+    typer.Option("--json-feed", help="Also keep a JSON Feed 1.1 copy here.", dir_okay=False),
+]
+
+
+@feed_app.command("add")
+@_reports_errors
+def feed_add(
+    articles: Annotated[list[str], typer.Argument(metavar="ARTICLE...", help="Articles to add.")],
+    feed: FeedOption,
+    max_items: Annotated[
+        int | None,
+        typer.Option(
+            "--max-items",
+            min=0,
+            help="Keep only the N newest items (foreign ones included); 0 keeps all.",
+        ),
+    ] = None,
+    drafts: Annotated[bool, typer.Option("--drafts", help="Add drafts too.")] = False,
+    atom: AtomOption = None,
+    json_feed: JsonFeedOption = None,
+    config: ConfigOption = None,
+    input_format: InputFormatOption = None,
+) -> None:
+    """Add articles to a feed, creating it if missing; an item already there
+    (same guid) is replaced in place, and nothing else is touched."""
+    from generator.clock import now
+    from generator.feedfile import Siblings, add_articles
+
+    cfg = load_config(config)
+    parsed = [_load(path, cfg, input_format) for path in articles]
+    if not drafts:
+        for path, article in zip(articles, parsed, strict=True):
+            if article.draft:
+                raise MastheadError("is a draft; pass --drafts to add it anyway", path)
+    if not cfg.site_url:
+        typer.echo(
+            "warning: no site_url in the config: items without a url get no link "
+            "and a non-permalink guid",
+            err=True,
+        )
+    update = add_articles(
+        feed,
+        parsed,
+        cfg,
+        now=now(),
+        max_items=cfg.feed.max_items if max_items is None else max_items,
+        siblings=Siblings(atom, json_feed),
+    )
+    summary = f"{feed}: {update.added} added, {update.replaced} replaced"
+    if update.dropped:
+        summary += f", {update.dropped} oldest dropped (--max-items)"
+    typer.echo(f"{summary}; {update.total} items", err=True)
+
+
+@feed_app.command("remove")
+@_reports_errors
+def feed_remove(
+    items: Annotated[
+        list[str],
+        typer.Argument(metavar="GUID|ARTICLE...", help="Guids (or links) or article files."),
+    ],
+    feed: FeedOption,
+    atom: AtomOption = None,
+    json_feed: JsonFeedOption = None,
+    config: ConfigOption = None,
+    input_format: InputFormatOption = None,
+) -> None:
+    """Remove items from a feed by guid, link or article file."""
+    from generator.channels.rss.item import identity
+    from generator.clock import now
+    from generator.feedfile import Siblings, remove_items
+
+    cfg = load_config(config)
+    guids = [
+        identity(_load(item, cfg, input_format), cfg).guid if Path(item).is_file() else item
+        for item in items
+    ]
+    removed = remove_items(feed, guids, cfg, now=now(), siblings=Siblings(atom, json_feed))
+    if removed == 0:
+        raise MastheadError("no item with that guid; the feed is unchanged", str(feed))
+    typer.echo(f"{feed}: {removed} removed", err=True)
+
+
+@app.command()
+@_reports_errors
 def init(
     directory: Annotated[
         Path, typer.Argument(help="Where to write masthead.toml.", file_okay=False)

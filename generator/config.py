@@ -54,6 +54,14 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class Feed:
+    title: str = ""  # default: the brand name
+    description: str = ""
+    url: str = ""  # where the feed is published (atom:link rel="self")
+    max_items: int = 0  # 0 keeps every item
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     brand: Brand = field(default_factory=Brand)
     site_url: str = ""
@@ -62,6 +70,7 @@ class Config:
     postal_address: str = ""
     utm: Utm = field(default_factory=Utm)
     limits: Limits = field(default_factory=Limits)
+    feed: Feed = field(default_factory=Feed)
     path: Path | None = None  # the file it came from, if any
 
 
@@ -96,6 +105,10 @@ def _positive(value: int) -> str | None:
     return None if value > 0 else "must be a whole number above 0"
 
 
+def _not_negative(value: int) -> str | None:
+    return None if value >= 0 else "must be 0 (keep everything) or more"
+
+
 def _campaign(value: str) -> str | None:
     try:
         value.format(slug="x")
@@ -118,6 +131,10 @@ SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
     ("sender", "address"): (str, _email),
     ("utm", "enabled"): (bool, None),
     ("utm", "campaign"): (str, _campaign),
+    ("feed", "title"): (str, None),
+    ("feed", "description"): (str, None),
+    ("feed", "url"): (str, _http_url),
+    ("feed", "max_items"): (int, _not_negative),
     **{
         ("limits", name): (int, _positive)
         for name in ("x", "bluesky", "mastodon", "threads", "linkedin")
@@ -265,6 +282,15 @@ address = "{sender.address}"
 enabled = {str(utm.enabled).lower()}
 # The utm_campaign value; {{slug}} is the article's slug.
 campaign = "{utm.campaign}"
+
+[feed]
+# The feed's title (default: the brand name) and description.
+title = ""
+description = ""
+# The address the RSS feed is published at, for its rel="self" link.
+url = ""
+# Keep only this many newest items when adding to a feed; 0 keeps them all.
+max_items = 0
 
 [limits]
 # Post length limits that override a platform's own, e.g. for a Mastodon

@@ -49,3 +49,33 @@ def _isolated_config(tmp_path, monkeypatch):
     """Tests run in an empty folder so no stray masthead.toml is discovered."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+def html_tokens(markup: str) -> list[tuple]:
+    """A page as (kind, tag, sorted attributes | text) tokens, parsed by the
+    standard library's HTML parser: equal for equal HTML whatever the
+    attribute order or self-closing style."""
+    from html.parser import HTMLParser
+
+    tokens: list[tuple] = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tokens.append(("start", tag, tuple(sorted((k, v or "") for k, v in attrs))))
+
+        def handle_startendtag(self, tag, attrs):
+            self.handle_starttag(tag, attrs)
+
+        def handle_endtag(self, tag):
+            tokens.append(("end", tag))
+
+        def handle_data(self, data):
+            if tokens and tokens[-1][0] == "text":
+                tokens[-1] = ("text", tokens[-1][1] + data)
+            else:
+                tokens.append(("text", data))
+
+    collector = Collector(convert_charrefs=True)
+    collector.feed(markup)
+    collector.close()
+    return tokens

@@ -1,0 +1,73 @@
+"""The feed as Atom 1.0 (RFC 4287)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+from generator import __version__
+from generator.channels.rss.entries import Entry
+from generator.text.sanitize import xml_safe
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def atom_feed(
+    entries: list[Entry],
+    *,
+    title: str,
+    feed_id: str,
+    home: str | None,
+    self_url: str | None,
+    lang: str,
+    now: dt.datetime,
+) -> bytes:
+    # Names are left unqualified and the default namespace is declared once
+    # on the root: ElementTree cannot otherwise write Atom without a prefix.
+    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": lang})
+    _text(root, "title", title)
+    _text(root, "id", feed_id)
+    _text(root, "updated", _rfc3339(now))
+    if home:
+        ET.SubElement(root, "link", {"rel": "alternate", "href": home})
+    if self_url:
+        ET.SubElement(
+            root,
+            "link",
+            {"rel": "self", "href": self_url, "type": "application/atom+xml"},
+        )
+    # Atom needs an author for every entry; the feed's covers those without.
+    _text(ET.SubElement(root, "author"), "name", title)
+    generator = _text(root, "generator", "Masthead")
+    generator.set("version", __version__)
+    for entry in entries:
+        node = ET.SubElement(root, "entry")
+        _text(node, "title", entry.title)
+        _text(node, "id", entry.id)
+        if entry.link:
+            ET.SubElement(node, "link", {"rel": "alternate", "href": entry.link})
+        when = entry.published or now
+        _text(node, "updated", _rfc3339(when))
+        if entry.published:
+            _text(node, "published", _rfc3339(entry.published))
+        for name in entry.authors:
+            _text(ET.SubElement(node, "author"), "name", name)
+        for tag in entry.tags:
+            ET.SubElement(node, "category", {"term": xml_safe(tag)})
+        if entry.summary_html:
+            _text(node, "summary", entry.summary_html).set("type", "html")
+        if entry.content_html:
+            _text(node, "content", entry.content_html).set("type", "html")
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = xml_safe(text)
+    return element
+
+
+def _rfc3339(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,68 @@
+"""The article body as an HTML fragment for feed readers.
+
+Semantic HTML only (headings, paragraphs, lists, blockquotes, a definition
+list for the FAQ, data tables): no `<html>`, `<head>`, `<style>` or layout
+tables, which feed readers strip or mangle.
+"""
+
+from __future__ import annotations
+
+from generator.model import (
+    FAQ,
+    Article,
+    Block,
+    CodeBlock,
+    Image,
+    ListBlock,
+    Paragraph,
+    Quote,
+    Subheading,
+    Table,
+)
+from generator.text.html import attr_html, inline_html, text_html
+from generator.text.urls import is_safe_href
+
+
+def article_html(article: Article) -> str:
+    parts = [_block(b) for b in article.lead]
+    for section in article.sections:
+        parts.append(f"<h2>{text_html(section.heading)}</h2>")
+        parts.extend(_block(b) for b in section.blocks)
+    return "\n".join(p for p in parts if p)
+
+
+def _block(block: Block) -> str:
+    match block:
+        case Paragraph(text=text):
+            return f"<p>{inline_html(text)}</p>"
+        case Subheading(text=text):
+            return f"<h3>{inline_html(text)}</h3>"
+        case ListBlock(items=items, ordered=ordered):
+            tag = "ol" if ordered else "ul"
+            lis = "".join(f"<li>{inline_html(i)}</li>" for i in items)
+            return f"<{tag}>{lis}</{tag}>"
+        case Quote(text=text, attribution=attribution):
+            cite = f"<footer>— {inline_html(attribution)}</footer>" if attribution else ""
+            return f"<blockquote><p>{inline_html(text)}</p>{cite}</blockquote>"
+        case FAQ(items=items):
+            pairs = "".join(
+                f"<dt>{inline_html(i.question)}</dt>"
+                + "".join(f"<dd>{inline_html(a)}</dd>" for a in i.answer)
+                for i in items
+            )
+            return f"<dl>{pairs}</dl>"
+        case CodeBlock(text=text, language=language):
+            cls = f' class="language-{attr_html(language)}"' if language else ""
+            return f"<pre><code{cls}>{text_html(text)}</code></pre>"
+        case Table(header=header, rows=rows):
+            head = "".join(f"<th>{inline_html(c)}</th>" for c in header)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{inline_html(c)}</td>" for c in row) + "</tr>"
+                for row in rows
+            )
+            return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        case Image(src=src, alt=alt):
+            if not is_safe_href(src) or src.lower().startswith("mailto:"):
+                return ""
+            return f'<figure><img src="{attr_html(src)}" alt="{attr_html(alt)}"/></figure>'
+    raise TypeError(f"unknown block {block!r}")

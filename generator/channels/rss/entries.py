@@ -1,0 +1,83 @@
+"""Feed items as neutral entries, for writing the same feed as Atom or JSON Feed.
+
+Items Masthead did not write are converted too, as far as their fields allow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+from generator.channels.rss.scan import ScannedFeed, ScannedItem
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    title: str
+    link: str | None
+    published: dt.datetime | None
+    summary_html: str | None
+    content_html: str | None
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+    image: str | None
+    image_alt: str | None
+
+
+def entries(feed: ScannedFeed, *, id_base: str) -> list[Entry]:
+    return [_entry(item, id_base) for item in feed.items]
+
+
+def _entry(item: ScannedItem, id_base: str) -> Entry:
+    guid = item.guid or ""
+    # Atom ids and JSON Feed ids must be stable; a guid that is not an IRI is
+    # namespaced under the feed so it becomes one.
+    ident = guid if _IRI.match(guid) else f"{id_base}:item:{guid or item.start}"
+    authors = tuple(a.strip() for a in item.fields.get("creator", []) if a.strip())
+    if not authors and item.first("author"):
+        authors = (item.first("author") or "",)
+    image = next((m.get("url") for m in item.media if m.get("url")), None)
+    alt = next((m.get("description") for m in item.media if m.get("description")), None)
+    return Entry(
+        id=ident,
+        title=item.first("title") or "",
+        link=item.first("link"),
+        published=_date(item.first("pubDate")) or _iso(item.first("dcdate")),
+        summary_html=item.first("description"),
+        content_html=item.first("content"),
+        authors=authors,
+        tags=tuple(c.strip() for c in item.fields.get("category", []) if c.strip()),
+        image=image,
+        image_alt=alt,
+    )
+
+
+def plain(html_text: str) -> str:
+    """HTML as plain text, for fields that take no markup."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
+
+
+def _date(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _iso(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)

@@ -1,0 +1,105 @@
+"""An article as an RSS 2.0 `<item>`, built with ElementTree (never by joining strings).
+
+Feed readers treat `description` and `content:encoded` as HTML, so article
+text is HTML-escaped before it goes in; the XML serializer then escapes it
+again for XML. Characters XML 1.0 cannot hold are dropped first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from email.utils import format_datetime
+
+from generator.channels.rss.content import article_html
+from generator.config import Config
+from generator.model import Article
+from generator.text.html import text_html
+from generator.text.sanitize import xml_safe
+from generator.text.urls import article_link, is_safe_href
+
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+DC = "http://purl.org/dc/elements/1.1/"
+MEDIA = "http://search.yahoo.com/mrss/"
+ATOM = "http://www.w3.org/2005/Atom"
+NAMESPACES = {"content": CONTENT, "dc": DC, "media": MEDIA, "atom": ATOM}
+for _prefix, _uri in NAMESPACES.items():
+    ET.register_namespace(_prefix, _uri)
+
+URN_PREFIX = "urn:masthead:"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """How an article is known in a feed: its guid and whether that is a URL."""
+
+    guid: str
+    permalink: bool
+    link: str | None
+
+
+def identity(article: Article, config: Config) -> Identity:
+    """The same article always gets the same guid: its URL, else site URL +
+    slug, else a URN from the slug (not a permalink)."""
+    link = article_link(article.url, config.site_url, article.slug)
+    if link:
+        return Identity(link, True, link)
+    return Identity(f"{URN_PREFIX}{article.slug}", False, None)
+
+
+def rfc822(value: dt.date | dt.datetime) -> str:
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    elif value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return format_datetime(value)
+
+
+def build_item(article: Article, config: Config, *, pub_date: str) -> ET.Element:
+    """The `<item>` element. `pub_date` is the RFC 822 date to publish under
+    (the article's date, or the date it was first added to the feed)."""
+    ident = identity(article, config)
+    item = ET.Element("item")
+    _sub(item, "title", xml_safe(article.title))
+    if ident.link:
+        _sub(item, "link", xml_safe(ident.link))
+    guid = _sub(item, "guid", xml_safe(ident.guid))
+    guid.set("isPermaLink", "true" if ident.permalink else "false")
+    _sub(item, "pubDate", pub_date)
+    if article.dek:
+        _sub(item, "description", str(text_html(article.dek)))
+    for author in article.authors:
+        _sub(item, f"{{{DC}}}creator", xml_safe(author))
+    for tag in article.tags:
+        _sub(item, "category", xml_safe(tag))
+    if article.image and is_safe_href(article.image):
+        media = ET.SubElement(item, f"{{{MEDIA}}}content")
+        media.set("url", xml_safe(article.image))
+        media.set("medium", "image")
+        if article.image_alt:
+            description = _sub(media, f"{{{MEDIA}}}description", xml_safe(article.image_alt))
+            description.set("type", "plain")
+    _sub(item, f"{{{CONTENT}}}encoded", article_html(article))
+    return item
+
+
+def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = text
+    return element
+
+
+def item_xml(item: ET.Element, indent: str = "  ", level: int = 2) -> str:
+    """One item as XML text, declaring the namespaces it uses on itself so the
+    fragment is well-formed alone."""
+    ET.indent(item, space=indent, level=level)
+    return ET.tostring(item, encoding="unicode").rstrip()
+
+
+def article_item_xml(article: Article, config: Config, *, now: dt.datetime) -> str:
+    """`masthead rss`: the article's item as a standalone fragment."""
+    pub = rfc822(article.date) if article.date else rfc822(now)
+    item = build_item(article, config, pub_date=pub)
+    ET.indent(item, space="  ")
+    return ET.tostring(item, encoding="unicode") + "\n"

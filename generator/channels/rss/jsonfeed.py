@@ -1,0 +1,52 @@
+"""The feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from markupsafe import escape
+
+from generator.channels.rss.entries import Entry, plain
+
+
+def json_feed(
+    entries: list[Entry],
+    *,
+    title: str,
+    description: str,
+    home: str | None,
+    feed_url: str | None,
+    lang: str,
+) -> bytes:
+    feed: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": title}
+    if home:
+        feed["home_page_url"] = home
+    if feed_url:
+        feed["feed_url"] = feed_url
+    feed["description"] = description
+    feed["language"] = lang
+    feed["items"] = [_item(e) for e in entries]
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _item(entry: Entry) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": entry.id}
+    if entry.link:
+        item["url"] = entry.link
+    item["title"] = entry.title
+    item["content_html"] = entry.content_html or entry.summary_html or str(escape(entry.title))
+    if entry.summary_html:
+        item["summary"] = plain(entry.summary_html)
+    if entry.published:
+        item["date_published"] = (
+            entry.published.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        )
+    if entry.authors:
+        item["authors"] = [{"name": name} for name in entry.authors]
+    if entry.tags:
+        item["tags"] = list(entry.tags)
+    if entry.image:
+        item["image"] = entry.image
+    return item

@@ -1,0 +1,76 @@
+"""Article text as HTML: escaped, with only the model's inline structure as markup.
+
+Every character of article text is escaped; the only tags produced are the
+ones the model's inline nodes stand for (`em`, `strong`, `code`, `a`), and a
+link keeps its `href` only for http, https and mailto. Anything else (a
+`javascript:` link, say) is rendered as its text.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from markupsafe import Markup, escape
+
+from generator.model import Code, Emphasis, Inline, Link, RichText, Strong, Text
+from generator.text.sanitize import xml_safe
+from generator.text.urls import is_safe_href
+
+TextFilter = Callable[[str], str]
+
+
+def text_html(text: str, neutralize: TextFilter | None = None) -> Markup:
+    """Plain text escaped for an HTML text node (`&`, `<`, `>`; quotes need no
+    escaping there, and leaving them keeps the HTML small). `neutralize` runs
+    on the escaped text (it may turn delimiters into entities, e.g. for ESP
+    merge tags)."""
+    escaped = html.escape(xml_safe(text), quote=False)
+    return Markup(neutralize(escaped) if neutralize else escaped)
+
+
+def attr_html(text: str, neutralize: TextFilter | None = None) -> Markup:
+    """Plain text escaped for a double-quoted HTML attribute value."""
+    escaped = str(escape(xml_safe(text)))
+    return Markup(neutralize(escaped) if neutralize else escaped)
+
+
+def inline_html(
+    text: RichText,
+    *,
+    neutralize: TextFilter | None = None,
+    link_attrs: str = "",
+    href_filter: Callable[[str], str] | None = None,
+) -> Markup:
+    """Rich text as HTML. `link_attrs` is trusted markup added to every `<a>`
+    (styles from a template); `href_filter` may rewrite a safe href (UTM)."""
+    return Markup("".join(_node(n, neutralize, link_attrs, href_filter) for n in text.nodes))
+
+
+def _node(
+    node: Inline,
+    neutralize: TextFilter | None,
+    link_attrs: str,
+    href_filter: Callable[[str], str] | None,
+) -> str:
+    match node:
+        case Text(text=text):
+            return text_html(text, neutralize)
+        case Code(text=text):
+            return f"<code>{text_html(text, neutralize)}</code>"
+        case Emphasis(children=children):
+            inner = "".join(_node(c, neutralize, link_attrs, href_filter) for c in children)
+            return f"<em>{inner}</em>"
+        case Strong(children=children):
+            inner = "".join(_node(c, neutralize, link_attrs, href_filter) for c in children)
+            return f"<strong>{inner}</strong>"
+        case Link(href=href, children=children):
+            inner = "".join(_node(c, neutralize, link_attrs, href_filter) for c in children)
+            href = xml_safe(href.strip())
+            if not is_safe_href(href) or any(c.isspace() for c in href):
+                return inner
+            if href_filter:
+                href = href_filter(href)
+            attrs = f" {link_attrs}" if link_attrs else ""
+            return f'<a href="{attr_html(href, neutralize)}"{attrs}>{inner}</a>'
+    raise TypeError(f"unknown inline node {node!r}")

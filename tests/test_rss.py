@@ -1,0 +1,397 @@
+"""The RSS channel: items, the feed upsert, siblings, and safety under faults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import xml.etree.ElementTree as ET
+from multiprocessing import get_context
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import ARTICLES, ROOT, SEED, html_tokens
+
+from generator.channels.rss.content import article_html
+from generator.channels.rss.scan import scan
+from generator.config import parse_config
+from generator.readers import read_path
+
+SITE = 'site_url = "https://news.example.com"\n[feed]\nurl = "https://news.example.com/feed.xml"\n'
+SAMPLES = sorted(p for p in ARTICLES.iterdir() if p.suffix in (".txt", ".md"))
+
+
+@pytest.fixture
+def site(tmp_path):
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    return tmp_path
+
+
+def parse(path: Path):
+    parsed = feedparser.parse(path.read_bytes())
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    return parsed
+
+
+def write_article(folder: Path, n: int, *, date: str | None = "2026-01-{day:02d}") -> Path:
+    path = folder / f"article-{n:03d}.txt"
+    byline = f"By Tester — {date.format(day=n % 28 + 1)} — 2 min read" if date else "By Tester"
+    path.write_text(
+        f"Article Number {n}\n{byline}\nThe dek of article {n}.\nBody of article {n}.\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_item_fragment_is_well_formed_alone(cli):
+    run = cli("rss", ARTICLES / "newsletter-stack-2026.md")
+    assert run.exit_code == 0, run.stderr
+    item = ET.fromstring(run.stdout)
+    assert item.tag == "item"
+    assert 'xmlns:content="http://purl.org/rss/1.0/modules/content/"' in run.stdout
+    assert item.findtext("title") == "How We Rebuilt Our Newsletter Stack in a Weekend"
+    assert item.findtext("link") == "https://blog.example.com/posts/newsletter-stack-2026/"
+    assert item.find("guid").get("isPermaLink") == "true"
+    assert item.findtext("pubDate") == "Tue, 03 Mar 2026 09:30:00 +0100"
+    assert [c.text for c in item.findall("category")] == [
+        "newsletters",
+        "developer relations",
+        "open source",
+    ]
+    dc = "{http://purl.org/dc/elements/1.1/}creator"
+    assert [c.text for c in item.findall(dc)] == ["Sam Rivera", "Noor Haddad"]
+    media = item.find("{http://search.yahoo.com/mrss/}content")
+    assert media.get("url") == "https://blog.example.com/images/newsletter-stack.png"
+    assert media.findtext("{http://search.yahoo.com/mrss/}description").startswith("A laptop")
+    content = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert "<h2>What Was Broken</h2>" in content
+    assert "<dl><dt>Does it work with our email service?</dt>" in content
+    for banned in ("<html", "<head", "<style", "<body"):
+        assert banned not in content
+
+
+def test_item_to_file(cli, tmp_path):
+    out = tmp_path / "item.xml"
+    assert cli("rss", SEED, "-o", out).exit_code == 0
+    assert ET.parse(out).getroot().tag == "item"
+
+
+def test_undated_item_without_site_has_urn_guid(cli, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1772530200")
+    item = ET.fromstring(cli("rss", SEED).stdout)
+    assert item.find("link") is None
+    guid = item.find("guid")
+    assert guid.text == "urn:masthead:the-great-ai-divorce"
+    assert guid.get("isPermaLink") == "false"
+    assert item.findtext("pubDate") == "Tue, 03 Mar 2026 09:30:00 +0000"
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_feed_round_trips_through_feedparser(cli, site, sample):
+    feed = site / "feed.xml"
+    run = cli("feed", "add", sample, "--feed", feed)
+    assert run.exit_code == 0, run.stderr
+    parsed = parse(feed)
+    article = read_path(sample)
+    (entry,) = parsed.entries
+    assert entry.title == article.title
+    link = article.url or f"https://news.example.com/{article.slug}/"
+    assert entry.link == link
+    assert entry.id == link
+    if article.date:
+        expected = article.date
+        if isinstance(expected, dt.datetime):
+            expected = expected.astimezone(dt.UTC)
+        assert entry.published_parsed[:3] == expected.timetuple()[:3]
+    assert [a.get("name") for a in entry.get("authors", [])] == list(article.authors)
+    assert [t.term for t in entry.get("tags", [])] == list(article.tags)
+    html = next(c.value for c in entry.content if c.type == "text/html")
+    assert html_tokens(html) == html_tokens(article_html(article))
+    assert parsed.feed.title == "news.example.com"
+    assert parsed.feed.link == "https://news.example.com"
+
+
+def test_adding_twice_leaves_one_item(cli, site):
+    feed = site / "feed.xml"
+    cli("feed", "add", SEED, "--feed", feed)
+    first = feed.read_bytes()
+    run = cli("feed", "add", SEED, "--feed", feed)
+    assert "0 added, 1 replaced; 1 items" in run.stderr
+    assert len(parse(feed).entries) == 1
+    # The undated seed keeps the date it was first added under.
+    assert scan(feed.read_bytes(), "f").items[0].first("pubDate") == scan(first, "f").items[
+        0
+    ].first("pubDate")
+
+
+def test_undated_article_keeps_first_added_date(cli, site, monkeypatch):
+    feed = site / "feed.xml"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1772530200")  # 3 March 2026
+    cli("feed", "add", SEED, "--feed", feed)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1775000000")  # a month later
+    cli("feed", "add", SEED, "--feed", feed)
+    (entry,) = parse(feed).entries
+    assert entry.published == "Tue, 03 Mar 2026 09:30:00 +0000"
+    assert parse(feed).feed.updated.startswith("Tue, 31 Mar 2026")
+
+
+FOREIGN = textwrap.dedent(
+    """\
+    <?xml version="1.0" encoding="UTF-8"?>
+    <!-- hand-made feed -->
+    <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+         xmlns:x="urn:example:unknown">
+      <channel>
+        <title>Old Feed</title>
+        <link>https://news.example.com/</link>
+        <description>Kept as it is</description>
+        <lastBuildDate>Mon, 01 Jan 2024 00:00:00 +0000</lastBuildDate>
+        <item>
+          <title>Foreign &amp; proud &#233;</title>
+          <link>https://other.example/1</link>
+          <guid isPermaLink='false'>foreign-1</guid>
+          <pubDate>Mon, 01 Jan 2024 00:00:00 +0000</pubDate>
+          <description><![CDATA[<p>Raw <b>CDATA</b> kept]]></description>
+          <itunes:duration>12:00</itunes:duration>
+          <x:rating  value="5"/>
+        </item>
+        <item><title>Second foreign</title><guid>foreign-2</guid><!-- note -->
+          <pubDate>Sun, 01 Jan 2023 00:00:00 +0000</pubDate></item>
+      </channel>
+    </rss>
+    """
+).encode("utf-8")
+
+
+def foreign_items(data: bytes) -> list[bytes]:
+    feed = scan(data, "f")
+    return [data[i.start : i.end] for i in feed.items if i.guid.startswith("foreign")]
+
+
+def test_foreign_items_are_kept_byte_equal(cli, site):
+    feed = site / "feed.xml"
+    feed.write_bytes(FOREIGN)
+    before = foreign_items(FOREIGN)
+    run = cli("feed", "add", *SAMPLES[:3], "--feed", feed)
+    assert run.exit_code == 0, run.stderr
+    after = feed.read_bytes()
+    assert foreign_items(after) == before
+    assert after.startswith(FOREIGN[: FOREIGN.index(b"<lastBuildDate>")])
+    assert b"<lastBuildDate>Mon, 01 Jan 2024" not in after
+    parsed = parse(feed)
+    assert len(parsed.entries) == 5
+    # New items go first, newest first; foreign ones follow in their order.
+    assert [e.id for e in parsed.entries][-2:] == ["foreign-1", "foreign-2"]
+
+
+def test_max_items_trims_oldest_and_says_so(cli, site):
+    feed = site / "feed.xml"
+    feed.write_bytes(FOREIGN)
+    paths = [write_article(site, n) for n in range(1, 4)]
+    run = cli("feed", "add", *paths, "--feed", feed, "--max-items", "3")
+    assert run.exit_code == 0, run.stderr
+    assert "2 oldest dropped" in run.stderr
+    ids = [e.id for e in parse(feed).entries]
+    assert len(ids) == 3
+    assert "foreign-1" not in ids and "foreign-2" not in ids
+    # Without the option nothing is ever trimmed.
+    run = cli("feed", "add", write_article(site, 9), "--feed", feed)
+    assert len(parse(feed).entries) == 4
+
+
+def test_max_items_from_config(cli, tmp_path):
+    (tmp_path / "masthead.toml").write_text(SITE + "max_items = 2\n", encoding="utf-8")
+    feed = tmp_path / "feed.xml"
+    paths = [write_article(tmp_path, n) for n in range(1, 5)]
+    cli("feed", "add", *paths, "--feed", feed)
+    titles = [e.title for e in parse(feed).entries]
+    assert titles == ["Article Number 4", "Article Number 3"]
+
+
+def test_remove_by_guid_and_by_article(cli, site):
+    feed = site / "feed.xml"
+    feed.write_bytes(FOREIGN)
+    cli("feed", "add", SEED, ARTICLES / "urban-beekeeping-guide.txt", "--feed", feed)
+    run = cli("feed", "remove", "foreign-2", SEED, "--feed", feed)
+    assert run.exit_code == 0, run.stderr
+    assert "2 removed" in run.stderr
+    ids = [e.id for e in parse(feed).entries]
+    assert ids == ["https://news.example.com/urban-beekeeping-guide/", "foreign-1"]
+    unchanged = feed.read_bytes()
+    run = cli("feed", "remove", "no-such-guid", "--feed", feed)
+    assert run.exit_code == 1 and "no item with that guid" in run.stderr
+    assert feed.read_bytes() == unchanged
+
+
+def test_atom_and_json_feed_siblings(cli, site):
+    feed, atom, jf = site / "feed.xml", site / "atom.xml", site / "feed.json"
+    feed.write_bytes(FOREIGN)
+    run = cli(
+        "feed",
+        "add",
+        *SAMPLES,
+        "--feed",
+        feed,
+        "--atom",
+        atom,
+        "--json-feed",
+        jf,
+    )
+    assert run.exit_code == 0, run.stderr
+    parsed_atom = parse(atom)
+    assert parsed_atom.version == "atom10"
+    assert len(parsed_atom.entries) == len(SAMPLES) + 2
+    stack = next(e for e in parsed_atom.entries if "Newsletter Stack" in e.title)
+    assert stack.id == "https://blog.example.com/posts/newsletter-stack-2026/"
+    assert "<h2>What Was Broken</h2>" in stack.content[0].value
+    assert [a.name for a in stack.authors] == ["Sam Rivera", "Noor Haddad"]
+    assert any(e.id == "https://news.example.com:item:foreign-1" for e in parsed_atom.entries)
+    data = json.loads(jf.read_text(encoding="utf-8"))
+    assert data["version"] == "https://jsonfeed.org/version/1.1"
+    assert data["feed_url"] == "https://news.example.com/feed.json"
+    assert len(data["items"]) == len(SAMPLES) + 2
+    assert all(item["id"] and item["content_html"] for item in data["items"])
+    item = next(i for i in data["items"] if i.get("url", "").endswith("newsletter-stack-2026/"))
+    assert item["date_published"] == "2026-03-03T08:30:00Z"
+    assert item["tags"] == ["newsletters", "developer relations", "open source"]
+    # What JSON Feed 1.1 requires of every item: a string id and content.
+    for entry in data["items"]:
+        assert isinstance(entry["id"], str)
+        assert isinstance(entry.get("content_html") or entry.get("content_text"), str)
+
+
+def test_drafts_are_refused_unless_asked(cli, site):
+    draft = site / "draft.md"
+    draft.write_text("---\ntitle: Not yet\ndraft: true\n---\nBody.\n", encoding="utf-8")
+    feed = site / "feed.xml"
+    run = cli("feed", "add", draft, "--feed", feed)
+    assert run.exit_code == 1
+    assert "is a draft" in run.stderr and "--drafts" in run.stderr
+    assert not feed.exists()
+    assert cli("feed", "add", draft, "--feed", feed, "--drafts").exit_code == 0
+    assert len(parse(feed).entries) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<rss><channel><title>x</title>", "not well-formed"),
+        (b"<html><body>not a feed</body></html>", "not <rss>"),
+        (b'<?xml version="1.0"?><rss version="2.0"></rss>', "no <channel>"),
+    ],
+)
+def test_invalid_feed_is_left_untouched(cli, site, content, message):
+    feed = site / "feed.xml"
+    feed.write_bytes(content)
+    run = cli("feed", "add", SEED, "--feed", feed)
+    assert run.exit_code == 1
+    assert message in run.stderr
+    assert run.stderr.startswith(f"error: {feed}")
+    assert feed.read_bytes() == content
+
+
+def test_hostile_text_stays_text(cli, site):
+    hostile = site / "hostile.txt"
+    hostile.write_text(
+        "Title <script>alert(1)</script> ]]> \x01\x1b end\n"
+        "By Mallory\n"
+        "Dek <img src=x onerror=alert(1)> & more\n"
+        "Body with ]]> and <iframe src=javascript:alert(1)></iframe>.\n",
+        encoding="utf-8",
+    )
+    feed = site / "feed.xml"
+    run = cli("feed", "add", hostile, "--feed", feed, "--atom", site / "atom.xml")
+    assert run.exit_code == 0, run.stderr
+    ET.parse(feed)
+    parsed = parse(feed)
+    entry = parsed.entries[0]
+    assert entry.title == "Title <script>alert(1)</script> ]]>  end"
+    assert "&lt;img src=x onerror=alert(1)&gt;" in entry.summary
+    assert "<img" not in entry.summary
+    assert "&lt;iframe" in entry.content[0].value
+    assert parse(site / "atom.xml").entries[0].title.startswith("Title <script>")
+
+
+def test_feed_without_site_url_warns_but_works(cli, tmp_path):
+    feed = tmp_path / "feed.xml"
+    run = cli("feed", "add", SEED, "--feed", feed)
+    assert run.exit_code == 0
+    assert "warning: no site_url" in run.stderr
+    assert parse(feed).entries[0].id == "urn:masthead:the-great-ai-divorce"
+
+
+# --- concurrency and crashes ---------------------------------------------------------
+
+
+def _add_many(args: tuple[str, list[str]]) -> None:
+    feed, paths = args
+    from generator.clock import now
+    from generator.feedfile import add_articles
+
+    config = parse_config(SITE)
+    for path in paths:
+        add_articles(Path(feed), [read_path(path)], config, now=now())
+
+
+def test_eight_processes_add_400_items(tmp_path):
+    feed = tmp_path / "feed.xml"
+    batches = [
+        (str(feed), [str(write_article(tmp_path, p * 50 + n)) for n in range(50)]) for p in range(8)
+    ]
+    with get_context("fork").Pool(8) as pool:
+        pool.map(_add_many, batches)
+    parsed = parse(feed)
+    assert len(parsed.entries) == 400
+    assert len({e.id for e in parsed.entries}) == 400
+
+
+KILL_SCRIPT = """
+import sys
+from pathlib import Path
+from generator.clock import now
+from generator.config import parse_config
+from generator.feedfile import add_articles
+from generator.readers import read_path
+config = parse_config({site!r})
+feed = Path(sys.argv[1])
+for path in sys.argv[2:]:
+    add_articles(feed, [read_path(path)], config, now=now())
+    print("added", flush=True)
+"""
+
+
+def test_sigkill_never_breaks_the_feed(tmp_path):
+    feed = tmp_path / "feed.xml"
+    paths = [str(write_article(tmp_path, n)) for n in range(300)]
+    script = tmp_path / "adder.py"
+    script.write_text(KILL_SCRIPT.format(site=SITE), encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    rng = random.Random(1234)
+    known: set[str] = set()
+    cursor = 0
+    for _ in range(50):
+        batch = paths[cursor : cursor + 6]
+        cursor = (cursor + 6) % len(paths)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(feed), *batch],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        proc.stdout.readline()  # wait until the first add is done: the rest is racing
+        time.sleep(rng.uniform(0, 0.05))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if feed.exists():
+            parsed = parse(feed)
+            ids = {e.id for e in parsed.entries}
+            assert known <= ids, "an item that was there before is gone"
+            known = ids
+    assert len(known) >= 50
