@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import random
@@ -112,8 +113,8 @@ def test_feed_round_trips_through_feedparser(cli, site, sample):
         assert entry.published_parsed[:3] == expected.timetuple()[:3]
     assert [a.get("name") for a in entry.get("authors", [])] == list(article.authors)
     assert [t.term for t in entry.get("tags", [])] == list(article.tags)
-    html = next(c.value for c in entry.content if c.type == "text/html")
-    assert html_tokens(html) == html_tokens(article_html(article))
+    body = next(c.value for c in entry.content if c.type == "text/html")
+    assert html_tokens(body) == html_tokens(article_html(article))
     assert parsed.feed.title == "news.example.com"
     assert parsed.feed.link == "https://news.example.com"
 
@@ -312,11 +313,17 @@ def test_hostile_text_stays_text(cli, site):
     ET.parse(feed)
     parsed = parse(feed)
     entry = parsed.entries[0]
-    assert entry.title == "Title <script>alert(1)</script> ]]>  end"
+    # The title is HTML-escaped (ampersands spelled &#x26;, per the RSS
+    # profile): shown as HTML it reads exactly as written, with no tag in it.
+    assert "<script" not in entry.title
+    assert html.unescape(entry.title) == "Title <script>alert(1)</script> ]]>  end"
+    assert b"<title>Title &#x26;lt;script&#x26;gt;" in feed.read_bytes()
     assert "&lt;img src=x onerror=alert(1)&gt;" in entry.summary
     assert "<img" not in entry.summary
     assert "&lt;iframe" in entry.content[0].value
-    assert parse(site / "atom.xml").entries[0].title.startswith("Title <script>")
+    atom_title = parse(site / "atom.xml").entries[0].title_detail
+    assert atom_title.type == "text/html"
+    assert html.unescape(atom_title.value).startswith("Title <script>")
 
 
 def test_feed_without_site_url_warns_but_works(cli, tmp_path):

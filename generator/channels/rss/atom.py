@@ -42,7 +42,9 @@ def atom_feed(
     generator.set("version", __version__)
     for entry in entries:
         node = ET.SubElement(root, "entry")
-        _text(node, "title", entry.title)
+        title = _text(node, "title", entry.title)
+        if entry.title_is_html:
+            title.set("type", "html")
         _text(node, "id", entry.id)
         if entry.link:
             ET.SubElement(node, "link", {"rel": "alternate", "href": entry.link})

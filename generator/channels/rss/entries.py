@@ -29,6 +29,16 @@ class Entry:
     image: str | None
     image_alt: str | None
 
+    @property
+    def title_is_html(self) -> bool:
+        """An RSS title with markup or escaped markup in it is HTML (see
+        `item.rss_title`); anything else is plain text."""
+        return "<" in self.title or "&lt;" in self.title or "&gt;" in self.title
+
+    @property
+    def title_text(self) -> str:
+        return plain(self.title) if self.title_is_html else self.title
+
 
 def entries(feed: ScannedFeed, *, id_base: str) -> list[Entry]:
     return [_entry(item, id_base) for item in feed.items]

@@ -35,8 +35,8 @@ def _item(entry: Entry) -> dict[str, Any]:
     item: dict[str, Any] = {"id": entry.id}
     if entry.link:
         item["url"] = entry.link
-    item["title"] = entry.title
-    item["content_html"] = entry.content_html or entry.summary_html or str(escape(entry.title))
+    item["title"] = entry.title_text
+    item["content_html"] = entry.content_html or entry.summary_html or str(escape(entry.title_text))
     if entry.summary_html:
         item["summary"] = plain(entry.summary_html)
     if entry.published:
