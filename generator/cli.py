@@ -51,7 +51,7 @@ def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
                 traceback.print_exc()
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt):
             raise
         except Exception as exc:
             if _state["debug"]:
@@ -233,6 +233,66 @@ def thread(
     else:
         text = to_text(result)
     _emit(text, output)
+
+
+class ESPName(StrEnum):
+    generic = "generic"
+    mailchimp = "mailchimp"
+    buttondown = "buttondown"
+    kit = "kit"
+    listmonk = "listmonk"
+    sendy = "sendy"
+    brevo = "brevo"
+    mailerlite = "mailerlite"
+    campaign_monitor = "campaign_monitor"
+
+
+@app.command()
+@_reports_errors
+def email(
+    article: ArticleArg,
+    output: OutputOption = None,
+    esp: Annotated[
+        ESPName | None,
+        typer.Option(
+            "--esp",
+            help="Email service whose unsubscribe and web-version tags the footer uses "
+            "(default: [email] esp in the config, else generic).",
+        ),
+    ] = None,
+    text: Annotated[bool, typer.Option("--text", help="Print the plain-text part.")] = False,
+    eml: Annotated[
+        bool, typer.Option("--eml", help="Write a complete message file (.eml) instead.")
+    ] = False,
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="Subject line (default: the article's).")
+    ] = None,
+    config: ConfigOption = None,
+    input_format: InputFormatOption = None,
+) -> None:
+    """Render the article as a newsletter email: HTML (default), plain text or .eml."""
+    from generator.channels.email import build_email
+
+    if text and eml:
+        raise typer.BadParameter("choose one of --text and --eml", param_hint="--text/--eml")
+    cfg = load_config(config)
+    parsed = _load(article, cfg, input_format)
+    message = build_email(parsed, cfg, esp=esp.value if esp else None, subject=subject)
+    if eml:
+        from generator.channels.email.eml import build_eml
+        from generator.clock import now
+
+        data = build_eml(
+            subject=message.subject, text=message.text, html=message.html, config=cfg, now=now()
+        )
+        if output is None or output == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            write_atomic(output, data)
+            typer.echo(f"wrote {output}", err=True)
+        return
+    _emit(message.text if text else message.html + "\n", output)
 
 
 @app.command()

@@ -62,6 +62,14 @@ class Feed:
 
 
 @dataclass(frozen=True, slots=True)
+class Email:
+    esp: str = "generic"  # whose merge tags the footer uses (see esp.toml)
+    # For the generic preset: your own unsubscribe and web-version pages.
+    unsubscribe_url: str = ""
+    web_version_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     brand: Brand = field(default_factory=Brand)
     site_url: str = ""
@@ -71,6 +79,7 @@ class Config:
     utm: Utm = field(default_factory=Utm)
     limits: Limits = field(default_factory=Limits)
     feed: Feed = field(default_factory=Feed)
+    email: Email = field(default_factory=Email)
     path: Path | None = None  # the file it came from, if any
 
 
@@ -109,6 +118,14 @@ def _not_negative(value: int) -> str | None:
     return None if value >= 0 else "must be 0 (keep everything) or more"
 
 
+def _esp(value: str) -> str | None:
+    from generator.esp import esps
+
+    if value in esps():
+        return None
+    return f"must be one of: {', '.join(esps())}"
+
+
 def _campaign(value: str) -> str | None:
     try:
         value.format(slug="x")
@@ -131,6 +148,9 @@ SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
     ("sender", "address"): (str, _email),
     ("utm", "enabled"): (bool, None),
     ("utm", "campaign"): (str, _campaign),
+    ("email", "esp"): (str, _esp),
+    ("email", "unsubscribe_url"): (str, _http_url),
+    ("email", "web_version_url"): (str, _http_url),
     ("feed", "title"): (str, None),
     ("feed", "description"): (str, None),
     ("feed", "url"): (str, _http_url),
@@ -282,6 +302,14 @@ address = "{sender.address}"
 enabled = {str(utm.enabled).lower()}
 # The utm_campaign value; {{slug}} is the article's slug.
 campaign = "{utm.campaign}"
+
+[email]
+# Whose merge tags go in the footer: generic, mailchimp, buttondown, kit,
+# listmonk, sendy, brevo, mailerlite or campaign_monitor.
+esp = "generic"
+# With esp = "generic": your own unsubscribe and web-version pages.
+unsubscribe_url = ""
+web_version_url = ""
 
 [feed]
 # The feed's title (default: the brand name) and description.

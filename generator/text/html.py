@@ -39,38 +39,35 @@ def inline_html(
     text: RichText,
     *,
     neutralize: TextFilter | None = None,
-    link_attrs: str = "",
-    href_filter: Callable[[str], str] | None = None,
+    attrs: dict[str, str] | None = None,
 ) -> Markup:
-    """Rich text as HTML. `link_attrs` is trusted markup added to every `<a>`
-    (styles from a template); `href_filter` may rewrite a safe href (UTM)."""
-    return Markup("".join(_node(n, neutralize, link_attrs, href_filter) for n in text.nodes))
+    """Rich text as HTML. `attrs` maps a tag (`a`, `code`, `em`, `strong`) to
+    trusted attribute markup added to it, such as an email's inline styles."""
+    return Markup("".join(_node(n, neutralize, attrs or {}) for n in text.nodes))
 
 
-def _node(
-    node: Inline,
-    neutralize: TextFilter | None,
-    link_attrs: str,
-    href_filter: Callable[[str], str] | None,
-) -> str:
+def _node(node: Inline, neutralize: TextFilter | None, attrs: dict[str, str]) -> str:
+    def tag(name: str, inner: str) -> str:
+        extra = f" {attrs[name]}" if name in attrs else ""
+        return f"<{name}{extra}>{inner}</{name}>"
+
+    def children(nodes: tuple[Inline, ...]) -> str:
+        return "".join(_node(c, neutralize, attrs) for c in nodes)
+
     match node:
         case Text(text=text):
             return text_html(text, neutralize)
         case Code(text=text):
-            return f"<code>{text_html(text, neutralize)}</code>"
-        case Emphasis(children=children):
-            inner = "".join(_node(c, neutralize, link_attrs, href_filter) for c in children)
-            return f"<em>{inner}</em>"
-        case Strong(children=children):
-            inner = "".join(_node(c, neutralize, link_attrs, href_filter) for c in children)
-            return f"<strong>{inner}</strong>"
-        case Link(href=href, children=children):
-            inner = "".join(_node(c, neutralize, link_attrs, href_filter) for c in children)
+            return tag("code", text_html(text, neutralize))
+        case Emphasis(children=nodes):
+            return tag("em", children(nodes))
+        case Strong(children=nodes):
+            return tag("strong", children(nodes))
+        case Link(href=href, children=nodes):
+            inner = children(nodes)
             href = xml_safe(href.strip())
             if not is_safe_href(href) or any(c.isspace() for c in href):
                 return inner
-            if href_filter:
-                href = href_filter(href)
-            attrs = f" {link_attrs}" if link_attrs else ""
-            return f'<a href="{attr_html(href, neutralize)}"{attrs}>{inner}</a>'
+            extra = f" {attrs['a']}" if "a" in attrs else ""
+            return f'<a href="{attr_html(href, neutralize)}"{extra}>{inner}</a>'
     raise TypeError(f"unknown inline node {node!r}")

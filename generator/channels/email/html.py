@@ -1,0 +1,182 @@
+"""The HTML part: Jinja2 templates -> MJML -> HTML, then minified.
+
+Blocks are rendered one partial per block type (`templates/email/blocks/`);
+a section named like "Key Takeaways" is set in a tinted box. mjml-python
+compiles the MJML (no node, no network) and minify-html shrinks the result
+while keeping Outlook's conditional comments.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import minify_html
+import mjml
+from markupsafe import Markup
+
+from generator.channels.email.mergetags import restore_html
+from generator.channels.email.parts import EmailParts, html_attr, html_rich, html_text
+from generator.model import (
+    FAQ,
+    Block,
+    CodeBlock,
+    Image,
+    ListBlock,
+    Paragraph,
+    Quote,
+    RichText,
+    Section,
+    Subheading,
+    Table,
+)
+from generator.resources import template_environment
+from generator.text.urls import is_safe_href
+
+_BOX_HEADING = re.compile(r"takeaway|key points|tl;?dr|in brief|summary|highlights", re.I)
+_BODY_TAG = re.compile(r"<body\b[^>]*>")
+_UNQUOTED_HREF = re.compile(r"(\shref=)([^\"'\s>]+)")
+# Enough &zwnj;&nbsp; pairs that no client pulls body text into the preview.
+_PREHEADER_SPACER = "&zwnj;&nbsp;" * 90
+
+
+def render_html(parts: EmailParts) -> str:
+    env = template_environment("email", autoescape=True)
+    body = _body(parts)
+    article = parts.article
+    t = parts.theme
+    image = None
+    if article.image and _safe_image(article.image):
+        image = {"src": html_attr(article.image), "alt": html_attr(article.image_alt or "")}
+    config = parts.config
+    brand = {
+        "name": html_text(config.brand.name) if config.brand.name else "",
+        "logo_url": html_attr(config.brand.logo_url) if config.brand.logo_url else "",
+        "logo_alt": html_text("Logo"),
+        "logo_width": 160,
+    }
+    footer = parts.footer
+    context: dict[str, Any] = {
+        "t": t,
+        "lang": html_attr(parts.lang),
+        "dir": parts.dir,
+        # html_attr, quotes included: MJML copies the title into an aria-label.
+        "subject": html_attr(parts.subject_raw),
+        "title": html_text(article.title),
+        "byline": html_text(parts.byline_text) if parts.byline_text else None,
+        "dek": html_text(article.dek) if article.dek else None,
+        "image": image,
+        "brand": brand,
+        "body": body,
+        "link": html_attr(parts.link) if parts.link else None,
+        "link_text": html_text(parts.link) if parts.link else None,
+        "labels": {k: html_text(v) for k, v in parts.labels.items()},
+        "sender": footer.sender,
+        "address": footer.address,
+        "why": footer.why,
+        "links": footer.links,
+    }
+    source = env.get_template("base.mjml.j2").render(context)
+    # fonts={}: no web-font links; the design uses the system font stack.
+    compiled = mjml.mjml2html(source, disable_comments=True, fonts={})
+    minified = minify_html.minify(
+        compiled,
+        keep_comments=True,  # Outlook's conditional comments carry layout
+        keep_closing_tags=True,
+        keep_html_and_head_opening_tags=True,
+        minify_css=True,
+        preserve_brace_template_syntax=True,  # {{ unsubscribe_url }} and kin
+    )
+    # The minifier unquotes attribute values it can; an ESP later swaps a merge
+    # tag like *|UNSUB|* for a URL with = and & in it, which needs the quotes.
+    minified = _UNQUOTED_HREF.sub(r'\1"\2"', minified)
+    # After minifying, which would turn the spacer's entities into raw characters.
+    return restore_html(_insert_preheader(minified, parts.preheader_text))
+
+
+def _insert_preheader(html: str, preheader: str) -> str:
+    """The hidden preheader goes first in <body>, where inbox previews look."""
+    if not preheader:
+        return html
+    div = (
+        '<div style="display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;'
+        'opacity:0;overflow:hidden;mso-hide:all;">'
+        f"{html_text(preheader)}{_PREHEADER_SPACER}</div>"
+    )
+    match = _BODY_TAG.search(html)
+    if not match:
+        return html
+    return html[: match.end()] + div + html[match.end() :]
+
+
+def _safe_image(src: str) -> bool:
+    return is_safe_href(src) and not src.lower().startswith("mailto:")
+
+
+def _body(parts: EmailParts) -> list[Markup]:
+    env = template_environment("email", autoescape=True)
+    t = parts.theme
+
+    def rich(text: RichText) -> Markup:
+        return html_rich(text, t)
+
+    def render(name: str, **values: Any) -> Markup:
+        return Markup(env.get_template(f"blocks/{name}.html.j2").render(t=t, **values))
+
+    def block(b: Block) -> Markup | None:
+        match b:
+            case Paragraph(text=text):
+                return render("paragraph", text=rich(text))
+            case Subheading(text=text):
+                return render("subheading", text=rich(text))
+            case ListBlock(items=items, ordered=ordered):
+                return render(
+                    "list",
+                    tag="ol" if ordered else "ul",
+                    items=[rich(i) for i in items],
+                )
+            case Quote(text=text, attribution=attribution):
+                return render(
+                    "quote",
+                    text=rich(text),
+                    attribution=rich(attribution) if attribution else None,
+                )
+            case FAQ(items=items):
+                return render(
+                    "faq",
+                    items=[
+                        {
+                            "question": rich(i.question),
+                            "answer": [rich(a) for a in i.answer],
+                        }
+                        for i in items
+                    ],
+                )
+            case CodeBlock(text=text, language=language):
+                return render(
+                    "code",
+                    text=html_text(text),
+                    language=html_attr(language) if language else None,
+                )
+            case Table(header=header, rows=rows):
+                return render(
+                    "table",
+                    header=[rich(c) for c in header],
+                    rows=[[rich(c) for c in row] for row in rows],
+                )
+            case Image(src=src, alt=alt):
+                if not _safe_image(src):
+                    return None
+                return render("image", src=html_attr(src), alt=html_attr(alt))
+        raise TypeError(f"unknown block {b!r}")
+
+    def section(s: Section) -> list[Markup]:
+        rendered = [m for m in (block(b) for b in s.blocks) if m is not None]
+        if _BOX_HEADING.search(s.heading):
+            return [render("box", heading=html_text(s.heading), blocks=rendered)]
+        return [render("heading", text=html_text(s.heading)), *rendered]
+
+    out = [m for m in (block(b) for b in parts.article.lead) if m is not None]
+    for s in parts.article.sections:
+        out.extend(section(s))
+    return out

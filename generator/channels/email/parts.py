@@ -1,0 +1,220 @@
+"""What an email says, decided once for both the HTML and the plain-text part.
+
+Every string taken from the article is escaped and neutralized here (see
+`mergetags`), so templates only place what they are given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from generator.channels.email.mergetags import neutralize_html, neutralize_text
+from generator.config import Config, campaign_name
+from generator.esp import ESP, get_esp
+from generator.model import Article, RichText
+from generator.text.html import attr_html, inline_html, text_html
+from generator.text.urls import article_link, is_safe_href, utm_link
+
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"})
+
+# The words the templates print around the content.
+LABELS = {
+    "read_online": "Read online",
+    "unsubscribe": "Unsubscribe",
+    "web_version": "View in your browser",
+    "min_read": "{n}\u00a0min read",
+    "why_brand": "You are receiving this email because you subscribed to {brand}.",
+    "why": "You are receiving this email because you subscribed to this newsletter.",
+    "links": "Links",
+}
+
+# Colours and type from the design brief (shared/design/email.md). Contrast:
+# text and muted on card, accent on card and on_accent on accent are all at
+# least 4.5:1, light and dark.
+THEME = {
+    "font": "-apple-system, BlinkMacSystemFont, Segoe UI, Roboto, Helvetica, Arial, sans-serif",
+    "body_size": "17px",
+    "title_size": "32px",
+    "page": "#f4f4f5",
+    "card": "#ffffff",
+    "text": "#1f2328",
+    "muted": "#57606a",
+    "accent": "#1a56db",
+    "on_accent": "#ffffff",
+    "box": "#edf2fc",
+    "code": "#f6f8fa",
+    "rule": "#e4e4e7",
+    "dark_page": "#111113",
+    "dark_card": "#1b1b1f",
+    "dark_text": "#e6e6e6",
+    "dark_muted": "#a1a1aa",
+    "dark_accent": "#8ab4f8",
+    "dark_box": "#232a3a",
+    "dark_code": "#26262b",
+    "dark_rule": "#3f3f46",
+}
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Footer:
+    sender: Markup | None
+    address: Markup | None
+    why: Markup
+    links: tuple[Markup, ...]
+    unsubscribe_text: str | None
+    web_version_text: str | None
+    address_text: str | None
+    sender_text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EmailParts:
+    article: Article
+    config: Config
+    esp: ESP
+    subject_text: str  # plain, neutralized
+    subject_raw: str  # as written, for the HTML <title> (escaped there)
+    preheader_text: str  # plain, neutralized
+    link: str | None  # the article link, with UTM when on
+    byline_text: str | None
+    footer: Footer
+    labels: dict[str, str] = field(default_factory=lambda: dict(LABELS))
+    theme: dict[str, str] = field(default_factory=lambda: dict(THEME))
+
+    @property
+    def lang(self) -> str:
+        return self.article.lang
+
+    @property
+    def dir(self) -> str:
+        return "rtl" if self.article.lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
+def html_text(text: str) -> Markup:
+    """Plain article text for HTML: escaped and neutralized."""
+    return text_html(text, neutralize_html)
+
+
+def html_attr(text: str) -> Markup:
+    return attr_html(text, neutralize_html)
+
+
+def html_rich(text: RichText, theme: dict[str, str]) -> Markup:
+    """Article rich text for the email: escaped, neutralized, inline-styled."""
+    return inline_html(
+        text,
+        neutralize=neutralize_html,
+        attrs={
+            "a": f'style="color:{theme["accent"]};text-decoration:underline;"',
+            "code": 'class="mh-code" style="font-family:SFMono-Regular,Consolas,Menlo,'
+            f"monospace;font-size:0.88em;background-color:{theme['code']};"
+            'padding:1px 4px;border-radius:4px;"',
+        },
+    )
+
+
+def format_date(value: dt.date | dt.datetime) -> str:
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def byline(article: Article, labels: dict[str, str]) -> str | None:
+    parts = []
+    if article.author:
+        parts.append(article.author)
+    if article.date:
+        parts.append(format_date(article.date))
+    if article.reading_minutes:
+        parts.append(labels["min_read"].format(n=article.reading_minutes))
+    return " · ".join(parts) or None
+
+
+def email_parts(
+    article: Article, config: Config, *, esp: str | None = None, subject: str | None = None
+) -> EmailParts:
+    provider = get_esp(esp or config.email.esp)
+    link = article_link(article.url, config.site_url, article.slug)
+    if link and config.utm.enabled:
+        link = utm_link(
+            link,
+            source="newsletter",
+            medium="email",
+            campaign=campaign_name(config, article.slug),
+        )
+    if link and not is_safe_href(link):
+        link = None
+    subject_raw = " ".join((subject or article.subject or article.title).split())
+    preheader = article.preheader or article.dek or ""
+    labels = dict(LABELS)
+    return EmailParts(
+        article=article,
+        config=config,
+        esp=provider,
+        subject_text=neutralize_text(subject_raw),
+        subject_raw=subject_raw,
+        preheader_text=neutralize_text(" ".join(preheader.split())),
+        link=link,
+        byline_text=byline(article, labels),
+        footer=_footer(config, provider, labels),
+        labels=labels,
+    )
+
+
+def _footer(config: Config, esp: ESP, labels: dict[str, str]) -> Footer:
+    sender = config.sender.name or config.brand.name or None
+    why = (
+        labels["why_brand"].format(brand=config.brand.name) if config.brand.name else labels["why"]
+    )
+    links: list[Markup] = []
+    texts: dict[str, str | None] = {"unsubscribe": None, "web_version": None}
+    style = f' style="color:{THEME["muted"]};text-decoration:underline;"'
+    for kind in ("unsubscribe", "web_version"):
+        html_template = getattr(esp, kind)
+        text_template = getattr(esp, f"{kind}_text")
+        if esp.key == "generic":
+            url = getattr(config.email, f"{kind}_url")
+            if not url:
+                continue
+            html_template = html_template.replace(f"{{{kind}_url}}", str(html_attr(url)))
+            text_template = text_template.replace(f"{{{kind}_url}}", url)
+        if not html_template:
+            continue
+        # ESP tags are our own trusted markup; only the label is escaped.
+        label = str(html_text(labels[kind]))
+        links.append(Markup(html_template.replace("{attrs}", style).replace("{label}", label)))
+        texts[kind] = text_template
+    address_markup: Markup | None = None
+    address_text: str | None = None
+    if config.postal_address:
+        address_markup = html_text(config.postal_address)
+        address_text = config.postal_address
+    elif esp.address:
+        address_markup = Markup(esp.address)
+        address_text = esp.address
+    return Footer(
+        sender=html_text(sender) if sender else None,
+        address=address_markup,
+        why=html_text(why),
+        links=tuple(links),
+        unsubscribe_text=texts["unsubscribe"],
+        web_version_text=texts["web_version"],
+        address_text=address_text,
+        sender_text=sender,
+    )

@@ -1,0 +1,161 @@
+"""The plain-text part: the same content, readable in a terminal.
+
+Headings are underlined, lists use `- `, quotes keep their attribution, and
+links become numbered references listed at the end. Lines wrap at 72
+characters without breaking words or URLs.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from generator.channels.email.mergetags import neutralize_text
+from generator.channels.email.parts import EmailParts
+from generator.model import (
+    FAQ,
+    Block,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Image,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quote,
+    RichText,
+    Strong,
+    Subheading,
+    Table,
+    Text,
+)
+from generator.text.urls import is_safe_href
+
+WIDTH = 72
+
+
+class _Links:
+    """Numbered link references, in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def ref(self, url: str) -> int:
+        if url not in self.urls:
+            self.urls.append(url)
+        return self.urls.index(url) + 1
+
+
+def render_text(parts: EmailParts) -> str:
+    article = parts.article
+    links = _Links()
+    out: list[str] = []
+
+    def clean(text: str) -> str:
+        return neutralize_text(text)
+
+    def wrap(text: str, indent: str = "", first: str | None = None) -> str:
+        paragraphs = text.split("\n")
+        return "\n".join(
+            textwrap.fill(
+                p,
+                width=WIDTH,
+                initial_indent=first if (first is not None and n == 0) else indent,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            or (indent.rstrip())
+            for n, p in enumerate(paragraphs)
+        )
+
+    def rich(text: RichText) -> str:
+        return "".join(_inline(node, links) for node in text.nodes)
+
+    title = clean(article.title)
+    out += [title, "=" * min(len(title), WIDTH), ""]
+    if parts.byline_text:
+        out += [wrap(clean(parts.byline_text)), ""]
+    if article.dek:
+        out += [wrap(clean(article.dek)), ""]
+
+    def block(b: Block) -> None:
+        match b:
+            case Paragraph(text=text):
+                out.extend([wrap(rich(text)), ""])
+            case Subheading(text=text):
+                out.extend([rich(text).upper(), ""])
+            case ListBlock(items=items, ordered=ordered):
+                for n, item in enumerate(items, start=1):
+                    marker = f"{n}. " if ordered else "- "
+                    out.append(wrap(rich(item), " " * len(marker), marker))
+                out.append("")
+            case Quote(text=text, attribution=attribution):
+                out.append(wrap(rich(text), "    ", "    "))
+                if attribution:
+                    out.append(wrap("— " + rich(attribution), "      ", "    "))
+                out.append("")
+            case FAQ(items=items):
+                for item in items:
+                    out.append(wrap(rich(item.question)))
+                    for answer in item.answer:
+                        out.append(wrap(rich(answer)))
+                    out.append("")
+            case CodeBlock(text=text):
+                out.extend(["    " + line for line in clean(text).split("\n")] + [""])
+            case Table(header=header, rows=rows):
+                if header:
+                    out.append(" | ".join(rich(c) for c in header))
+                    out.append("-" * min(WIDTH, len(out[-1])))
+                out.extend(" | ".join(rich(c) for c in row) for row in rows)
+                out.append("")
+            case Image(alt=alt):
+                if alt:
+                    out.extend([f"[{clean(alt)}]", ""])
+
+    for b in article.lead:
+        block(b)
+    for section in article.sections:
+        heading = clean(section.heading)
+        out += [heading, "-" * min(len(heading), WIDTH), ""]
+        for b in section.blocks:
+            block(b)
+
+    labels = parts.labels
+    if parts.link:
+        out += [f"{labels['read_online']}: {parts.link}", ""]
+    if links.urls:
+        out += [f"{labels['links']}:"]
+        out += [f"[{n}] {url}" for n, url in enumerate(links.urls, start=1)]
+        out.append("")
+
+    footer = parts.footer
+    out.append("-- ")
+    for line in (footer.sender_text, footer.address_text):
+        if line:
+            out.append(clean(line) if line is footer.sender_text else line)
+    out.append(
+        wrap(
+            clean(labels["why_brand"].format(brand=parts.config.brand.name))
+            if parts.config.brand.name
+            else labels["why"]
+        )
+    )
+    if footer.unsubscribe_text:
+        out.append(f"{labels['unsubscribe']}: {footer.unsubscribe_text}")
+    if footer.web_version_text:
+        out.append(f"{labels['web_version']}: {footer.web_version_text}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _inline(node, links: _Links) -> str:  # type: ignore[no-untyped-def]
+    match node:
+        case Text(text=text) | Code(text=text):
+            return neutralize_text(text)
+        case Emphasis(children=children) | Strong(children=children):
+            return "".join(_inline(c, links) for c in children)
+        case Link(href=href, children=children):
+            inner = "".join(_inline(c, links) for c in children)
+            if not is_safe_href(href) or inner == neutralize_text(href):
+                return inner
+            return f"{inner} [{links.ref(href)}]"
+    raise TypeError(f"unknown inline node {node!r}")

@@ -1,0 +1,60 @@
+"""Email service providers and their merge tags, loaded from `esp.toml`."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from generator.errors import MastheadError
+
+DEFAULT_ESP = "generic"
+
+
+@dataclass(frozen=True, slots=True)
+class ESP:
+    key: str
+    name: str
+    unsubscribe: str
+    unsubscribe_text: str
+    web_version: str
+    web_version_text: str
+    address: str
+    patterns: tuple[re.Pattern[str], ...]
+    source: str
+
+    def matches_any_tag(self, text: str) -> bool:
+        return any(p.search(text) for p in self.patterns)
+
+
+@cache
+def esps() -> dict[str, ESP]:
+    data = tomllib.loads((Path(__file__).parent / "esp.toml").read_text(encoding="utf-8"))
+    return {
+        key: ESP(
+            key=key,
+            name=row["name"],
+            unsubscribe=row["unsubscribe"],
+            unsubscribe_text=row["unsubscribe_text"],
+            web_version=row["web_version"],
+            web_version_text=row["web_version_text"],
+            address=row["address"],
+            patterns=tuple(re.compile(p, re.IGNORECASE | re.DOTALL) for p in row["patterns"]),
+            source=row["source"],
+        )
+        for key, row in data.items()
+    }
+
+
+def get_esp(key: str) -> ESP:
+    try:
+        return esps()[key]
+    except KeyError:
+        raise MastheadError(f"unknown ESP '{key}'; use one of: {', '.join(esps())}") from None
+
+
+def all_patterns() -> tuple[re.Pattern[str], ...]:
+    """Every merge-tag pattern of every supported ESP."""
+    return tuple(p for esp in esps().values() for p in esp.patterns)

@@ -1,0 +1,410 @@
+"""The email channel: content in order, inert article text, ESPs, text part, .eml."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from html.parser import HTMLParser
+
+import pytest
+from conftest import ARTICLES, ROOT, SEED
+
+from generator.channels.email import build_email
+from generator.channels.email.mergetags import ZWSP
+from generator.config import Config, parse_config
+from generator.esp import all_patterns, esps
+from generator.model import FAQ, ListBlock, Paragraph, Quote
+from generator.readers import read_path
+
+SAMPLES = sorted(p for p in ARTICLES.iterdir() if p.suffix in (".txt", ".md"))
+HOSTILE = sorted((ROOT / "tests" / "hostile").iterdir())
+FULL = parse_config(
+    'site_url = "https://news.example.com"\n'
+    'postal_address = "1 Harbour Street, Portsmouth PO1 2AB, United Kingdom"\n'
+    '[brand]\nname = "The Ledger"\n[sender]\nname = "The Ledger"\naddress = "news@example.com"\n'
+)
+
+# What our templates and MJML may produce; anything else came from an article.
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "title",
+    "meta",
+    "style",
+    "body",
+    "div",
+    "table",
+    "tbody",
+    "thead",
+    "tr",
+    "td",
+    "th",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "span",
+    "br",
+}
+ALLOWED_ATTRS = {
+    "style",
+    "class",
+    "href",
+    "src",
+    "alt",
+    "width",
+    "height",
+    "align",
+    "border",
+    "cellpadding",
+    "cellspacing",
+    "role",
+    "lang",
+    "dir",
+    "scope",
+    "content",
+    "name",
+    "http-equiv",
+    "xmlns",
+    "xmlns:v",
+    "xmlns:o",
+    "data-language",
+    "type",
+    "media",
+    "valign",
+    "bgcolor",
+    "target",
+    "rel",
+    "charset",
+    "aria-label",
+    "aria-roledescription",
+    "vertical-align",
+}
+
+
+class Page(HTMLParser):
+    """Elements, attributes and visible text of an HTML document."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.text: list[str] = []
+        self._skip = 0
+        self.feed(html)
+        self.close()
+
+    BLOCKS = frozenset(
+        ["p", "li", "h1", "h2", "h3", "td", "th", "div", "br", "pre", "table", "tr", "ul", "ol"]
+    )
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+        if tag in ("style", "title"):
+            self._skip += 1
+        if tag in self.BLOCKS:
+            self.text.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "title"):
+            self._skip -= 1
+        if tag in self.BLOCKS:
+            self.text.append(" ")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+    @property
+    def visible(self) -> str:
+        return " ".join("".join(self.text).split())
+
+    def all(self, tag: str) -> list[dict[str, str]]:
+        return [attrs for t, attrs in self.tags if t == tag]
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
+def test_every_block_is_in_the_html_in_order(sample):
+    article = read_path(sample)
+    page = Page(build_email(article, FULL).html)
+    visible = page.visible
+    position = visible.index(norm(article.title))
+    expected: list[str] = []
+    for block in article.blocks():
+        match block:
+            case Paragraph(text=text):
+                expected.append(text.plain_text)
+            case ListBlock(items=items):
+                expected += [i.plain_text for i in items]
+            case Quote(text=text, attribution=attribution):
+                expected.append(text.plain_text)
+                if attribution:
+                    expected.append("— " + attribution.plain_text)
+            case FAQ(items=items):
+                for item in items:
+                    expected += [item.question.plain_text, *(a.plain_text for a in item.answer)]
+    for piece in expected:
+        found = visible.find(norm(piece), position)
+        assert found >= 0, f"missing or out of order: {piece[:60]!r}"
+        position = found + len(norm(piece))
+    for bad in ("None", "— —", "· ·", "··", "{{", "{%"):
+        assert bad not in visible
+    assert len(page.all("h1")) == 1
+    assert len(page.all("h2")) == len(article.sections)
+
+
+def test_seed_layout_and_accessibility():
+    html = build_email(read_path(SEED), FULL).html
+    page = Page(html)
+    assert len(html.encode("utf-8")) < 40_000
+    assert page.all("html")[0]["lang"] == "en"
+    assert {"name": "color-scheme", "content": "light dark"} in page.all("meta")
+    assert "prefers-color-scheme:dark" in html.replace(" ", "")
+    assert "<!--[if mso" in html  # Outlook's conditional comments survive minifying
+    for table in page.all("table"):
+        if "role" not in table:
+            continue
+        assert table["role"] == "presentation"
+    for img in page.all("img"):
+        assert "alt" in img
+    for a in page.all("a"):
+        assert a["href"].startswith(("https://", "http://", "mailto:", "*|", "{{", "{$", "["))
+    # The byline holds only the parts that exist (the seed has no date).
+    assert "SignalWire Newsroom · 5 min read" in page.visible
+    assert "5&nbsp;min read" in html or "5\xa0min read" in html
+    # Key Takeaways is set off in a tinted box.
+    boxes = [td for td in page.all("td") if "mh-box" in td.get("class", "")]
+    assert len(boxes) == 1 and "background-color:#edf2fc" in boxes[0]["style"]
+    # "Read online" and the plain link, with the site URL as the article link.
+    assert "Read online" in page.visible
+    assert "https://news.example.com/the-great-ai-divorce/" in page.visible
+    assert "1 Harbour Street" in page.visible
+    assert "You are receiving this email because you subscribed to The Ledger." in page.visible
+
+
+def test_preheader_comes_first_and_is_hidden():
+    article = read_path(SEED)
+    html = build_email(article, Config()).html
+    body = re.search(r"<body[^>]*>(.*)", html, re.S).group(1)
+    first = re.match(r"<div style=\"?([^\">]*)\"?>([^<]*)</div>", body)
+    assert first, body[:200]
+    style, content = first.groups()
+    assert "display:none" in style and "mso-hide:all" in style
+    assert content.startswith(article.dek)
+    assert content.count("&zwnj;&nbsp;") >= 50
+
+
+def test_no_link_no_button_no_postal_line_when_not_configured():
+    page = Page(build_email(read_path(SEED), Config()).html)
+    assert "Read online" not in page.visible
+    assert "Harbour" not in page.visible
+    assert not page.all("a")
+
+
+@pytest.mark.parametrize("sample", HOSTILE, ids=lambda p: p.name)
+@pytest.mark.parametrize("esp", list(esps()))
+def test_hostile_article_is_inert(sample, esp):
+    message = build_email(read_path(sample), FULL, esp=esp)
+    page = Page(message.html)
+    for tag, attrs in page.tags:
+        allowed = ALLOWED_TAGS | (
+            {"unsubscribe", "webversion"} if esp == "campaign_monitor" else set()
+        )
+        assert tag in allowed, f"<{tag}> came from the article"
+        assert set(attrs) <= ALLOWED_ATTRS, f"<{tag} {attrs}> has a foreign attribute"
+        for value in attrs.values():
+            assert not value.strip().lower().startswith(("javascript:", "vbscript:", "data:"))
+    assert "<script" not in message.html.lower()
+    # The article's markup is visible as text.
+    assert "<script>" in page.visible or "alert" in page.visible
+    # No merge tag from article text is live, in HTML or in text: strip the
+    # footer's own tags, then no ESP pattern may match anything.
+    own = esps()[esp]
+    html, text = message.html, message.text
+    for tag in (own.unsubscribe_text, own.web_version_text, own.address):
+        if tag:
+            html, text = html.replace(tag, ""), text.replace(tag, "")
+    html = (
+        re.sub(r"</?(unsubscribe|webversion)\b[^>]*>", "", html)
+        if esp == "campaign_monitor"
+        else html
+    )
+    for pattern in all_patterns():
+        assert not pattern.search(html), f"{pattern.pattern} is live in the HTML"
+        assert not pattern.search(text), f"{pattern.pattern} is live in the text"
+        assert not pattern.search(message.subject)
+
+
+def test_merge_tags_are_visible_as_written():
+    message = build_email(read_path(ROOT / "tests" / "hostile" / "markup.txt"), FULL)
+    page = Page(message.html)
+    # Entities render as the characters the author typed.
+    assert "{{ config }} *|UNSUB|*" in page.visible
+    assert "*&#124;UNSUB&#124;*" in message.html
+    assert "&#123;&#123; config }}" in message.html
+    assert f"{{{ZWSP}{{ config }}" in message.text
+    assert (
+        message.subject.replace(ZWSP, "")
+        == 'Title <script>alert("t")</script> {{ config }} *|UNSUB|*'
+    )
+
+
+@pytest.mark.parametrize("key", list(esps()))
+def test_esp_footer_tags(key, cli, tmp_path):
+    (tmp_path / "masthead.toml").write_text(
+        '[email]\nunsubscribe_url = "https://news.example.com/unsub"\n'
+        'web_version_url = "https://news.example.com/web"\n',
+        encoding="utf-8",
+    )
+    esp = esps()[key]
+    html = cli("email", SEED, "--esp", key).stdout
+    text = cli("email", SEED, "--esp", key, "--text").stdout
+    if key == "generic":
+        assert 'href="https://news.example.com/unsub"' in html
+        assert "Unsubscribe: https://news.example.com/unsub" in text
+        return
+    marker = esp.unsubscribe.split("{attrs}")[0]
+    assert marker in html, marker
+    assert f"Unsubscribe: {esp.unsubscribe_text}" in text
+    if esp.web_version_text:
+        assert f"View in your browser: {esp.web_version_text}" in text
+
+
+def test_esp_from_config_and_unknown_esp(cli, tmp_path):
+    (tmp_path / "masthead.toml").write_text('[email]\nesp = "listmonk"\n', encoding="utf-8")
+    assert 'href="{{ UnsubscribeURL }}"' in cli("email", SEED).stdout
+    run = cli("email", SEED, "--esp", "aweber")
+    assert run.exit_code == 2
+    assert "mailchimp" in run.stderr and "listmonk" in run.stderr
+
+
+def test_mailchimp_address_tag_when_config_has_none():
+    html = build_email(read_path(SEED), Config(), esp="mailchimp").html
+    assert "*|LIST:ADDRESSLINE|*" in html
+
+
+def test_plain_text_part(cli):
+    text = cli("email", ARTICLES / "newsletter-stack-2026.md", "--text").stdout
+    lines = text.split("\n")
+    title = "How We Rebuilt Our Newsletter Stack in a Weekend"
+    assert lines[0] == title and lines[1] == "=" * len(title)
+    assert "What Was Broken\n---------------\n" in text
+    assert "1. The email was pasted from a Google Doc." in text
+    assert "- Write the article once, in Markdown." in text
+    assert "    — Noor Haddad, engineering lead" in text
+    assert "Does it work with our email service?\nYes. Presets cover" in text
+    assert "full write-up [1]" in text
+    assert "\n[1] https://blog.example.com/posts/stack/" in text
+    assert "Read online: https://blog.example.com/posts/newsletter-stack-2026/" in text
+    assert all(len(line) <= 72 or "http" in line for line in lines)
+    assert "None" not in text
+
+
+def test_subject_preheader_and_overrides(cli):
+    stack = read_path(ARTICLES / "newsletter-stack-2026.md")
+    message = build_email(stack, Config())
+    assert message.subject == "We rebuilt our newsletter stack in a weekend"
+    assert message.preheader == "What broke, what we kept, and the command that now does it all."
+    seed = build_email(read_path(SEED), Config())
+    assert seed.subject.startswith("The Great AI Divorce")
+    assert seed.preheader.startswith("The historic alliance")
+    html = cli("email", SEED, "--subject", "Weekly: AI split").stdout
+    assert "<title>Weekly: AI split</title>" in html
+
+
+def test_utm_merged_into_article_links():
+    config = parse_config('[utm]\nenabled = true\ncampaign = "weekly-{slug}"\n')
+    article = read_path(ROOT / "tests" / "hostile" / "links.md")
+    message = build_email(article, config)
+    expected = (
+        "https://example.com/post?a=1&utm_source=newsletter&utm_medium=email"
+        "&utm_campaign=weekly-links#top"
+    )
+    hrefs = [a["href"] for a in Page(message.html).all("a")]
+    assert hrefs.count(expected) == 2  # the button and the footer link
+    assert "https://example.com/post?a=1&utm_source=newsletter" in message.text
+
+
+def test_eml_round_trip_and_reproducible(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1772530200")
+    (tmp_path / "masthead.toml").write_text(
+        '[sender]\nname = "Ledger Newsroom"\naddress = "news@example.com"\n', encoding="utf-8"
+    )
+    first, second = tmp_path / "a.eml", tmp_path / "b.eml"
+    assert cli("email", SEED, "--eml", "-o", first).exit_code == 0
+    assert cli("email", SEED, "--eml", "-o", second).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    message = email.message_from_bytes(first.read_bytes(), policy=email.policy.default)
+    assert message.get_content_type() == "multipart/alternative"
+    parts = list(message.iter_parts())
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
+    assert all(p.get_content_charset() == "utf-8" for p in parts)
+    assert str(message["Subject"]) == (
+        "The Great AI Divorce: How Microsoft and OpenAI Became Each Other’s Biggest Rivals"
+    )
+    assert message["From"].addresses[0].addr_spec == "news@example.com"
+    assert message["Date"].datetime.isoformat() == "2026-03-03T09:30:00+00:00"
+    assert message["Message-ID"].endswith("@example.com>")
+    assert parts[1].get_content().startswith("<!doctype html>")
+    assert "The historic alliance" in parts[0].get_content()
+
+
+def test_eml_without_sender_has_a_clear_placeholder(cli):
+    run = cli("email", SEED, "--eml")
+    assert run.exit_code == 0
+    assert "From: Sender not configured <sender@example.invalid>" in run.stdout
+
+
+def test_html_to_file_and_text_eml_conflict(cli, tmp_path):
+    out = tmp_path / "email.html"
+    assert cli("email", SEED, "-o", out).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert cli("email", SEED, "--text", "--eml").exit_code == 2
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize(
+    ("fg", "bg"),
+    [
+        ("text", "card"),
+        ("muted", "card"),
+        ("accent", "card"),
+        ("on_accent", "accent"),
+        ("text", "box"),
+        ("muted", "page"),
+        ("text", "code"),
+        ("dark_text", "dark_card"),
+        ("dark_muted", "dark_card"),
+        ("dark_accent", "dark_card"),
+        ("dark_card", "dark_accent"),
+        ("dark_text", "dark_box"),
+        ("dark_muted", "dark_page"),
+    ],
+)
+def test_theme_contrast_is_wcag_aa(fg, bg):
+    from generator.channels.email.parts import THEME
+
+    assert contrast(THEME[fg], THEME[bg]) >= 4.5

@@ -1,0 +1,94 @@
+"""The email in headless Chromium: phone and desktop widths, light and dark."""
+
+from __future__ import annotations
+
+import pytest
+from browser import ARTIFACTS, chromium_browser, offline_page
+from conftest import ARTICLES, SEED
+
+from generator.channels.email import build_email
+from generator.channels.email.parts import THEME
+from generator.config import parse_config
+from generator.readers import read_path
+
+CONFIG = parse_config(
+    'site_url = "https://news.example.com"\npostal_address = "1 Harbour Street, Portsmouth"\n'
+    '[brand]\nname = "The Ledger"\n[email]\nesp = "mailchimp"\n'
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from chromium_browser()
+
+
+def rgb(hex_colour: str) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+@pytest.mark.parametrize(
+    "sample", [SEED, ARTICLES / "newsletter-stack-2026.md"], ids=["seed", "md"]
+)
+@pytest.mark.parametrize("width", [375, 600])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_email_renders_at_phone_and_desktop_width(browser, sample, width, scheme):
+    html = build_email(read_path(sample), CONFIG).html
+    page = offline_page(browser, viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page.set_content(html, wait_until="load")
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert scroll_width <= inner_width, "horizontal scrolling"
+    headings = page.evaluate(
+        """() => [...document.querySelectorAll('h1, h2, h3')].map(h => {
+            const r = h.getBoundingClientRect();
+            const s = getComputedStyle(h);
+            return [h.textContent, r.left, r.right, r.width, r.height, s.visibility, s.display];
+        })"""
+    )
+    assert headings
+    for text, left, right, w, h, visibility, display in headings:
+        assert w > 0 and h > 0 and visibility == "visible" and display != "none", text
+        assert left >= 0 and right <= inner_width, f"{text!r} runs off the screen"
+    h1 = page.evaluate(
+        "(() => { const s = getComputedStyle(document.querySelector('h1'));"
+        " return [s.color, s.fontSize]; })()"
+    )
+    # The background the title sits on: the first ancestor that paints one.
+    card = page.evaluate(
+        """() => { let e = document.querySelector('h1');
+            while (e && getComputedStyle(e).backgroundColor === 'rgba(0, 0, 0, 0)') {
+                e = e.parentElement; }
+            return e ? getComputedStyle(e).backgroundColor : null; }"""
+    )
+    if scheme == "dark":
+        assert h1[0] == rgb(THEME["dark_text"])
+        assert card == rgb(THEME["dark_card"])
+    else:
+        assert h1[0] == rgb(THEME["text"])
+        assert card == rgb(THEME["card"])
+    # 16 px gutters on a phone, 24 px on a desktop.
+    gutter = page.evaluate(
+        "document.querySelector('h1').getBoundingClientRect().left"
+        " - document.querySelector('.mh-card').getBoundingClientRect().left"
+    )
+    assert gutter == (16 if width < 480 else 24)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(
+        path=str(ARTIFACTS / f"email-{sample.stem}-{width}-{scheme}.png"), full_page=True
+    )
+    page.close()
+
+
+def test_button_is_a_44px_touch_target(browser):
+    html = build_email(read_path(SEED), CONFIG).html
+    page = offline_page(browser, viewport={"width": 375, "height": 900})
+    page.set_content(html)
+    box = page.evaluate(
+        "(() => { const a = [...document.querySelectorAll('a')].find("
+        "e => e.textContent.trim() === 'Read online');"
+        " const r = a.closest('td').getBoundingClientRect(); return [r.height, r.width]; })()"
+    )
+    assert box[0] >= 44 and box[1] >= 44
+    page.close()
