@@ -412,6 +412,200 @@ def feed_remove(
 
 @app.command()
 @_reports_errors
+def render(
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="PATH...", help="Article files, or folders to search for them."),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder to write into.", file_okay=False)
+    ],
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Processes to use (default: one per CPU)."),
+    ] = None,
+    platform: Annotated[
+        list[Platform] | None,
+        typer.Option("--platform", "-p", help="Only these thread platforms (repeatable)."),
+    ] = None,
+    esp: Annotated[
+        ESPName | None, typer.Option("--esp", help="Email service for the footer's tags.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Render every article, even unchanged ones.")
+    ] = False,
+    drafts: Annotated[bool, typer.Option("--drafts", help="Render drafts too.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Render every channel of one article or a folder of them into OUTPUT/<slug>/,
+    and update OUTPUT/feed.xml, atom.xml and feed.json once for the run."""
+    import os
+
+    from generator.clock import now
+    from generator.render import Options, render_run
+
+    cfg = load_config(config)
+    options = Options(
+        platforms=tuple(p.value for p in platform) if platform else Options().platforms,
+        esp=esp.value if esp else None,
+        drafts=drafts,
+        force=force,
+    )
+    reporter = _Reporter(quiet=quiet)
+    summary = render_run(
+        paths,
+        output,
+        cfg,
+        options,
+        now=now(),
+        jobs=jobs or os.cpu_count() or 1,
+        progress=reporter.progress,
+    )
+    reporter.finish(summary, options)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+class _Reporter:
+    """Progress and the closing summary: a bar and a table on a terminal,
+    plain lines otherwise, nothing with --quiet (errors always go to stderr)."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stdout.isatty() and not quiet
+        self.bar = None
+        self.task = None
+
+    def progress(self, result, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
+        if result.status == "failed":
+            typer.echo(f"error: {result.error}", err=True)
+        if self.quiet:
+            return
+        if self.tty:
+            if self.bar is None:
+                from rich.progress import Progress
+
+                self.bar = Progress(transient=True)
+                self.bar.start()
+                self.task = self.bar.add_task("Rendering", total=total)
+            self.bar.update(self.task, completed=done)
+        else:
+            typer.echo(f"[{done}/{total}] {result.status}: {result.path}")
+
+    def finish(self, summary, options) -> None:  # type: ignore[no-untyped-def]
+        if self.bar is not None:
+            self.bar.stop()
+        if self.quiet:
+            return
+        rendered = [r for r in summary.results if r.status == "rendered"]
+        short = {"x": "X", "bluesky": "Bsky", "mastodon": "Masto", "threads": "Threads"}
+        columns = [k for k in options.platforms if k in short]
+        if rendered:
+            rows = [
+                [
+                    r.slug or "",
+                    f"{r.email_bytes / 1024:.1f} KB",
+                    *(str(r.posts.get(k, "")) for k in columns),
+                    "; ".join(r.warnings) or "-",
+                ]
+                for r in rendered
+            ]
+            header = ["article", "email", *(short[k] for k in columns), "warnings"]
+            if self.tty:
+                from rich.console import Console
+                from rich.table import Table
+
+                table = Table(*header)
+                for row in rows:
+                    table.add_row(*row)
+                Console().print(table)
+            else:
+                typer.echo("\t".join(header))
+                for row in rows:
+                    typer.echo("\t".join(row))
+        counts = [
+            f"{summary.count('rendered')} rendered",
+            f"{summary.count('skipped')} unchanged",
+        ]
+        if summary.count("draft"):
+            counts.append(f"{summary.count('draft')} drafts skipped (--drafts renders them)")
+        if summary.failed:
+            counts.append(f"{len(summary.failed)} failed")
+        if not rendered and not summary.failed:
+            typer.echo(
+                "Nothing changed since the last run; nothing rendered (--force renders all)."
+            )
+        typer.echo(", ".join(counts) + ".")
+        if summary.feed_message:
+            typer.echo(summary.feed_message)
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+@_reports_errors
+def check(
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="PATH...", help="Article files, or folders to search for them."),
+    ],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 on warnings too, not only on errors.")
+    ] = False,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Lines for people, JSON for CI.")
+    ] = CheckFormat.text,
+    config: ConfigOption = None,
+    input_format: InputFormatOption = None,
+) -> None:
+    """Lint articles across every channel, writing nothing: warnings exit 0
+    (1 with --strict), errors exit 1."""
+    import json
+
+    from generator.check import check_article, check_config
+    from generator.render import find_articles
+
+    cfg = load_config(config)
+    findings = list(check_config(cfg))
+    for path in find_articles(paths, Path(".masthead-no-output")):
+        try:
+            article = _load(str(path), cfg, input_format)
+        except MastheadError as exc:
+            from generator.check import Finding
+
+            findings.append(
+                Finding(exc.path or str(path), "error", "unreadable", exc.message, exc.line)
+            )
+            continue
+        findings.extend(check_article(article, cfg, str(path)))
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    if format is CheckFormat.json:
+        typer.echo(
+            json.dumps(
+                {
+                    "errors": errors,
+                    "warnings": warnings,
+                    "findings": [f.as_dict() for f in findings],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for finding in findings:
+            typer.echo(finding.as_line())
+        typer.echo(f"{errors} error(s), {warnings} warning(s)")
+    if errors or (strict and warnings):
+        raise typer.Exit(1)
+
+
+@app.command()
+@_reports_errors
 def init(
     directory: Annotated[
         Path, typer.Argument(help="Where to write masthead.toml.", file_okay=False)

@@ -11,6 +11,7 @@ and block has a `plain_text` view.
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -200,6 +201,15 @@ class Section:
 # --- the article --------------------------------------------------------------
 
 EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
+
+
+# Articles cross process boundaries when a folder renders in parallel; a
+# read-only mapping pickles as the plain dict it wraps.
+def frozen_mapping(values: dict[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(values)
+
+
+copyreg.pickle(MappingProxyType, lambda proxy: (frozen_mapping, (dict(proxy),)))
 
 
 @dataclass(frozen=True, slots=True)

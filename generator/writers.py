@@ -15,7 +15,13 @@ from pathlib import Path
 from generator.errors import MastheadError
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
+def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, durable: bool = True) -> None:
+    """Write `data` to `path` through a temporary file and a rename.
+
+    `durable` also flushes the data and the directory entry to disk, so the
+    write survives a power cut; files that a run can simply make again (a
+    folder render's outputs) skip it, as it is most of the cost of a write.
+    """
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     directory = target.parent
@@ -30,8 +36,9 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if target.exists():
             with contextlib.suppress(OSError):
                 os.chmod(tmp_name, target.stat().st_mode & 0o7777)
@@ -48,7 +55,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
-    _fsync_dir(directory)
+    if durable:
+        _fsync_dir(directory)
 
 
 def _fsync_dir(directory: Path) -> None:

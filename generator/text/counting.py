@@ -45,7 +45,19 @@ MASTODON_URL_LENGTH = 23
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
 
+# Characters after which every code point is its own grapheme cluster: ASCII
+# but CR, Latin, common punctuation and single-code-point emoji. Anything
+# else (combining marks, ZWJ, variation selectors, skin tones, flags, Hangul
+# jamo, Indic scripts, CR LF) goes to the full segmenter.
+_NOT_SIMPLE = re.compile(
+    "[^\x00-\x0c\x0e-\u02ff\u2010-\u2027\u2030-\u205e"
+    "\U0001f000-\U0001f1e5\U0001f200-\U0001f3fa\U0001f400-\U0001faff]"
+)
+
+
 def grapheme_length(text: str) -> int:
+    if not _NOT_SIMPLE.search(text):
+        return len(text)
     return len(GRAPHEME.findall(text))
 
 
@@ -225,6 +237,11 @@ def threads_length(text: str) -> int:
     # Meta counts an emoji as its UTF-8 bytes; any cluster holding an emoji
     # code point is counted that way, which can only over-count.
     points = _emoji_code_points()
+    if text.isascii():
+        return len(text)
+    if not _NOT_SIMPLE.search(text):
+        # Every code point is a cluster of its own: only emoji cost extra.
+        return len(text) + sum(len(c.encode("utf-8")) - 1 for c in text if c in points)
     return sum(
         len(cluster.encode("utf-8")) if not points.isdisjoint(cluster) else 1
         for cluster in GRAPHEME.findall(text)

@@ -1,0 +1,197 @@
+"""`masthead check`: one lint across channels, writing nothing.
+
+Every rule has a name and a severity. Warnings are things a professional
+would fix before sending; errors are things that would break a channel
+(a clipped email, a thread post that cannot fit, a link no client will open).
+The rules look at the article and at what each channel makes of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from generator.channels.email import Email, build_email
+from generator.channels.thread import build_thread
+from generator.config import Config
+from generator.errors import MastheadError
+from generator.model import Article, Image, Inline, Link, RichText
+from generator.platforms import platforms
+
+Severity = Literal["warning", "error"]
+
+SUBJECT_MAX = 78  # characters most inboxes show before cutting
+EMAIL_WARN_BYTES = 80 * 1024
+EMAIL_CLIP_BYTES = 102 * 1000  # Gmail clips HTML beyond about 102 KB
+LANGUAGES_WITH_LABELS = frozenset({"en"})
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str
+    severity: Severity
+    rule: str
+    message: str
+    line: int | None = None
+
+    def as_line(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message} [{self.rule}]"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+        }
+
+
+def check_config(config: Config) -> Iterator[Finding]:
+    where = str(config.path) if config.path else "(config)"
+    if not config.postal_address:
+        yield Finding(
+            where,
+            "warning",
+            "no-postal-address",
+            "no postal_address in the config: email footers have no address, which "
+            "anti-spam laws (CAN-SPAM, GDPR) require",
+        )
+    if not config.site_url:
+        yield Finding(
+            where,
+            "warning",
+            "no-site-url",
+            "no site_url in the config: articles without a url get no link, "
+            "and feed guids are not permalinks",
+        )
+
+
+def check_article(
+    article: Article,
+    config: Config,
+    path: str,
+    *,
+    email: Email | None = None,
+    skip_threads: bool = False,
+) -> Iterator[Finding]:
+    """Findings for one article. `email` may be passed when already built;
+    `skip_threads` when the caller has built every thread itself."""
+
+    def finding(severity: Severity, rule: str, message: str) -> Finding:
+        return Finding(path, severity, rule, message)
+
+    if article.image and not article.image_alt:
+        yield finding("warning", "missing-alt", "the article image has no alt text (image_alt)")
+    for block in article.blocks():
+        if isinstance(block, Image) and not block.alt.strip():
+            yield finding("warning", "missing-alt", f"image {block.src} has no alt text")
+    if not article.dek and not article.preheader:
+        yield finding(
+            "warning",
+            "no-preheader",
+            "no dek or preheader: inboxes will preview the first words of the body",
+        )
+    lang = article.lang.split("-")[0].lower()
+    if lang not in LANGUAGES_WITH_LABELS:
+        yield finding(
+            "warning",
+            "no-labels",
+            f"no labels for language '{article.lang}': the email's fixed words are in English",
+        )
+
+    try:
+        message = email or build_email(article, config)
+    except MastheadError as exc:
+        yield finding("error", "email-failed", f"the email cannot be built: {exc}")
+    else:
+        if len(message.subject) > SUBJECT_MAX:
+            yield finding(
+                "warning",
+                "long-subject",
+                f"the subject is {len(message.subject)} characters; inboxes show about "
+                f"{SUBJECT_MAX} (set a shorter 'subject')",
+            )
+        size = len(message.html.encode("utf-8"))
+        if size > EMAIL_CLIP_BYTES:
+            yield finding(
+                "error",
+                "email-clipped",
+                f"the email HTML is {size / 1000:.0f} KB: Gmail clips it beyond 102 KB",
+            )
+        elif size > EMAIL_WARN_BYTES:
+            yield finding(
+                "warning",
+                "email-large",
+                f"the email HTML is {size / 1024:.0f} KB; ESP tracking adds more, "
+                "and Gmail clips beyond 102 KB",
+            )
+
+    for key in () if skip_threads else platforms():
+        try:
+            build_thread(article, key, config, limit=getattr(config.limits, key))
+        except MastheadError as exc:
+            yield finding("error", "thread-unfit", f"{platforms()[key].name}: {exc}")
+
+    for href in _links(article):
+        scheme = urlsplit(href).scheme.lower() if ":" in href else ""
+        if scheme in ("http", "https", "mailto"):
+            continue
+        if not scheme:
+            yield finding(
+                "warning",
+                "relative-link",
+                f"link '{href}' is relative: it works on your site, not in an email or a feed",
+            )
+        else:
+            yield finding(
+                "error",
+                "link-scheme",
+                f"link '{href}' uses '{scheme}:'; only http, https and mailto links are "
+                "kept, so it will show as text",
+            )
+
+    for field, value in (("url", article.url), ("image", article.image)):
+        if value and urlsplit(value).scheme.lower() not in ("http", "https"):
+            yield finding(
+                "error",
+                "feed-field",
+                f"'{field}' must be an absolute http(s) URL for the feed, not '{value}'",
+            )
+
+
+def _links(article: Article) -> Iterator[str]:
+    def walk(nodes: tuple[Inline, ...]) -> Iterator[str]:
+        for node in nodes:
+            if isinstance(node, Link):
+                yield node.href
+            children = getattr(node, "children", None)
+            if children:
+                yield from walk(children)
+
+    for text in _rich_texts(article):
+        yield from walk(text.nodes)
+
+
+def _rich_texts(article: Article) -> Iterator[RichText]:
+    for block in article.blocks():
+        yield from _block_texts(block)
+
+
+def _block_texts(block: object) -> Iterator[RichText]:
+    for name in ("text", "attribution"):
+        value = getattr(block, name, None)
+        if isinstance(value, RichText):
+            yield value
+    for item in getattr(block, "items", ()) or ():
+        if isinstance(item, RichText):
+            yield item
+        else:  # an FAQ item
+            yield item.question
+            yield from item.answer
+    for row in (getattr(block, "header", None), *(getattr(block, "rows", ()) or ())):
+        if row:
+            yield from row

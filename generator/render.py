@@ -1,0 +1,371 @@
+"""Every channel for one article, and a folder of articles in parallel.
+
+`render_files` is pure: an article in, the bytes of every output file out.
+`render_run` does the I/O around it: it finds the articles, skips the ones
+whose source, templates and config are unchanged since the last run (a
+content hash kept in the output folder, like Pelican's content cache),
+renders the rest across processes, writes each file atomically, refuses two
+articles that would share a slug, and updates the run's feeds once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import __version__
+from generator.config import Config
+from generator.errors import MastheadError
+from generator.model import Article
+from generator.platforms import platforms
+from generator.resources import templates_dir
+from generator.writers import write_atomic
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+CACHE_NAME = ".masthead-cache.json"
+THREAD_PLATFORMS = ("x", "bluesky", "mastodon", "threads")
+FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    platforms: tuple[str, ...] = tuple(platforms())
+    esp: str | None = None
+    drafts: bool = False
+    force: bool = False
+
+
+@dataclass(slots=True)
+class Result:
+    path: str
+    status: str  # rendered | skipped | draft | failed
+    slug: str | None = None
+    error: str | None = None
+    email_bytes: int = 0
+    posts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    article: Article | None = None
+    digest: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class RunSummary:
+    results: list[Result]
+    feed_message: str | None = None
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+
+# --- one article ------------------------------------------------------------------
+
+
+def render_files(
+    article: Article, config: Config, options: Options, *, now: dt.datetime
+) -> tuple[dict[str, bytes], Result]:
+    """The output files of one article, by name, and what to report of them."""
+    from generator.channels.email import build_email
+    from generator.channels.email.eml import build_eml
+    from generator.channels.rss.item import article_item_xml
+    from generator.channels.thread import build_thread, to_dict, to_text
+    from generator.check import check_article
+
+    timings: dict[str, float] = {}
+    files: dict[str, bytes] = {}
+    clock = time.perf_counter()
+
+    message = build_email(article, config, esp=options.esp)
+    files["email.html"] = message.html.encode("utf-8")
+    files["email.txt"] = message.text.encode("utf-8")
+    files["email.eml"] = build_eml(
+        subject=message.subject, text=message.text, html=message.html, config=config, now=now
+    )
+    timings["email"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+
+    posts: dict[str, int] = {}
+    thread_json = {}
+    for key in options.platforms:
+        thread = build_thread(article, key, config, limit=getattr(config.limits, key))
+        name = "linkedin.txt" if key == "linkedin" else f"thread-{key}.txt"
+        files[name] = to_text(thread).encode("utf-8")
+        thread_json[key] = to_dict(thread)
+        posts[key] = len(thread.posts)
+    files["thread.json"] = (
+        json.dumps(thread_json, ensure_ascii=False, separators=(",", ":")) + "\n"
+    ).encode()
+    timings["thread"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+
+    files["item.xml"] = article_item_xml(article, config, now=now).encode("utf-8")
+    timings["rss"] = time.perf_counter() - clock
+
+    warnings = [
+        f"{f.message} [{f.rule}]"
+        for f in check_article(article, config, "", email=message, skip_threads=True)
+        if f.severity == "warning"
+    ]
+    result = Result(
+        path="",
+        status="rendered",
+        slug=article.slug,
+        email_bytes=len(files["email.html"]),
+        posts=posts,
+        warnings=warnings,
+        article=article,
+        timings=timings,
+    )
+    return files, result
+
+
+# --- a run ----------------------------------------------------------------------------
+
+
+def find_articles(paths: Iterable[str | os.PathLike[str]], out_dir: Path) -> list[Path]:
+    """Article files named, or found (recursively) in folders named."""
+    found: list[Path] = []
+    out = out_dir.resolve()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                if (
+                    candidate.is_file()
+                    and candidate.suffix.lower() in ARTICLE_SUFFIXES
+                    and not any(p.startswith(".") for p in candidate.relative_to(path).parts)
+                    and not candidate.resolve().is_relative_to(out)
+                ):
+                    found.append(candidate)
+        else:
+            found.append(path)  # a missing or odd file is reported by its reader
+    return list(dict.fromkeys(found))
+
+
+def fingerprint(config: Config, options: Options) -> str:
+    """What besides the source decides the output: templates, rules, config."""
+    digest = hashlib.sha256(__version__.encode())
+    base = templates_dir()
+    for path in sorted(base.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(base)).encode())
+            digest.update(path.read_bytes())
+    package = Path(__file__).parent
+    for data in ("platforms.toml", "esp.toml"):
+        digest.update((package / data).read_bytes())
+    digest.update(repr((config, options)).encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    path: str
+    out_dir: str
+    run_id: str
+    fingerprint: str
+    cached_digest: str | None
+    cached_slug: str | None
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(config: Config, options: Options, now: dt.datetime) -> None:
+    _WORKER.update(config=config, options=options, now=now)
+
+
+def _work(task: _Task) -> Result:
+    config: Config = _WORKER["config"]  # type: ignore[assignment]
+    options: Options = _WORKER["options"]  # type: ignore[assignment]
+    now: dt.datetime = _WORKER["now"]  # type: ignore[assignment]
+    try:
+        return _render_one(task, config, options, now)
+    except MastheadError as exc:
+        return Result(task.path, "failed", error=str(exc) if exc.path else f"{task.path}: {exc}")
+    except Exception as exc:
+        return Result(task.path, "failed", error=f"{task.path}: internal error ({exc!r})")
+
+
+def _render_one(task: _Task, config: Config, options: Options, now: dt.datetime) -> Result:
+    from generator.readers import reader_for
+    from generator.readers.source import Source, decode
+
+    clock = time.perf_counter()
+    path = Path(task.path)
+    if path.is_dir():
+        raise MastheadError("is a directory, not an article file", task.path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise MastheadError("no such file; check the path", task.path) from None
+    except OSError as exc:
+        raise MastheadError(f"cannot read the file ({exc.strerror})", task.path) from None
+    digest = hashlib.sha256(data + task.fingerprint.encode()).hexdigest()
+    out_dir = Path(task.out_dir)
+
+    if (
+        not options.force
+        and task.cached_digest == digest
+        and task.cached_slug
+        and _complete(out_dir / task.cached_slug, options)
+    ):
+        _claim(out_dir, task.cached_slug, task.path, task.run_id)
+        return Result(task.path, "skipped", slug=task.cached_slug, digest=digest)
+
+    reader = reader_for(path)
+    article = reader.read(Source(decode(data, task.path), task.path, path.stem), lang=config.lang)
+    read_time = time.perf_counter() - clock
+    if article.draft and not options.drafts:
+        return Result(task.path, "draft", slug=article.slug, digest=digest)
+
+    files, result = render_files(article, config, options, now=now)
+    _claim(out_dir, article.slug, task.path, task.run_id)
+    clock = time.perf_counter()
+    folder = out_dir / article.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, payload in files.items():
+        write_atomic(folder / name, payload, durable=False)
+    result.timings["write"] = time.perf_counter() - clock
+    result.timings["read"] = read_time
+    result.path = task.path
+    result.digest = digest
+    return result
+
+
+def _complete(folder: Path, options: Options) -> bool:
+    return all((folder / name).is_file() for name in _file_names(options))
+
+
+def _file_names(options: Options) -> list[str]:
+    names = ["email.html", "email.txt", "email.eml", "thread.json", "item.xml"]
+    for key in options.platforms:
+        names.append("linkedin.txt" if key == "linkedin" else f"thread-{key}.txt")
+    return names
+
+
+def _claim(out_dir: Path, slug: str, source: str, run_id: str) -> None:
+    """Reserve `slug` for `source` in this run; a second article with the same
+    slug is refused rather than allowed to overwrite the first."""
+    folder = out_dir / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    claim = folder / f".claim-{run_id}"
+    try:
+        fd = os.open(claim, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        owner = claim.read_text(encoding="utf-8").strip() or "another article"
+        if owner == source:
+            return
+        raise MastheadError(
+            f"has the same slug '{slug}' as {owner}; give one of them another slug "
+            "(rename the file, or set 'slug:' in its front matter)",
+            source,
+        ) from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(source)
+
+
+def _load_cache(out_dir: Path) -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads((out_dir / CACHE_NAME).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError, OSError):
+        return {}
+    return data.get("articles", {}) if isinstance(data, dict) else {}
+
+
+def render_run(
+    paths: Iterable[str | os.PathLike[str]],
+    out_dir: Path,
+    config: Config,
+    options: Options,
+    *,
+    now: dt.datetime,
+    jobs: int = 1,
+    progress: Callable[[Result, int, int], None] | None = None,
+) -> RunSummary:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    articles = find_articles(paths, out_dir)
+    cache = _load_cache(out_dir)
+    stamp = fingerprint(config, options)
+    run_id = uuid.uuid4().hex
+    tasks = [
+        _Task(
+            path=str(p),
+            out_dir=str(out_dir),
+            run_id=run_id,
+            fingerprint=stamp,
+            cached_digest=cache.get(str(p.resolve()), {}).get("digest"),
+            cached_slug=cache.get(str(p.resolve()), {}).get("slug"),
+        )
+        for p in articles
+    ]
+    results: list[Result] = []
+    try:
+        for result in _execute(tasks, config, options, now, jobs):
+            results.append(result)
+            if progress:
+                progress(result, len(results), len(tasks))
+    finally:
+        for claim in out_dir.glob(f"*/.claim-{run_id}"):
+            with contextlib.suppress(OSError):
+                claim.unlink()
+
+    summary = RunSummary(results)
+    rendered = [r for r in results if r.status == "rendered" and r.article is not None]
+    if rendered:
+        from generator.feedfile import Siblings, add_articles
+
+        update = add_articles(
+            out_dir / "feed.xml",
+            [r.article for r in rendered],  # type: ignore[misc]
+            config,
+            now=now,
+            max_items=config.feed.max_items,
+            siblings=Siblings(out_dir / "atom.xml", out_dir / "feed.json"),
+        )
+        summary.feed_message = (
+            f"{out_dir / 'feed.xml'}: {update.added} added, {update.replaced} replaced; "
+            f"{update.total} items"
+        )
+    for result in rendered:
+        result.article = None  # the feed has it; keep the summary small
+    new_cache = {k: v for k, v in cache.items() if Path(k).exists()}  # forget deleted sources
+    for result in results:
+        if result.status in ("rendered", "skipped") and result.digest and result.slug:
+            new_cache[str(Path(result.path).resolve())] = {
+                "digest": result.digest,
+                "slug": result.slug,
+            }
+    write_atomic(
+        out_dir / CACHE_NAME,
+        json.dumps({"version": __version__, "articles": new_cache}, indent=1, sort_keys=True),
+    )
+    return summary
+
+
+def _execute(
+    tasks: list[_Task], config: Config, options: Options, now: dt.datetime, jobs: int
+) -> Iterator[Result]:
+    if jobs <= 1 or len(tasks) <= 1:
+        _init_worker(config, options, now)
+        for task in tasks:
+            yield _work(task)
+        return
+    chunk = max(1, min(32, len(tasks) // (jobs * 4)))
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(config, options, now)
+    ) as pool:
+        yield from pool.map(_work, tasks, chunksize=chunk)

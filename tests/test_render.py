@@ -1,0 +1,288 @@
+"""`masthead render` and `masthead check`, end to end through the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+from conftest import ARTICLES, ROOT, SEED
+
+from generator.platforms import get_platform
+
+OUTPUTS = [
+    "email.html",
+    "email.txt",
+    "email.eml",
+    "thread-x.txt",
+    "thread-bluesky.txt",
+    "thread-mastodon.txt",
+    "thread-threads.txt",
+    "linkedin.txt",
+    "thread.json",
+    "item.xml",
+]
+SLUGS = [
+    "newsletter-stack-2026",
+    "small-newsrooms-bet-on-newsletters",
+    "the-great-ai-divorce",
+    "urban-beekeeping-guide",
+]
+
+
+def assert_valid_output(out: Path, slugs: list[str]) -> None:
+    for slug in slugs:
+        folder = out / slug
+        assert sorted(p.name for p in folder.iterdir()) == sorted(OUTPUTS), slug
+        HTMLParser().feed((folder / "email.html").read_text(encoding="utf-8"))
+        assert ET.parse(folder / "item.xml").getroot().tag == "item"
+        threads = json.loads((folder / "thread.json").read_text(encoding="utf-8"))
+        assert set(threads) == {"x", "bluesky", "mastodon", "threads", "linkedin"}
+        for key, thread in threads.items():
+            rules = get_platform(key)
+            for post in thread["posts"]:
+                assert post["length"] <= rules.limit
+            text = folder / ("linkedin.txt" if key == "linkedin" else f"thread-{key}.txt")
+            posts = text.read_text(encoding="utf-8").rstrip("\n").split("\n---\n")
+            assert len(posts) == len(thread["posts"])
+            assert all(rules.fits(p) for p in posts)
+    for name in ("feed.xml", "atom.xml"):
+        parsed = feedparser.parse((out / name).read_bytes())
+        assert parsed.bozo == 0
+        assert len(parsed.entries) == len(slugs)
+    feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert len(feed["items"]) == len(slugs)
+
+
+def test_readme_first_command_from_a_checkout(tmp_path):
+    """The README's first command, as written, renders the samples into out/."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first = readme.split("```sh\n", 1)[1].split("\n", 1)[0]
+    assert first.startswith("python3 -m venv .venv && .venv/bin/pip install . && ")
+    render = first.split(" && ")[-1]
+    assert render == ".venv/bin/masthead render article/ -o out/"
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ARTICLES, checkout / "article")
+    masthead = Path(sys.executable).parent / "masthead"
+    result = subprocess.run(
+        [str(masthead), "render", "article/", "-o", "out/"],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "4 rendered" in result.stdout
+    assert_valid_output(checkout / "out", SLUGS)
+
+
+def test_render_folder_parallel_then_nothing_changed(cli, tmp_path):
+    out = tmp_path / "out"
+    run = cli("render", ARTICLES, "-o", out, "--jobs", "2")
+    assert run.exit_code == 0, run.stderr
+    assert_valid_output(out, SLUGS)
+    assert "4 rendered, 0 unchanged." in run.stdout
+    assert "the-great-ai-divorce" in run.stdout and "long-subject" in run.stdout
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    run = cli("render", ARTICLES, "-o", out)
+    assert run.exit_code == 0
+    assert "nothing rendered" in run.stdout and "0 rendered, 4 unchanged." in run.stdout
+    after = {
+        p: p.stat().st_mtime_ns
+        for p in out.rglob("*")
+        if p.is_file() and p.name != ".masthead-cache.json"
+    }
+    assert all(before[p] == after[p] for p in after)
+    run = cli("render", ARTICLES, "-o", out, "--force", "--quiet")
+    assert run.exit_code == 0 and run.stdout == ""
+    assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == 4
+
+
+def test_changing_a_source_or_the_config_re_renders(cli, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(ARTICLES, src)
+    out = tmp_path / "out"
+    cli("render", src, "-o", out)
+    seed = src / "the-great-ai-divorce.txt"
+    seed.write_text(
+        seed.read_text(encoding="utf-8").replace("5 min read", "6 min read"), encoding="utf-8"
+    )
+    run = cli("render", src, "-o", out)
+    assert "1 rendered, 3 unchanged." in run.stdout
+    assert "6\xa0min read" in (out / "the-great-ai-divorce" / "email.txt").read_text(
+        encoding="utf-8"
+    )
+    (tmp_path / "masthead.toml").write_text('[brand]\nname = "The Ledger"\n', encoding="utf-8")
+    run = cli("render", src, "-o", out)
+    assert "4 rendered, 0 unchanged." in run.stdout
+
+
+def test_changing_a_template_re_renders(tmp_path):
+    """Run from a copy of the package so the test can edit a template."""
+    package = tmp_path / "pkg"
+    shutil.copytree(ROOT / "generator", package / "generator")
+    shutil.copytree(ROOT / "templates", package / "templates")
+    env = {"PYTHONPATH": str(package), "PATH": "/usr/bin:/bin"}
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        "render",
+        str(ARTICLES),
+        "-o",
+        str(tmp_path / "out"),
+    ]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert "4 rendered" in first.stdout, first.stderr
+    again = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert "0 rendered, 4 unchanged" in again.stdout
+    template = package / "templates" / "email" / "blocks" / "paragraph.html.j2"
+    template.write_text(template.read_text().replace("margin:0 0 16px;", "margin:0 0 18px;"))
+    third = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert "4 rendered, 0 unchanged" in third.stdout
+    assert (
+        "margin:0 0 18px" in (tmp_path / "out" / "the-great-ai-divorce" / "email.html").read_text()
+    )
+
+
+def test_one_broken_article_does_not_stop_the_others(cli, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(ARTICLES, src)
+    (src / "broken.txt").write_text(
+        "Title\nBy Jane — February 30, 2026\nDek.\nBody.\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    run = cli("render", src, "-o", out, "-j", "2")
+    assert run.exit_code == 1
+    assert f"error: {src / 'broken.txt'}:2: byline date" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert "4 rendered, 0 unchanged, 1 failed." in run.stdout
+    assert_valid_output(out, SLUGS)
+
+
+def test_duplicate_slugs_are_an_error_not_an_overwrite(cli, tmp_path):
+    src = tmp_path / "src"
+    (src / "a").mkdir(parents=True)
+    (src / "b").mkdir()
+    shutil.copy(SEED, src / "a" / "story.txt")
+    (src / "b" / "story.txt").write_text("Other Story\nDek.\nBody.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run = cli("render", src, "-o", out, "-j", "1")
+    assert run.exit_code == 1
+    assert "has the same slug 'story'" in run.stderr
+    assert "The Great AI Divorce" in (out / "story" / "email.txt").read_text(encoding="utf-8")
+    assert not list(out.rglob(".claim-*"))
+
+
+def test_drafts_skipped_unless_asked(cli, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "draft.md").write_text(
+        "---\ntitle: Not Yet\ndraft: true\n---\nBody.\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    run = cli("render", src, "-o", out)
+    assert "1 drafts skipped" in run.stdout
+    assert not (out / "draft").exists()
+    run = cli("render", src, "-o", out, "--drafts")
+    assert (out / "draft" / "email.html").is_file()
+
+
+def test_platform_and_esp_options(cli, tmp_path):
+    out = tmp_path / "out"
+    run = cli(
+        "render", SEED, "-o", out, "--platform", "x", "--platform", "mastodon", "--esp", "mailchimp"
+    )
+    assert run.exit_code == 0, run.stderr
+    names = sorted(p.name for p in (out / "the-great-ai-divorce").iterdir())
+    assert "thread-x.txt" in names and "thread-mastodon.txt" in names
+    assert "thread-bluesky.txt" not in names
+    assert "*|UNSUB|*" in (out / "the-great-ai-divorce" / "email.html").read_text(encoding="utf-8")
+
+
+# --- check -------------------------------------------------------------------------
+
+PROBLEMS = """---
+title: "{title}"
+image: https://example.com/cover.png
+url: "ftp://example.com/post"
+lang: xx
+---
+
+A paragraph with a [bad link](ftp://example.com/file) and a [relative one](/about).
+
+![](https://example.com/no-alt.png)
+
+## Key Facts
+
+- {long_url}
+"""
+
+
+def test_check_flags_each_problem(cli, tmp_path):
+    article = tmp_path / "problems.md"
+    article.write_text(
+        PROBLEMS.format(
+            title="A Title That Is Far Too Long For Any Inbox To Show Without Cutting It Off Somewhere",
+            long_url="https://example.com/" + "a" * 600,
+        ),
+        encoding="utf-8",
+    )
+    run = cli("check", article, "--format", "json")
+    assert run.exit_code == 1
+    data = run.json()
+    rules = {(f["rule"], f["severity"]) for f in data["findings"]}
+    assert ("missing-alt", "warning") in rules
+    assert ("long-subject", "warning") in rules
+    assert ("no-preheader", "warning") in rules
+    assert ("no-labels", "warning") in rules
+    assert ("no-postal-address", "warning") in rules
+    assert ("no-site-url", "warning") in rules
+    assert ("link-scheme", "error") in rules
+    assert ("relative-link", "warning") in rules
+    assert ("thread-unfit", "error") in rules
+    assert ("feed-field", "error") in rules
+    assert data["errors"] == sum(1 for f in data["findings"] if f["severity"] == "error")
+
+
+def test_check_email_size_rules(cli, tmp_path):
+    big = tmp_path / "big.txt"
+    paragraph = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 20
+    big.write_text("Big\nDek.\n" + "\n".join([paragraph] * 70) + "\n", encoding="utf-8")
+    run = cli("check", big, "-f", "json")
+    assert ("email-large", "warning") in {
+        (f["rule"], f["severity"]) for f in run.json()["findings"]
+    }
+    huge = tmp_path / "huge.txt"
+    huge.write_text("Huge\nDek.\n" + "\n".join([paragraph] * 120) + "\n", encoding="utf-8")
+    run = cli("check", huge, "-f", "json")
+    assert run.exit_code == 1
+    assert ("email-clipped", "error") in {
+        (f["rule"], f["severity"]) for f in run.json()["findings"]
+    }
+
+
+def test_samples_pass_check_with_at_most_warnings(cli, tmp_path):
+    (tmp_path / "masthead.toml").write_text(
+        'site_url = "https://news.example.com"\npostal_address = "1 Harbour St"\n', encoding="utf-8"
+    )
+    run = cli("check", ARTICLES)
+    assert run.exit_code == 0, run.stdout
+    assert run.stdout.strip().endswith("0 error(s), 1 warning(s)")
+    assert "long-subject" in run.stdout
+    strict = cli("check", ARTICLES, "--strict")
+    assert strict.exit_code == 1
+
+
+def test_check_reports_unreadable_files(cli, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00binary")
+    run = cli("check", bad)
+    assert run.exit_code == 1
+    assert "unreadable" in run.stdout
