@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-from generator.channels.rss.feed import FeedUpdate, channel_title, remove, upsert
+from generator.channels.rss.feed import FeedUpdate, PreparedItem, channel_title, remove, upsert
 from generator.channels.rss.scan import FeedError, scan
 from generator.config import Config
 from generator.model import Article
@@ -72,7 +72,7 @@ def _read(path: Path) -> bytes | None:
 
 def add_articles(
     feed: Path,
-    articles: Sequence[Article],
+    articles: Sequence[Article | PreparedItem],
     config: Config,
     *,
     now: dt.datetime,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
+from generator.channels.rss.feed import PreparedItem, prepare_item
 from generator.config import Config
 from generator.errors import MastheadError
 from generator.model import Article
@@ -53,7 +54,7 @@ class Result:
     email_bytes: int = 0
     posts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    article: Article | None = None
+    feed_item: PreparedItem | None = None  # for the run's feed
     digest: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -126,7 +127,7 @@ def render_files(
         email_bytes=len(files["email.html"]),
         posts=posts,
         warnings=warnings,
-        article=article,
+        feed_item=prepare_item(article, config),
         timings=timings,
     )
     return files, result
@@ -324,13 +325,13 @@ def render_run(
                 claim.unlink()
 
     summary = RunSummary(results)
-    rendered = [r for r in results if r.status == "rendered" and r.article is not None]
+    rendered = [r for r in results if r.status == "rendered" and r.feed_item is not None]
     if rendered:
         from generator.feedfile import Siblings, add_articles
 
         update = add_articles(
             out_dir / "feed.xml",
-            [r.article for r in rendered],  # type: ignore[misc]
+            [r.feed_item for r in rendered],  # type: ignore[misc]
             config,
             now=now,
             max_items=config.feed.max_items,
@@ -341,7 +342,7 @@ def render_run(
             f"{update.total} items"
         )
     for result in rendered:
-        result.article = None  # the feed has it; keep the summary small
+        result.feed_item = None  # the feed has it; keep the summary small
     new_cache = {k: v for k, v in cache.items() if Path(k).exists()}  # forget deleted sources
     for result in results:
         if result.status in ("rendered", "skipped") and result.digest and result.slug:

@@ -70,9 +70,37 @@ def new_feed(config: Config, *, now: dt.datetime, link: str | None) -> bytes:
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedItem:
+    """An article's item, built once, waiting for its pubDate.
+
+    A folder render builds items in worker processes and merges them into the
+    feed at the end; an item is much smaller than the Article it came from.
+    """
+
+    guid: str
+    link: str | None
+    date: str | None  # RFC 822 of the article's own date; None if undated
+    xml: str  # the item, with PUB_DATE where its pubDate goes
+
+
+PUB_DATE = "@@masthead:pubDate@@"
+
+
+def prepare_item(article: Article, config: Config) -> PreparedItem:
+    ident = identity(article, config)
+    xml = item_xml(build_item(article, config, pub_date=PUB_DATE), indent="  ", level=2)
+    return PreparedItem(
+        guid=ident.guid,
+        link=ident.link,
+        date=rfc822(article.date) if article.date else None,
+        xml=xml,
+    )
+
+
 def upsert(
     existing: bytes | None,
-    articles: Sequence[Article],
+    articles: Sequence[Article | PreparedItem],
     config: Config,
     *,
     now: dt.datetime,
@@ -80,9 +108,8 @@ def upsert(
     max_items: int = 0,
 ) -> FeedUpdate:
     """Merge `articles` into the feed bytes `existing` (None: a new feed)."""
-    newest_link = next(
-        (identity(a, config).link for a in articles if identity(a, config).link), None
-    )
+    prepared = [a if isinstance(a, PreparedItem) else prepare_item(a, config) for a in articles]
+    newest_link = next((p.link for p in prepared if p.link), None)
     data = existing if existing is not None else new_feed(config, now=now, link=newest_link)
     feed = scan(data, name, dates=bool(max_items))
     by_guid: dict[str, list[ScannedItem]] = {}
@@ -91,19 +118,16 @@ def upsert(
             by_guid.setdefault(item.guid, []).append(item)
 
     indent = _item_indent(feed)
-    unique: dict[str, Article] = {}
-    for article in articles:
-        unique[identity(article, config).guid] = article  # the last one given wins
+    unique = {p.guid: p for p in prepared}  # the last one given wins
 
     edits: list[tuple[int, int, bytes]] = []
     fresh: list[tuple[dt.datetime, bytes]] = []
     dates: dict[int, dt.datetime] = {}  # scanned item start -> its date
     replaced = 0
-    for guid, article in unique.items():
+    for guid, item in unique.items():
         olds = by_guid.get(guid, [])
-        pub = _pub_date(article, olds, now)
-        element = build_item(article, config, pub_date=pub)
-        encoded = item_xml(element, indent="  ", level=2).encode(feed.encoding, "xmlcharrefreplace")
+        pub = item.date or _first_date(olds) or rfc822(now)
+        encoded = item.xml.replace(PUB_DATE, pub, 1).encode(feed.encoding, "xmlcharrefreplace")
         when = _parse_date(pub)
         if olds:
             edits.append((olds[0].start, olds[0].end, encoded))
@@ -169,14 +193,12 @@ def remove(
     return _apply(existing, edits), removed
 
 
-def _pub_date(article: Article, olds: list[ScannedItem], now: dt.datetime) -> str:
-    if article.date:
-        return rfc822(article.date)
-    # An undated article keeps the date it was first published under.
+def _first_date(olds: list[ScannedItem]) -> str | None:
+    """The date an undated article was first published under, if it was."""
     for old in olds:
         if (previous := old.first("pubDate")) and _parse_date(previous) is not _OLDEST:
             return previous
-    return rfc822(now)
+    return None
 
 
 def _parse_date(value: str | None) -> dt.datetime:
