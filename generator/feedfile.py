@@ -35,7 +35,8 @@ class Siblings:
 
 
 @contextlib.contextmanager
-def feed_lock(feed: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def feed_lock(feed: Path, timeout: float | None = None) -> Iterator[None]:
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     lock_path = feed.with_name(feed.name + ".lock")
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -78,7 +79,7 @@ def add_articles(
     now: dt.datetime,
     max_items: int = 0,
     siblings: Siblings = Siblings(),
-    lock_timeout: float = LOCK_TIMEOUT,
+    lock_timeout: float | None = None,
 ) -> FeedUpdate:
     with feed_lock(feed, lock_timeout):
         update = upsert(_read(feed), articles, config, now=now, name=str(feed), max_items=max_items)
@@ -93,7 +94,7 @@ def remove_items(
     *,
     now: dt.datetime,
     siblings: Siblings = Siblings(),
-    lock_timeout: float = LOCK_TIMEOUT,
+    lock_timeout: float | None = None,
 ) -> int:
     with feed_lock(feed, lock_timeout):
         existing = _read(feed)

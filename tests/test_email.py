@@ -5,10 +5,10 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from html.parser import HTMLParser
 
 import pytest
 from conftest import ARTICLES, ROOT, SEED
+from htmlcheck import ALLOWED_ATTRS, ALLOWED_TAGS, VALID_HOSTILE, Page
 
 from generator.channels.email import build_email
 from generator.channels.email.mergetags import ZWSP
@@ -18,118 +18,12 @@ from generator.model import FAQ, ListBlock, Paragraph, Quote
 from generator.readers import read_path
 
 SAMPLES = sorted(p for p in ARTICLES.iterdir() if p.suffix in (".txt", ".md"))
-HOSTILE = sorted((ROOT / "tests" / "hostile").iterdir())
+HOSTILE = [ROOT / "tests" / "hostile" / name for name in VALID_HOSTILE]
 FULL = parse_config(
     'site_url = "https://news.example.com"\n'
     'postal_address = "1 Harbour Street, Portsmouth PO1 2AB, United Kingdom"\n'
     '[brand]\nname = "The Ledger"\n[sender]\nname = "The Ledger"\naddress = "news@example.com"\n'
 )
-
-# What our templates and MJML may produce; anything else came from an article.
-ALLOWED_TAGS = {
-    "html",
-    "head",
-    "title",
-    "meta",
-    "style",
-    "body",
-    "div",
-    "table",
-    "tbody",
-    "thead",
-    "tr",
-    "td",
-    "th",
-    "p",
-    "h1",
-    "h2",
-    "h3",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "img",
-    "strong",
-    "em",
-    "code",
-    "pre",
-    "span",
-    "br",
-}
-ALLOWED_ATTRS = {
-    "style",
-    "class",
-    "href",
-    "src",
-    "alt",
-    "width",
-    "height",
-    "align",
-    "border",
-    "cellpadding",
-    "cellspacing",
-    "role",
-    "lang",
-    "dir",
-    "scope",
-    "content",
-    "name",
-    "http-equiv",
-    "xmlns",
-    "xmlns:v",
-    "xmlns:o",
-    "data-language",
-    "type",
-    "media",
-    "valign",
-    "bgcolor",
-    "target",
-    "rel",
-    "charset",
-    "aria-label",
-    "aria-roledescription",
-    "vertical-align",
-}
-
-
-class Page(HTMLParser):
-    """Elements, attributes and visible text of an HTML document."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str]]] = []
-        self.text: list[str] = []
-        self._skip = 0
-        self.feed(html)
-        self.close()
-
-    BLOCKS = frozenset(
-        ["p", "li", "h1", "h2", "h3", "td", "th", "div", "br", "pre", "table", "tr", "ul", "ol"]
-    )
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, {k: v or "" for k, v in attrs}))
-        if tag in ("style", "title"):
-            self._skip += 1
-        if tag in self.BLOCKS:
-            self.text.append(" ")
-
-    def handle_endtag(self, tag):
-        if tag in ("style", "title"):
-            self._skip -= 1
-        if tag in self.BLOCKS:
-            self.text.append(" ")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.text.append(data)
-
-    @property
-    def visible(self) -> str:
-        return " ".join("".join(self.text).split())
-
-    def all(self, tag: str) -> list[dict[str, str]]:
-        return [attrs for t, attrs in self.tags if t == tag]
 
 
 def norm(text: str) -> str:
@@ -229,7 +123,8 @@ def test_hostile_article_is_inert(sample, esp):
             assert not value.strip().lower().startswith(("javascript:", "vbscript:", "data:"))
     assert "<script" not in message.html.lower()
     # The article's markup is visible as text.
-    assert "<script>" in page.visible or "alert" in page.visible
+    if "<script>alert(2)</script>" in sample.read_text(encoding="utf-8"):
+        assert "<script>alert(2)</script>" in page.visible
     # No merge tag from article text is live, in HTML or in text: strip the
     # footer's own tags, then no ESP pattern may match anything.
     own = esps()[esp]

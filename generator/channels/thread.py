@@ -141,10 +141,19 @@ def _link(article: Article, rules: Platform, config: Config) -> str | None:
     return link
 
 
+# Characters twitter-text calls invalid (a post holding one is refused) and
+# that no platform shows usefully: bidi embeddings/overrides and BOM-likes.
+_INVALID_IN_POSTS = re.compile("[\u202a-\u202e\ufeff\ufffe\uffff]")
+
+
 def post_text(text: RichText) -> str:
     """Rich text as one line of post text. Links keep their text only (a bare
     URL's text is the URL), so no scheme an article chose is ever linked here."""
-    return " ".join(text.plain_text.split())
+    return clean(text.plain_text)
+
+
+def clean(text: str) -> str:
+    return " ".join(_INVALID_IN_POSTS.sub("", text).split())
 
 
 def _quoted(text: str) -> str:
@@ -182,9 +191,9 @@ def _why_it_matters(article: Article) -> str | None:
 def _drafts(
     article: Article, rules: Platform, macros: _Macros, link: str | None, include_faq: bool
 ) -> list[_Draft]:
-    drafts = [_Draft("hook", macros("hook", article.title))]
+    drafts = [_Draft("hook", macros("hook", clean(article.title)))]
     if article.dek:
-        drafts.append(_Draft("dek", macros("dek", article.dek)))
+        drafts.append(_Draft("dek", macros("dek", clean(article.dek))))
     ideas: list[_Draft] = []
     for section in article.sections:
         is_takeaway = bool(_TAKEAWAY_HEADING.search(section.heading))
@@ -305,7 +314,16 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
     hashtags = _hashtags(article, rules)
     # Drop the least important parts until the post fits: quotes, then points.
     while True:
-        text = macros("post", article.title, article.dek or "", points, quotes, why, link, hashtags)
+        text = macros(
+            "post",
+            clean(article.title),
+            clean(article.dek or ""),
+            points,
+            quotes,
+            why,
+            link,
+            hashtags,
+        )
         if rules.fits(text):
             break
         if quotes:

@@ -8,6 +8,7 @@ do, strips a UTF-8 byte-order mark and folds CRLF and CR line endings to LF.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from generator.errors import ReaderError
 # Control characters other than tab, newline, carriage return and form feed
 # almost never occur in prose; many of them together mean a binary file.
 _BINARY_CONTROL = set(range(0x00, 0x09)) | {0x0B} | set(range(0x0E, 0x20)) - {0x1B}
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +65,10 @@ def decode(data: bytes, name: str) -> str:
             name,
             line,
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters are never content (and XML cannot hold them): a stray
+    # escape sequence pasted from a terminal is dropped here, once, for all.
+    return _CONTROL.sub("", text)
 
 
 def _looks_binary(head: bytes) -> bool:
