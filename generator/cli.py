@@ -606,6 +606,48 @@ def check(
 
 @app.command()
 @_reports_errors
+def preview(
+    article: Annotated[str, typer.Argument(metavar="ARTICLE", help="Article file (.txt or .md).")],
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")
+    ] = 8000,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the preview in your web browser.")
+    ] = False,
+    config: ConfigOption = None,
+    input_format: InputFormatOption = None,
+) -> None:
+    """See every channel in the browser while you edit; Ctrl-C stops."""
+    from generator.preview import Preview, serve
+    from generator.readers.source import load_path
+
+    path = Path(article)
+    load_path(path)  # a missing file or a folder is an error now, not a page
+    live = Preview(path, config, input_format.value if input_format else None)
+
+    def ready(url: str) -> None:
+        typer.echo(f"Previewing {article} at {url} (Ctrl-C to stop)", err=False)
+        sys.stdout.flush()
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    def rendered(snapshot) -> None:  # type: ignore[no-untyped-def]
+        if snapshot.error:
+            typer.echo(f"error: {snapshot.error}", err=True)
+        else:
+            typer.echo(f"re-rendered {article}")
+        sys.stdout.flush()
+
+    if live.snapshot.error:
+        typer.echo(f"error: {live.snapshot.error}", err=True)
+    serve(live, port, on_ready=ready, on_render=rendered)
+    typer.echo("Stopped.")
+
+
+@app.command()
+@_reports_errors
 def init(
     directory: Annotated[
         Path, typer.Argument(help="Where to write masthead.toml.", file_okay=False)

@@ -1,0 +1,254 @@
+"""`masthead preview`: every channel of one article in the browser, live.
+
+A small HTTP server bound to 127.0.0.1 serves one page with a tab per view
+(the email at 600 and 375 px and in dark mode, the plain text, each thread,
+LinkedIn, the RSS item and the check findings). A watcher re-renders when
+the article, the config or a template changes; the page polls `/version`
+and reloads itself. A parse error is shown on the page, and the server keeps
+running. Only the routes below exist: anything else is a 404, so no path
+can reach a file, and the email is shown in a sandboxed iframe.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from generator.config import Config, find_config, load_config
+from generator.errors import MastheadError
+from generator.resources import template_environment, templates_dir
+
+POLL_SECONDS = 0.3
+
+# A page of ours, or an email shown in a sandbox: neither may run a script
+# that came from an article, nor load anything from elsewhere but images.
+_EMAIL_CSP = "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'"
+_PAGE_CSP = (
+    "default-src 'self'; img-src * data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; frame-src 'self'"
+)
+
+
+@dataclass
+class Snapshot:
+    """One rendering of the article: the page, the framed documents, the error."""
+
+    version: int
+    page: bytes
+    frames: dict[str, bytes] = field(default_factory=dict)
+    error: str | None = None
+
+
+class Preview:
+    """Renders the article and re-renders it when a watched file changes."""
+
+    def __init__(self, article: Path, config_path: Path | None, input_format: str | None) -> None:
+        self.article = article
+        self.config_path = config_path
+        self.input_format = input_format
+        self.lock = threading.Lock()
+        self.version = 0
+        self.snapshot = self._render()
+        self._stamp = self._stamps()
+
+    def watched(self) -> list[Path]:
+        paths = [self.article]
+        config = self.config_path or find_config()
+        if config:
+            paths.append(config)
+        paths += [p for p in templates_dir().rglob("*") if p.is_file()]
+        return paths
+
+    def _stamps(self) -> dict[Path, float]:
+        stamps = {}
+        for path in self.watched():
+            try:
+                stamps[path] = path.stat().st_mtime_ns
+            except OSError:
+                stamps[path] = -1
+        return stamps
+
+    def poll(self) -> bool:
+        """Re-render if anything watched changed; True when it did."""
+        stamps = self._stamps()
+        if stamps == self._stamp:
+            return False
+        self._stamp = stamps
+        from generator.resources import template_environment as env
+
+        env.cache_clear()  # templates may have changed on disk
+        snapshot = self._render()
+        with self.lock:
+            self.snapshot = snapshot
+        return True
+
+    def _render(self) -> Snapshot:
+        self.version += 1
+        try:
+            config = load_config(self.config_path)
+            return _render_views(self.article, config, self.input_format, self.version)
+        except MastheadError as exc:
+            return _error_page(str(exc), self.version)
+
+
+def _render_views(path: Path, config: Config, fmt: str | None, version: int) -> Snapshot:
+    from generator.channels.email import build_email
+    from generator.channels.rss.content import article_html
+    from generator.channels.rss.item import article_item_xml
+    from generator.channels.thread import build_thread
+    from generator.check import check_article, check_config
+    from generator.clock import now
+    from generator.platforms import platforms
+    from generator.readers import read_path
+
+    article = read_path(path, fmt=fmt, lang=config.lang)
+    email = build_email(article, config)
+    threads: list[dict[str, Any]] = []
+    for key, rules in platforms().items():
+        entry: dict[str, Any] = {
+            "key": key,
+            "name": rules.name,
+            "limit": rules.limit,
+            "posts": [],
+            "error": None,
+        }
+        try:
+            thread = build_thread(article, key, config, limit=getattr(config.limits, key))
+            entry["posts"] = [
+                {"text": p.text, "length": p.length, "over": p.length > rules.limit}
+                for p in thread.posts
+            ]
+        except MastheadError as exc:
+            entry["error"] = str(exc)
+        threads.append(entry)
+    findings = [*check_config(config), *check_article(article, config, str(path), email=email)]
+    item = article_item_xml(article, config, now=now())
+    env = template_environment("preview", autoescape=True)
+    page = env.get_template("page.html.j2").render(
+        title=article.title,
+        subject=email.subject,
+        preheader=email.preheader,
+        text=email.text,
+        threads=threads,
+        item=item,
+        findings=[f.as_line() for f in findings],
+        version=version,
+        error=None,
+    )
+    rss_doc = (
+        '<!doctype html><html><head><meta charset="utf-8"><style>body{font:16px/1.6 '
+        "system-ui,sans-serif;max-width:40em;margin:1em auto;padding:0 1em}</style></head>"
+        f"<body>{article_html(article)}</body></html>"
+    )
+    return Snapshot(
+        version=version,
+        page=page.encode("utf-8"),
+        frames={
+            "/email.html": email.html.encode("utf-8"),
+            "/email-dark.html": dark_mode(email.html).encode("utf-8"),
+            "/rss.html": rss_doc.encode("utf-8"),
+        },
+    )
+
+
+_DARK_QUERY = re.compile(r"\(\s*prefers-color-scheme\s*:\s*dark\s*\)")
+
+
+def dark_mode(html: str) -> str:
+    """The email as a client in dark mode shows it: its dark-scheme styles on."""
+    return _DARK_QUERY.sub("screen", html)
+
+
+def _error_page(message: str, version: int) -> Snapshot:
+    env = template_environment("preview", autoescape=True)
+    page = env.get_template("page.html.j2").render(
+        title="Error", error=message, version=version, threads=[], findings=[]
+    )
+    return Snapshot(version=version, page=page.encode("utf-8"), error=message)
+
+
+def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "masthead-preview"
+        sys_version = ""
+
+        def do_GET(self) -> None:
+            route = self.path.split("?", 1)[0]
+            with preview.lock:
+                snapshot = preview.snapshot
+            if route == "/":
+                self._send(snapshot.page, "text/html; charset=utf-8", _PAGE_CSP)
+            elif route == "/version":
+                body = json.dumps({"version": snapshot.version, "error": snapshot.error})
+                self._send(body.encode(), "application/json")
+            elif route in snapshot.frames:
+                self._send(snapshot.frames[route], "text/html; charset=utf-8", _EMAIL_CSP)
+            else:
+                self._send(b"Not found\n", "text/plain; charset=utf-8", status=HTTPStatus.NOT_FOUND)
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
+
+        def _send(
+            self, body: bytes, kind: str, csp: str | None = None, status: HTTPStatus = HTTPStatus.OK
+        ) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Referrer-Policy", "no-referrer")
+            if csp:
+                self.send_header("Content-Security-Policy", csp)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # quiet: the terminal shows the URL and re-renders only
+
+    return Handler
+
+
+def serve(
+    preview: Preview,
+    port: int,
+    *,
+    on_ready: Callable[[str], None],
+    on_render: Callable[[Snapshot], None],
+) -> None:
+    """Serve until interrupted (Ctrl-C)."""
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview))
+    except OSError as exc:
+        raise MastheadError(
+            f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); pass another --port"
+        ) from None
+    server.daemon_threads = True
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(POLL_SECONDS):
+            if preview.poll():
+                on_render(preview.snapshot)
+
+    watcher = threading.Thread(target=watch, name="masthead-watch", daemon=True)
+    watcher.start()
+    host, bound = server.server_address[:2]
+    on_ready(f"http://{host}:{bound}/")
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()
+        time.sleep(0)  # let the watcher see the stop
