@@ -17,6 +17,7 @@ from generator.channels.email import Email, build_email
 from generator.channels.thread import build_thread
 from generator.config import Config
 from generator.errors import MastheadError
+from generator.language import has_labels
 from generator.model import Article, Image, Inline, Link, RichText
 from generator.platforms import platforms
 
@@ -25,7 +26,6 @@ Severity = Literal["warning", "error"]
 SUBJECT_MAX = 78  # characters most inboxes show before cutting
 EMAIL_WARN_BYTES = 80 * 1024
 EMAIL_CLIP_BYTES = 102 * 1000  # Gmail clips HTML beyond about 102 KB
-LANGUAGES_WITH_LABELS = frozenset({"en"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +95,12 @@ def check_article(
             "no-preheader",
             "no dek or preheader: inboxes will preview the first words of the body",
         )
-    lang = article.lang.split("-")[0].lower()
-    if lang not in LANGUAGES_WITH_LABELS:
+    if not has_labels(article.lang):
         yield finding(
             "warning",
             "no-labels",
-            f"no labels for language '{article.lang}': the email's fixed words are in English",
+            f"no labels for language '{article.lang}': the fixed words around the content "
+            "are in English (add them under [labels] in masthead.toml)",
         )
 
     try:

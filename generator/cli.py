@@ -235,6 +235,19 @@ def thread(
     _emit(text, output)
 
 
+class ThemeName(StrEnum):
+    classic = "classic"
+    digest = "digest"
+
+
+ThemeOption = Annotated[
+    ThemeName | None,
+    typer.Option(
+        "--theme", help="Email theme (default: [theme] name in the config, else classic)."
+    ),
+]
+
+
 class ESPName(StrEnum):
     generic = "generic"
     mailchimp = "mailchimp"
@@ -267,6 +280,7 @@ def email(
     subject: Annotated[
         str | None, typer.Option("--subject", help="Subject line (default: the article's).")
     ] = None,
+    theme: ThemeOption = None,
     config: ConfigOption = None,
     input_format: InputFormatOption = None,
 ) -> None:
@@ -277,7 +291,13 @@ def email(
         raise typer.BadParameter("choose one of --text and --eml", param_hint="--text/--eml")
     cfg = load_config(config)
     parsed = _load(article, cfg, input_format)
-    message = build_email(parsed, cfg, esp=esp.value if esp else None, subject=subject)
+    message = build_email(
+        parsed,
+        cfg,
+        esp=esp.value if esp else None,
+        subject=subject,
+        theme=theme.value if theme else None,
+    )
     if eml:
         from generator.channels.email.eml import build_eml
         from generator.clock import now
@@ -436,6 +456,7 @@ def render(
     ] = False,
     drafts: Annotated[bool, typer.Option("--drafts", help="Render drafts too.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    theme: ThemeOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Render every channel of one article or a folder of them into OUTPUT/<slug>/,
@@ -449,6 +470,7 @@ def render(
     options = Options(
         platforms=tuple(p.value for p in platform) if platform else Options().platforms,
         esp=esp.value if esp else None,
+        theme=theme.value if theme else None,
         drafts=drafts,
         force=force,
     )
@@ -652,10 +674,28 @@ def init(
     directory: Annotated[
         Path, typer.Argument(help="Where to write masthead.toml.", file_okay=False)
     ] = Path("."),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    templates: Annotated[
+        bool,
+        typer.Option(
+            "--templates",
+            help="Also copy the built-in templates into DIRECTORY/templates to edit.",
+        ),
+    ] = False,
 ) -> None:
-    """Write a commented masthead.toml with every setting at its default."""
+    """Write a commented masthead.toml with every setting at its default
+    (and, with --templates, a copy of the built-in templates to make your own)."""
     target = directory / CONFIG_NAME
+    if templates:
+        _copy_templates(directory / "templates", force=force)
+        if target.exists():
+            typer.echo(f'{target} exists: set templates = "templates" in it to use the copies')
+            return
+        write_atomic(
+            target, defaults_as_toml().replace('templates = ""', 'templates = "templates"')
+        )
+        typer.echo(f"wrote {target}")
+        return
     if target.exists() and not force:
         raise MastheadError(
             "already exists; edit it, or pass --force to replace it with the defaults",
@@ -663,6 +703,24 @@ def init(
         )
     write_atomic(target, defaults_as_toml())
     typer.echo(f"wrote {target}")
+
+
+def _copy_templates(destination: Path, *, force: bool) -> None:
+    from generator.resources import templates_dir
+
+    source = templates_dir()
+    files = [p for p in sorted(source.rglob("*.j2")) if p.relative_to(source).parts[0] != "preview"]
+    clashes = [destination / p.relative_to(source) for p in files]
+    existing = [str(c) for c in clashes if c.exists()]
+    if existing and not force:
+        raise MastheadError(
+            f"{len(existing)} template(s) already there; pass --force to replace them",
+            existing[0],
+        )
+    for path, copy in zip(files, clashes, strict=True):
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(copy, path.read_bytes())
+    typer.echo(f"copied {len(files)} templates into {destination}")
 
 
 def main() -> None:

@@ -25,7 +25,45 @@ CONFIG_NAME = "masthead.toml"
 class Brand:
     name: str = ""
     logo_url: str = ""
-    accent: str = "#1a56db"
+    logo_width: int = 160  # pixels shown; the image itself may be larger (2x)
+    logo_alt: str = ""  # default: the brand name
+    accent: str = ""  # default: the theme's accent
+
+
+@dataclass(frozen=True, slots=True)
+class SocialLink:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """[theme]: a built-in theme by name, and overrides of its colours."""
+
+    name: str = "classic"
+    font: str = ""
+    header: str = ""  # left | center
+    footer_text: str = ""  # an extra line in the email footer
+    social: tuple[SocialLink, ...] = ()
+    page: str = ""
+    card: str = ""
+    text: str = ""
+    muted: str = ""
+    accent: str = ""
+    on_accent: str = ""
+    code: str = ""
+    rule: str = ""
+    dark_page: str = ""
+    dark_card: str = ""
+    dark_text: str = ""
+    dark_muted: str = ""
+    dark_accent: str = ""
+    dark_code: str = ""
+    dark_rule: str = ""
+
+    def overrides(self) -> dict[str, str]:
+        keys = [f.name for f in fields(self) if f.name not in ("name", "social", "footer_text")]
+        return {k: getattr(self, k) for k in keys if getattr(self, k)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +118,27 @@ class Config:
     limits: Limits = field(default_factory=Limits)
     feed: Feed = field(default_factory=Feed)
     email: Email = field(default_factory=Email)
-    path: Path | None = None  # the file it came from, if any
+    theme: Theme = field(default_factory=Theme)
+    labels: tuple[tuple[str, str], ...] = ()  # [labels] overrides, by key
+    templates: str = ""  # a folder of templates that shadow the built-in ones
+    path: Path | None = None
+
+    def resolved_theme(self, name: str | None = None) -> dict[str, Any]:
+        from generator.theme import resolve
+
+        overrides = self.theme.overrides()
+        if self.brand.accent and "accent" not in overrides:
+            overrides["accent"] = self.brand.accent
+        return resolve(name or self.theme.name, overrides)
+
+    def templates_path(self) -> Path | None:
+        """The override folder, relative to the config file's folder."""
+        if not self.templates:
+            return None
+        folder = Path(self.templates).expanduser()
+        if not folder.is_absolute() and self.path is not None:
+            folder = self.path.parent / folder
+        return folder  # the file it came from, if any
 
 
 # --- validation ---------------------------------------------------------------
@@ -126,6 +184,29 @@ def _esp(value: str) -> str | None:
     return f"must be one of: {', '.join(esps())}"
 
 
+def _theme_name(value: str) -> str | None:
+    from generator.theme import themes
+
+    return None if value in themes() else f"must be one of: {', '.join(themes())}"
+
+
+def _header(value: str) -> str | None:
+    return None if value in ("", "left", "center") else "must be 'left' or 'center'"
+
+
+def _optional_colour(value: str) -> str | None:
+    return _colour(value) if value else None
+
+
+def _social(value: list[Any]) -> str | None:
+    for entry in value:
+        if not (isinstance(entry, dict) and set(entry) == {"name", "url"}):
+            return 'must be a list of {name = "…", url = "https://…"} tables'
+        if not isinstance(entry["name"], str) or _http_url(entry["url"]) or not entry["url"]:
+            return f"has an entry whose url is not an absolute http(s) URL: {entry!r}"
+    return None
+
+
 def _campaign(value: str) -> str | None:
     try:
         value.format(slug="x")
@@ -136,6 +217,18 @@ def _campaign(value: str) -> str | None:
 
 Check = Callable[[Any], "str | None"]
 
+
+def _label_keys() -> tuple[str, ...]:
+    from generator.language import label_keys
+
+    return label_keys()
+
+
+_COLOUR_KEYS = (
+    "page", "card", "text", "muted", "accent", "on_accent", "code", "rule",
+    "dark_page", "dark_card", "dark_text", "dark_muted", "dark_accent", "dark_code", "dark_rule",
+)  # fmt: skip
+
 # (table, key) -> (type, check). A table of None is the top level.
 SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
     (None, "site_url"): (str, _http_url),
@@ -143,7 +236,16 @@ SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
     (None, "postal_address"): (str, None),
     ("brand", "name"): (str, None),
     ("brand", "logo_url"): (str, _http_url),
-    ("brand", "accent"): (str, _colour),
+    ("brand", "accent"): (str, _optional_colour),
+    ("brand", "logo_width"): (int, _positive),
+    ("brand", "logo_alt"): (str, None),
+    (None, "templates"): (str, None),
+    ("theme", "name"): (str, _theme_name),
+    ("theme", "font"): (str, None),
+    ("theme", "header"): (str, _header),
+    ("theme", "footer_text"): (str, None),
+    ("theme", "social"): (list, _social),
+    **{("theme", key): (str, _optional_colour) for key in _COLOUR_KEYS},
     ("sender", "name"): (str, None),
     ("sender", "address"): (str, _email),
     ("utm", "enabled"): (bool, None),
@@ -160,6 +262,7 @@ SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
         for name in ("x", "bluesky", "mastodon", "threads", "linkedin")
     },
 }
+SCHEMA.update({("labels", key): (str, None) for key in _label_keys()})
 _TABLES = {table for table, _ in SCHEMA if table}
 _TYPE_NAMES = {
     str: "a quoted string",
@@ -232,12 +335,41 @@ def parse_config(text: str, *, name: str = CONFIG_NAME, path: Path | None = None
             raise ConfigError(f"'{dotted}' {problem}", name, line)
 
     config = Config(path=path)
-    for table in _TABLES:
+    for table in _TABLES - {"labels"}:
         sub = getattr(config, table)
         updates = {k: v for (t, k), v in values.items() if t == table}
+        if table == "theme" and "social" in updates:
+            updates["social"] = tuple(SocialLink(e["name"], e["url"]) for e in updates["social"])
         config = replace(config, **{table: replace(sub, **updates)})
+    labels = tuple(sorted((k, v) for (t, k), v in values.items() if t == "labels"))
     top = {k: v for (t, k), v in values.items() if t is None}
-    return replace(config, **top)
+    config = replace(config, labels=labels, **top)
+    _check_contrast(config, text, name)
+    return config
+
+
+def _check_contrast(config: Config, text: str, name: str) -> None:
+    """A theme whose text would be hard to read is a config error naming the keys."""
+    from generator.theme import AA, low_contrast
+
+    theme = config.resolved_theme()
+    for fg, bg, ratio in low_contrast(theme):
+        keys = [k for k in (fg, bg) if k in config.theme.overrides()]
+        if fg == "accent" and config.brand.accent and "accent" not in config.theme.overrides():
+            keys.append("brand.accent")
+        named = " and ".join(f"theme.{k}" if "." not in k else k for k in keys) or (
+            f"theme.{fg} and theme.{bg}"
+        )
+        first = next((k for k in keys), fg)
+        line = _line_of(
+            text, first.split(".")[-1], first.split(".")[0] if "." in first else "theme"
+        )
+        raise ConfigError(
+            f"{named}: {fg} {theme[fg]} on {bg} {theme[bg]} has a contrast of {ratio:.2f}:1, "
+            f"below the {AA}:1 that WCAG AA asks for; pick a darker or lighter colour",
+            name,
+            line,
+        )
 
 
 def _line_from_toml_error(message: str) -> int | None:
@@ -284,13 +416,20 @@ lang = "{Config().lang}"
 # Postal address printed in email footers (anti-spam laws require one).
 postal_address = ""
 
+# A folder of your own templates that shadow the built-in ones file by file
+# (email/…, social/…); `masthead init --templates` copies the built-in ones.
+templates = ""
+
 [brand]
 # Shown in the email header.
 name = "{brand.name}"
 # Absolute https URL of a logo image (at most 160 px wide is shown).
 logo_url = "{brand.logo_url}"
-# Accent colour for links, rules and buttons.
-accent = "{brand.accent}"
+# Shown at most this many pixels wide; the alt text defaults to the name.
+logo_width = {brand.logo_width}
+logo_alt = ""
+# Accent colour for links, rules and buttons (default: the theme's).
+accent = ""
 
 [sender]
 # The From of exported .eml files.
@@ -319,6 +458,26 @@ description = ""
 url = ""
 # Keep only this many newest items when adding to a feed; 0 keeps them all.
 max_items = 0
+
+[theme]
+# classic (roomy, left header) or digest (compact, centred header).
+name = "classic"
+# Any colour of the theme can be overridden, light and dark; every text and
+# background pair must keep WCAG AA contrast (4.5:1). For example:
+# accent = "#b42318"
+# text = "#1f2328"
+# card = "#ffffff"
+# page = "#f4f4f5"
+# dark_accent = "#f97066"
+# font = "Georgia, serif"
+# header = "center"
+# footer_text = "Written in Portsmouth."
+# social = [{{ name = "Mastodon", url = "https://mastodon.social/@ledger" }}]
+
+[labels]
+# The fixed words around the content come in the article's language (en, de,
+# fr, es, ja, ar); any of them can be replaced here, e.g.:
+# read_online = "Read the full story"
 
 [limits]
 # Post length limits that override a platform's own, e.g. for a Mastodon

@@ -65,6 +65,12 @@ class Preview:
         if config:
             paths.append(config)
         paths += [p for p in templates_dir().rglob("*") if p.is_file()]
+        try:
+            override = load_config(self.config_path).templates_path()
+        except MastheadError:
+            override = None
+        if override is not None and override.is_dir():
+            paths += [p for p in override.rglob("*") if p.is_file()]
         return paths
 
     def _stamps(self) -> dict[Path, float]:

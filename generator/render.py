@@ -41,6 +41,7 @@ FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
 class Options:
     platforms: tuple[str, ...] = tuple(platforms())
     esp: str | None = None
+    theme: str | None = None
     drafts: bool = False
     force: bool = False
 
@@ -89,7 +90,7 @@ def render_files(
     files: dict[str, bytes] = {}
     clock = time.perf_counter()
 
-    message = build_email(article, config, esp=options.esp)
+    message = build_email(article, config, esp=options.esp, theme=options.theme)
     files["email.html"] = message.html.encode("utf-8")
     files["email.txt"] = message.text.encode("utf-8")
     files["email.eml"] = build_eml(
@@ -164,8 +165,14 @@ def fingerprint(config: Config, options: Options) -> str:
         if path.is_file():
             digest.update(str(path.relative_to(base)).encode())
             digest.update(path.read_bytes())
+    override = config.templates_path()
+    if override is not None and override.is_dir():
+        for path in sorted(override.rglob("*")):
+            if path.is_file():
+                digest.update(b"override:" + str(path.relative_to(override)).encode())
+                digest.update(path.read_bytes())
     package = Path(__file__).parent
-    for data in ("platforms.toml", "esp.toml"):
+    for data in ("platforms.toml", "esp.toml", "labels.toml", "themes.toml"):
         digest.update((package / data).read_bytes())
     digest.update(repr((config, options)).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())

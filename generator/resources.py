@@ -6,11 +6,22 @@ a checkout keeps them at the top level (`templates/`), where designers look.
 
 from __future__ import annotations
 
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import emoji
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateSyntaxError,
+)
+
+from generator.errors import MastheadError
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -27,14 +38,21 @@ def templates_dir() -> Path:
 
 
 @cache
-def template_environment(kind: str, *, autoescape: bool) -> Environment:
+def template_environment(
+    kind: str, *, autoescape: bool, override: Path | None = None
+) -> Environment:
     """The Jinja2 environment for `templates/<kind>/`, shared by every render.
 
-    `emojize` turns `:shortcode:` in a template into emoji; it is applied to
-    template literals only, so an article's own text is never rewritten.
+    With `override`, templates in `override/<kind>/` shadow the built-in ones
+    file by file (a loader chain). `emojize` turns `:shortcode:` in a template
+    into emoji; it is applied to template literals only, so an article's own
+    text is never rewritten.
     """
+    folders = [templates_dir() / kind]
+    if override is not None:
+        folders.insert(0, override / kind)
     env = Environment(
-        loader=FileSystemLoader(templates_dir() / kind),
+        loader=FileSystemLoader([str(f) for f in folders]),
         autoescape=autoescape,
         undefined=StrictUndefined,
         keep_trailing_newline=False,
@@ -42,3 +60,21 @@ def template_environment(kind: str, *, autoescape: bool) -> Environment:
     )
     env.filters["emojize"] = lambda text: emoji.emojize(text, language="alias")
     return env
+
+
+@contextmanager
+def template_errors() -> Iterator[None]:
+    """Turn a template's mistake into an error naming its file and line."""
+    try:
+        yield
+    except TemplateSyntaxError as exc:
+        raise MastheadError(
+            f"template error: {exc.message}", exc.filename or exc.name, exc.lineno
+        ) from None
+    except TemplateError as exc:
+        filename, line = None, None
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            name = frame.f_code.co_filename
+            if name.endswith(".j2"):
+                filename, line = name, lineno
+        raise MastheadError(f"template error: {exc}", filename, line) from None

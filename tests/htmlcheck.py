@@ -51,6 +51,7 @@ ALLOWED_TAGS = {
 }
 # What the RSS content:encoded fragment may hold.
 FEED_TAGS = {
+    "div",
     "p",
     "h2",
     "h3",

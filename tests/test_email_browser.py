@@ -7,9 +7,9 @@ from browser import ARTIFACTS, chromium_browser, offline_page
 from conftest import ARTICLES, SEED
 
 from generator.channels.email import build_email
-from generator.channels.email.parts import THEME
 from generator.config import parse_config
 from generator.readers import read_path
+from generator.theme import resolve
 
 CONFIG = parse_config(
     'site_url = "https://news.example.com"\npostal_address = "1 Harbour Street, Portsmouth"\n'
@@ -32,8 +32,10 @@ def rgb(hex_colour: str) -> str:
 )
 @pytest.mark.parametrize("width", [375, 600])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_email_renders_at_phone_and_desktop_width(browser, sample, width, scheme):
-    html = build_email(read_path(sample), CONFIG).html
+@pytest.mark.parametrize("theme", ["classic", "digest"])
+def test_email_renders_at_phone_and_desktop_width(browser, sample, width, scheme, theme):
+    THEME = resolve(theme, {})
+    html = build_email(read_path(sample), CONFIG, theme=theme).html
     page = offline_page(browser, viewport={"width": width, "height": 900}, color_scheme=scheme)
     page.set_content(html, wait_until="load")
     scroll_width, inner_width = page.evaluate(

@@ -149,7 +149,7 @@ def test_template_change_re_renders(server, tmp_path):
     before = http_get(url + "version")
     try:
         template.write_text(
-            original.replace("margin:0 0 16px;", "margin:0 0 16px; "), encoding="utf-8"
+            original.replace("<p style=", "<p  style="), encoding="utf-8"
         )
         deadline = time.monotonic() + 10
         while http_get(url + "version") == before and time.monotonic() < deadline:

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateNotFound
 
 from generator.config import Config, campaign_name
 from generator.errors import MastheadError
+from generator.language import labels_for
 from generator.model import FAQ, Article, ListBlock, Paragraph, Quote, RichText
 from generator.platforms import Platform, get_platform
-from generator.resources import template_environment
+from generator.resources import template_environment, template_errors
 from generator.text.counting import bluesky_shorten
 from generator.text.splitting import first_sentence, split_to_fit
 from generator.text.urls import article_link, utm_link
@@ -90,7 +92,8 @@ def build_thread(
     rules = rules.with_limit(limit)
     if max_posts is not None and max_posts < MIN_POSTS:
         raise ThreadError(f"--max-posts must be at least {MIN_POSTS} (the hook and the link)")
-    macros = _Macros(rules.key)
+    labels = labels_for(article.lang, dict(config.labels))
+    macros = _Macros(rules.key, labels, config.templates_path())
     link = _link(article, rules, config)
 
     if not rules.thread:
@@ -114,19 +117,23 @@ def build_thread(
 
 
 class _Macros:
-    """The macros of `<platform>.j2`, falling back to `thread.j2`'s."""
+    """The macros of `<platform>.j2`, falling back to `thread.j2`'s; templates
+    in the config's `templates` folder shadow the built-in ones."""
 
-    def __init__(self, platform: str) -> None:
-        env = template_environment("social", autoescape=False)
-        self._base = env.get_template("thread.j2").module
-        try:
-            self._own = env.get_template(f"{platform}.j2").module
-        except TemplateNotFound:
-            self._own = None
+    def __init__(self, platform: str, labels: dict[str, str], override: Path | None) -> None:
+        env = template_environment("social", autoescape=False, override=override)
+        context = {"labels": labels}
+        with template_errors():
+            self._base = env.get_template("thread.j2").make_module(context)
+            try:
+                self._own = env.get_template(f"{platform}.j2").make_module(context)
+            except TemplateNotFound:
+                self._own = None
 
     def __call__(self, name: str, *args: Any) -> str:
         macro = getattr(self._own, name, None) or getattr(self._base, name)
-        return str(macro(*args)).strip()
+        with template_errors():
+            return str(macro(*args)).strip()
 
 
 def _link(article: Article, rules: Platform, config: Config) -> str | None:

@@ -26,9 +26,14 @@ class Email:
 
 
 def build_email(
-    article: Article, config: Config, *, esp: str | None = None, subject: str | None = None
+    article: Article,
+    config: Config,
+    *,
+    esp: str | None = None,
+    subject: str | None = None,
+    theme: str | None = None,
 ) -> Email:
-    parts: EmailParts = email_parts(article, config, esp=esp, subject=subject)
+    parts: EmailParts = email_parts(article, config, esp=esp, subject=subject, theme=theme)
     return Email(
         subject=parts.subject_text,
         preheader=parts.preheader_text,

@@ -30,7 +30,7 @@ from generator.model import (
     Subheading,
     Table,
 )
-from generator.resources import template_environment
+from generator.resources import template_environment, template_errors
 from generator.text.urls import is_safe_href
 
 _BOX_HEADING = re.compile(r"takeaway|key points|tl;?dr|in brief|summary|highlights", re.I)
@@ -41,7 +41,16 @@ _PREHEADER_SPACER = "&zwnj;&nbsp;" * 90
 
 
 def render_html(parts: EmailParts) -> str:
-    env = template_environment("email", autoescape=True)
+    with template_errors():
+        return _render_html(parts)
+
+
+def _environment(parts: EmailParts):  # type: ignore[no-untyped-def]
+    return template_environment("email", autoescape=True, override=parts.config.templates_path())
+
+
+def _render_html(parts: EmailParts) -> str:
+    env = _environment(parts)
     body = _body(parts)
     article = parts.article
     t = parts.theme
@@ -52,8 +61,8 @@ def render_html(parts: EmailParts) -> str:
     brand = {
         "name": html_text(config.brand.name) if config.brand.name else "",
         "logo_url": html_attr(config.brand.logo_url) if config.brand.logo_url else "",
-        "logo_alt": html_text("Logo"),
-        "logo_width": 160,
+        "logo_alt": html_attr(config.brand.logo_alt or config.brand.name),
+        "logo_width": min(config.brand.logo_width, 552),
     }
     footer = parts.footer
     context: dict[str, Any] = {
@@ -75,6 +84,11 @@ def render_html(parts: EmailParts) -> str:
         "address": footer.address,
         "why": footer.why,
         "links": footer.links,
+        "footer_text": html_text(config.theme.footer_text) if config.theme.footer_text else None,
+        "social": [
+            {"name": html_text(s.name), "url": html_attr(s.url)} for s in config.theme.social
+        ],
+        "align": t["header"] if parts.dir == "ltr" or t["header"] == "center" else "right",
     }
     source = env.get_template("base.mjml.j2").render(context)
     # fonts={}: no web-font links; the design uses the system font stack.
@@ -114,14 +128,15 @@ def _safe_image(src: str) -> bool:
 
 
 def _body(parts: EmailParts) -> list[Markup]:
-    env = template_environment("email", autoescape=True)
+    env = _environment(parts)
     t = parts.theme
+    start = "right" if parts.dir == "rtl" else "left"
 
     def rich(text: RichText) -> Markup:
         return html_rich(text, t)
 
     def render(name: str, **values: Any) -> Markup:
-        return Markup(env.get_template(f"blocks/{name}.html.j2").render(t=t, **values))
+        return Markup(env.get_template(f"blocks/{name}.html.j2").render(t=t, start=start, **values))
 
     def block(b: Block) -> Markup | None:
         match b:

@@ -6,71 +6,18 @@ Every string taken from the article is escaped and neutralized here (see
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
 
 from generator.channels.email.mergetags import neutralize_html, neutralize_text
 from generator.config import Config, campaign_name
 from generator.esp import ESP, get_esp
+from generator.language import direction, format_date, join_names, labels_for
 from generator.model import Article, RichText
 from generator.text.html import attr_html, inline_html, text_html
 from generator.text.urls import article_link, is_safe_href, utm_link
-
-RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"})
-
-# The words the templates print around the content.
-LABELS = {
-    "read_online": "Read online",
-    "unsubscribe": "Unsubscribe",
-    "web_version": "View in your browser",
-    "min_read": "{n}\u00a0min read",
-    "why_brand": "You are receiving this email because you subscribed to {brand}.",
-    "why": "You are receiving this email because you subscribed to this newsletter.",
-    "links": "Links",
-}
-
-# Colours and type from the design brief (shared/design/email.md). Contrast:
-# text and muted on card, accent on card and on_accent on accent are all at
-# least 4.5:1, light and dark.
-THEME = {
-    "font": "-apple-system, BlinkMacSystemFont, Segoe UI, Roboto, Helvetica, Arial, sans-serif",
-    "body_size": "17px",
-    "title_size": "32px",
-    "page": "#f4f4f5",
-    "card": "#ffffff",
-    "text": "#1f2328",
-    "muted": "#57606a",
-    "accent": "#1a56db",
-    "on_accent": "#ffffff",
-    "box": "#edf2fc",
-    "code": "#f6f8fa",
-    "rule": "#e4e4e7",
-    "dark_page": "#111113",
-    "dark_card": "#1b1b1f",
-    "dark_text": "#e6e6e6",
-    "dark_muted": "#a1a1aa",
-    "dark_accent": "#8ab4f8",
-    "dark_box": "#232a3a",
-    "dark_code": "#26262b",
-    "dark_rule": "#3f3f46",
-}
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +43,8 @@ class EmailParts:
     link: str | None  # the article link, with UTM when on
     byline_text: str | None
     footer: Footer
-    labels: dict[str, str] = field(default_factory=lambda: dict(LABELS))
-    theme: dict[str, str] = field(default_factory=lambda: dict(THEME))
+    labels: dict[str, str]
+    theme: dict[str, Any]
 
     @property
     def lang(self) -> str:
@@ -105,7 +52,7 @@ class EmailParts:
 
     @property
     def dir(self) -> str:
-        return "rtl" if self.article.lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+        return direction(self.article.lang)
 
 
 def html_text(text: str) -> Markup:
@@ -117,7 +64,7 @@ def html_attr(text: str) -> Markup:
     return attr_html(text, neutralize_html)
 
 
-def html_rich(text: RichText, theme: dict[str, str]) -> Markup:
+def html_rich(text: RichText, theme: dict[str, Any]) -> Markup:
     """Article rich text for the email: escaped, neutralized, inline-styled."""
     return inline_html(
         text,
@@ -131,23 +78,26 @@ def html_rich(text: RichText, theme: dict[str, str]) -> Markup:
     )
 
 
-def format_date(value: dt.date | dt.datetime) -> str:
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-
-
 def byline(article: Article, labels: dict[str, str]) -> str | None:
+    """ "Author · 3 March 2026 · 5 min read", only the parts that exist."""
     parts = []
-    if article.author:
-        parts.append(article.author)
+    if author := join_names(article.authors, labels):
+        parts.append(author)
     if article.date:
-        parts.append(format_date(article.date))
+        parts.append(format_date(article.date, article.lang))
     if article.reading_minutes:
-        parts.append(labels["min_read"].format(n=article.reading_minutes))
+        # No-break spaces keep "5 min read" on one line.
+        parts.append(labels["min_read"].format(n=article.reading_minutes).replace(" ", "\u00a0"))
     return " · ".join(parts) or None
 
 
 def email_parts(
-    article: Article, config: Config, *, esp: str | None = None, subject: str | None = None
+    article: Article,
+    config: Config,
+    *,
+    esp: str | None = None,
+    subject: str | None = None,
+    theme: str | None = None,
 ) -> EmailParts:
     provider = get_esp(esp or config.email.esp)
     link = article_link(article.url, config.site_url, article.slug)
@@ -162,7 +112,8 @@ def email_parts(
         link = None
     subject_raw = " ".join((subject or article.subject or article.title).split())
     preheader = article.preheader or article.dek or ""
-    labels = dict(LABELS)
+    labels = labels_for(article.lang, dict(config.labels))
+    palette = config.resolved_theme(theme)
     return EmailParts(
         article=article,
         config=config,
@@ -172,19 +123,20 @@ def email_parts(
         preheader_text=neutralize_text(" ".join(preheader.split())),
         link=link,
         byline_text=byline(article, labels),
-        footer=_footer(config, provider, labels),
+        footer=_footer(config, provider, labels, palette),
         labels=labels,
+        theme=palette,
     )
 
 
-def _footer(config: Config, esp: ESP, labels: dict[str, str]) -> Footer:
+def _footer(config: Config, esp: ESP, labels: dict[str, str], theme: dict[str, Any]) -> Footer:
     sender = config.sender.name or config.brand.name or None
     why = (
         labels["why_brand"].format(brand=config.brand.name) if config.brand.name else labels["why"]
     )
     links: list[Markup] = []
     texts: dict[str, str | None] = {"unsubscribe": None, "web_version": None}
-    style = f' style="color:{THEME["muted"]};text-decoration:underline;"'
+    style = f' style="color:{theme["muted"]};text-decoration:underline;"'
     for kind in ("unsubscribe", "web_version"):
         html_template = getattr(esp, kind)
         text_template = getattr(esp, f"{kind}_text")

@@ -7,6 +7,7 @@ tables, which feed readers strip or mangle.
 
 from __future__ import annotations
 
+from generator.language import direction
 from generator.model import (
     FAQ,
     Article,
@@ -28,7 +29,11 @@ def article_html(article: Article) -> str:
     for section in article.sections:
         parts.append(f"<h2>{text_html(section.heading)}</h2>")
         parts.extend(_block(b) for b in section.blocks)
-    return "\n".join(p for p in parts if p)
+    body = "\n".join(p for p in parts if p)
+    if direction(article.lang) == "rtl":
+        # Feed readers render the fragment in their own page: say the direction.
+        return f'<div dir="rtl" lang="{attr_html(article.lang)}">\n{body}\n</div>'
+    return body
 
 
 def _block(block: Block) -> str:

@@ -1,0 +1,86 @@
+"""Email themes: the built-in ones (`themes.toml`) and the config's overrides.
+
+A theme is a flat table of colours, sizes and the font stack. The config
+picks a built-in theme and may override any colour; every text/background
+pair must keep WCAG AA contrast (4.5:1), checked when the config loads.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_THEME = "classic"
+AA = 4.5
+
+# (foreground, background): every pair a reader sees, light and dark.
+CONTRAST_PAIRS = (
+    ("text", "card"),
+    ("muted", "card"),
+    ("accent", "card"),
+    ("on_accent", "accent"),
+    ("text", "box"),
+    ("muted", "page"),
+    ("dark_text", "dark_card"),
+    ("dark_muted", "dark_card"),
+    ("dark_accent", "dark_card"),
+    ("dark_card", "dark_accent"),
+    ("dark_text", "dark_box"),
+    ("dark_muted", "dark_page"),
+)
+# Colours a config may set ([theme] in masthead.toml).
+COLOUR_KEYS = (
+    "page", "card", "text", "muted", "accent", "on_accent", "code", "rule",
+    "dark_page", "dark_card", "dark_text", "dark_muted", "dark_accent", "dark_code", "dark_rule",
+)  # fmt: skip
+
+
+@cache
+def themes() -> dict[str, dict[str, Any]]:
+    return tomllib.loads((Path(__file__).parent / "themes.toml").read_text(encoding="utf-8"))
+
+
+def resolve(name: str, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The theme `name` with `overrides` applied and derived colours added."""
+    theme = dict(themes()[name])
+    theme.update({k: v for k, v in overrides.items() if v not in ("", None)})
+    theme["box"] = mix(theme["accent"], theme["card"], 0.08)
+    theme["dark_box"] = mix(theme["dark_accent"], theme["dark_card"], 0.12)
+    return theme
+
+
+def low_contrast(theme: dict[str, Any]) -> list[tuple[str, str, float]]:
+    """Every (foreground, background, ratio) pair below WCAG AA."""
+    return [
+        (fg, bg, ratio)
+        for fg, bg in CONTRAST_PAIRS
+        if (ratio := contrast(theme[fg], theme[bg])) < AA
+    ]
+
+
+def mix(colour: str, base: str, amount: float) -> str:
+    """`colour` laid over `base` at `amount` opacity."""
+    a, b = _rgb(colour), _rgb(base)
+    return "#" + "".join(
+        f"{round(x * amount + y * (1 - amount)):02x}" for x, y in zip(a, b, strict=True)
+    )
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    value = colour.lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def _luminance(colour: str) -> float:
+    channels = [c / 255 for c in _rgb(colour)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
