@@ -9,8 +9,8 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 
+from generator.channels.rss.item import parse_rfc822
 from generator.channels.rss.scan import ScannedFeed, ScannedItem
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
@@ -58,7 +58,7 @@ def _entry(item: ScannedItem, id_base: str) -> Entry:
         id=ident,
         title=item.first("title") or "",
         link=item.first("link"),
-        published=_date(item.first("pubDate")) or _iso(item.first("dcdate")),
+        published=parse_rfc822(item.first("pubDate")) or _iso(item.first("dcdate")),
         summary_html=item.first("description"),
         content_html=item.first("content"),
         authors=authors,
@@ -71,16 +71,6 @@ def _entry(item: ScannedItem, id_base: str) -> Entry:
 def plain(html_text: str) -> str:
     """HTML as plain text, for fields that take no markup."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
-
-
-def _date(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _iso(value: str | None) -> dt.datetime | None:

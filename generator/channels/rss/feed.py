@@ -13,11 +13,17 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from generator import __version__
-from generator.channels.rss.item import ATOM, build_item, identity, item_xml, rfc822
+from generator.channels.rss.item import (
+    ATOM,
+    build_item,
+    identity,
+    item_xml,
+    parse_rfc822,
+    rfc822,
+)
 from generator.channels.rss.scan import ScannedFeed, ScannedItem, scan
 from generator.config import Config
 from generator.model import Article
@@ -202,13 +208,7 @@ def _first_date(olds: list[ScannedItem]) -> str | None:
 
 
 def _parse_date(value: str | None) -> dt.datetime:
-    if not value:
-        return _OLDEST
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return _OLDEST
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    return parse_rfc822(value) or _OLDEST
 
 
 def _item_date(item: ScannedItem) -> dt.datetime:

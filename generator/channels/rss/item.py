@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from xml.sax.saxutils import escape
 
 from generator.channels.rss.content import article_html
@@ -55,6 +55,17 @@ def rfc822(value: dt.date | dt.datetime) -> str:
     elif value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return format_datetime(value)
+
+
+def parse_rfc822(value: str | None) -> dt.datetime | None:
+    """An RSS date (RFC 822) as an aware datetime; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def rss_title(title: str) -> str:
