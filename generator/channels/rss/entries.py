@@ -32,7 +32,7 @@ class Entry:
     @property
     def title_is_html(self) -> bool:
         """An RSS title with markup or escaped markup in it is HTML (see
-        `item.rss_title`); anything else is plain text."""
+        `item.rss_text`); anything else is plain text."""
         return "<" in self.title or "&lt;" in self.title or "&gt;" in self.title
 
     @property

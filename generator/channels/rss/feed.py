@@ -130,9 +130,15 @@ def upsert(
     fresh: list[tuple[dt.datetime, bytes]] = []
     dates: dict[int, dt.datetime] = {}  # scanned item start -> its date
     replaced = 0
+    undated = 0
     for guid, item in unique.items():
         olds = by_guid.get(guid, [])
-        pub = item.date or _first_date(olds) or rfc822(now)
+        pub = item.date or _first_date(olds)
+        if pub is None:
+            # Articles added together were added one after the other: a second
+            # apart, in the order given, so no two new items share a date.
+            pub = rfc822(now - dt.timedelta(seconds=undated))
+            undated += 1
         encoded = item.xml.replace(PUB_DATE, pub, 1).encode(feed.encoding, "xmlcharrefreplace")
         when = _parse_date(pub)
         if olds:

@@ -68,12 +68,12 @@ def parse_rfc822(value: str | None) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-def rss_title(title: str) -> str:
-    """The title as RSS carries it. Readers disagree on whether an RSS title is
-    text or HTML; a title that holds `<` is HTML-escaped so that both kinds
-    show it as written and neither sees a tag."""
-    title = xml_safe(title)
-    return str(text_html(title)) if "<" in title else title
+def rss_text(text: str) -> str:
+    """Plain text (a title, a name, a category) as RSS carries it. Readers
+    disagree on whether such fields are text or HTML; one that holds `<` is
+    HTML-escaped so that both kinds show it as written and neither sees a tag."""
+    text = xml_safe(text)
+    return str(text_html(text)) if "<" in text else text
 
 
 def build_item(article: Article, config: Config, *, pub_date: str) -> ET.Element:
@@ -81,7 +81,7 @@ def build_item(article: Article, config: Config, *, pub_date: str) -> ET.Element
     (the article's date, or the date it was first added to the feed)."""
     ident = identity(article, config)
     item = ET.Element("item")
-    _sub(item, "title", rss_title(article.title))
+    _sub(item, "title", rss_text(article.title))
     if ident.link:
         _sub(item, "link", xml_safe(ident.link))
     guid = _sub(item, "guid", xml_safe(ident.guid))
@@ -90,15 +90,15 @@ def build_item(article: Article, config: Config, *, pub_date: str) -> ET.Element
     if article.dek:
         _sub(item, "description", str(text_html(article.dek)))
     for author in article.authors:
-        _sub(item, f"{{{DC}}}creator", xml_safe(author))
+        _sub(item, f"{{{DC}}}creator", rss_text(author))
     for tag in article.tags:
-        _sub(item, "category", xml_safe(tag))
+        _sub(item, "category", rss_text(tag))
     if article.image and is_safe_href(article.image):
         media = ET.SubElement(item, f"{{{MEDIA}}}content")
         media.set("url", xml_safe(article.image))
         media.set("medium", "image")
         if article.image_alt:
-            description = _sub(media, f"{{{MEDIA}}}description", xml_safe(article.image_alt))
+            description = _sub(media, f"{{{MEDIA}}}description", rss_text(article.image_alt))
             description.set("type", "plain")
     _sub(item, f"{{{CONTENT}}}encoded", article_html(article))
     return item
@@ -114,18 +114,20 @@ def item_xml(item: ET.Element, indent: str = "  ", level: int = 2) -> str:
     """One item as XML text, declaring the namespaces it uses on itself so the
     fragment is well-formed alone."""
     ET.indent(item, space=indent, level=level)
-    return _spell_escaped_title(item, ET.tostring(item, encoding="unicode").rstrip())
+    return _spell_escaped_text(item, ET.tostring(item, encoding="unicode").rstrip())
 
 
-def _spell_escaped_title(item: ET.Element, xml: str) -> str:
-    """An HTML-escaped title spells its ampersands `&#x26;`, as the RSS
+def _spell_escaped_text(item: ET.Element, xml: str) -> str:
+    """HTML-escaped plain text spells its ampersands `&#x26;`, as the RSS
     Best Practices Profile asks, so validators and readers can tell the
     escaping is deliberate. (ElementTree always writes `&amp;`, hence the splice.)"""
-    title = item.findtext("title") or ""
-    if "&lt;" not in title:
-        return xml
-    spelled = escape(title).replace("&amp;", "&#x26;")
-    return xml.replace(f"<title>{escape(title)}</title>", f"<title>{spelled}</title>", 1)
+    for element in item.iter():
+        text = element.text or ""
+        if element.tag == f"{{{CONTENT}}}encoded" or element.tag == "description":
+            continue  # HTML fields: their escaping is expected
+        if "&lt;" in text:
+            xml = xml.replace(f">{escape(text)}<", f">{escape(text).replace('&amp;', '&#x26;')}<")
+    return xml
 
 
 def article_item_xml(article: Article, config: Config, *, now: dt.datetime) -> str:
