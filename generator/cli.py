@@ -636,6 +636,7 @@ def preview(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the preview in your web browser.")
     ] = False,
+    theme: ThemeOption = None,
     config: ConfigOption = None,
     input_format: InputFormatOption = None,
 ) -> None:
@@ -645,7 +646,12 @@ def preview(
 
     path = Path(article)
     load_path(path)  # a missing file or a folder is an error now, not a page
-    live = Preview(path, config, input_format.value if input_format else None)
+    live = Preview(
+        path,
+        config,
+        input_format.value if input_format else None,
+        theme.value if theme else None,
+    )
 
     def ready(url: str) -> None:
         typer.echo(f"Previewing {article} at {url} (Ctrl-C to stop)", err=False)

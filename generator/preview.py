@@ -50,8 +50,15 @@ class Snapshot:
 class Preview:
     """Renders the article and re-renders it when a watched file changes."""
 
-    def __init__(self, article: Path, config_path: Path | None, input_format: str | None) -> None:
+    def __init__(
+        self,
+        article: Path,
+        config_path: Path | None,
+        input_format: str | None,
+        theme: str | None = None,
+    ) -> None:
         self.article = article
+        self.theme = theme
         self.config_path = config_path
         self.input_format = input_format
         self.lock = threading.Lock()
@@ -100,12 +107,14 @@ class Preview:
         self.version += 1
         try:
             config = load_config(self.config_path)
-            return _render_views(self.article, config, self.input_format, self.version)
+            return _render_views(self.article, config, self.input_format, self.version, self.theme)
         except MastheadError as exc:
             return _error_page(str(exc), self.version)
 
 
-def _render_views(path: Path, config: Config, fmt: str | None, version: int) -> Snapshot:
+def _render_views(
+    path: Path, config: Config, fmt: str | None, version: int, theme: str | None = None
+) -> Snapshot:
     from generator.channels.email import build_email
     from generator.channels.rss.content import article_html
     from generator.channels.rss.item import article_item_xml
@@ -116,7 +125,7 @@ def _render_views(path: Path, config: Config, fmt: str | None, version: int) -> 
     from generator.readers import read_path
 
     article = read_path(path, fmt=fmt, lang=config.lang)
-    email = build_email(article, config)
+    email = build_email(article, config, theme=theme)
     threads: list[dict[str, Any]] = []
     for key, rules in platforms().items():
         entry: dict[str, Any] = {
@@ -247,13 +256,13 @@ def serve(
                 on_render(preview.snapshot)
 
     watcher = threading.Thread(target=watch, name="masthead-watch", daemon=True)
-    watcher.start()
-    host, bound = server.server_address[:2]
-    on_ready(f"http://{host}:{bound}/")
     try:
+        watcher.start()
+        host, bound = server.server_address[:2]
+        on_ready(f"http://{host}:{bound}/")
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
-        pass
+        pass  # Ctrl-C, whenever it comes, is a clean stop
     finally:
         stop.set()
         server.server_close()

@@ -148,9 +148,7 @@ def test_template_change_re_renders(server, tmp_path):
     original = template.read_text(encoding="utf-8")
     before = http_get(url + "version")
     try:
-        template.write_text(
-            original.replace("<p style=", "<p  style="), encoding="utf-8"
-        )
+        template.write_text(original.replace("<p style=", "<p  style="), encoding="utf-8")
         deadline = time.monotonic() + 10
         while http_get(url + "version") == before and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -187,6 +185,17 @@ def test_ctrl_c_stops_cleanly(server):
     assert proc.wait(timeout=10) == 0
     assert "Stopped." in proc.stdout.read()
     assert "Traceback" not in proc.stderr.read()
+
+
+def test_theme_option(tmp_path):
+    from generator.preview import Preview
+
+    article = tmp_path / "story.txt"
+    shutil.copy(SEED, article)
+    digest = Preview(article, None, None, "digest").snapshot.frames["/email.html"]
+    assert b"#0f766e" in digest
+    classic = Preview(article, None, None).snapshot.frames["/email.html"]
+    assert b"#0f766e" not in classic
 
 
 def test_missing_article_is_an_error(cli, tmp_path):

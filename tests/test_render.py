@@ -146,9 +146,7 @@ def test_changing_a_template_re_renders(tmp_path):
     template.write_text(template.read_text().replace("<p style=", "<p data-edited style="))
     third = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tmp_path)
     assert "4 rendered, 0 unchanged" in third.stdout
-    assert (
-        "data-edited" in (tmp_path / "out" / "the-great-ai-divorce" / "email.html").read_text()
-    )
+    assert "data-edited" in (tmp_path / "out" / "the-great-ai-divorce" / "email.html").read_text()
 
 
 def test_one_broken_article_does_not_stop_the_others(cli, tmp_path):
