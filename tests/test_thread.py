@@ -285,3 +285,26 @@ def test_cli_json_is_valid_for_every_platform(cli):
         data = json.loads(cli("thread", STACK, "-p", platform, "-f", "json").stdout)
         assert data["platform"] == platform
         assert all(p["length"] <= data["limit"] for p in data["posts"])
+
+
+def test_prose_only_sections_speak_through_their_first_sentence():
+    article = read_path(ARTICLES / "urban-beekeeping-guide.txt")
+    texts = [p.text for p in build_thread(article, "mastodon").posts]
+    assert any("New beekeepers most often open the hive too often." in t for t in texts)
+    assert not any("The second mistake" in t for t in texts)  # one sentence per section
+    # An article with plenty of facts and takeaways keeps to them.
+    seed_texts = "\n".join(p.text for p in build_thread(read_path(SEED), "mastodon").posts)
+    assert "The partnership between Microsoft and OpenAI dates back" not in seed_texts
+
+
+def test_prose_only_article_still_makes_a_thread():
+    article = read_bytes(
+        b"A Quiet Week\nNothing much happened.\nThe lead paragraph.\n"
+        b"Weather\nIt rained on Monday. Then it stopped.\n"
+        b"Sport\nThe match was cancelled. Fans went home.\n",
+        name="quiet.txt",
+    )
+    texts = [p.text for p in build_thread(article, "x").posts]
+    assert texts[0].startswith("A Quiet Week")
+    assert any("It rained on Monday." in t for t in texts)
+    assert any("The match was cancelled." in t for t in texts)

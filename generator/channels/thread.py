@@ -21,7 +21,7 @@ from jinja2 import TemplateNotFound
 from generator.config import Config, campaign_name
 from generator.errors import MastheadError
 from generator.language import labels_for
-from generator.model import FAQ, Article, ListBlock, Paragraph, Quote, RichText
+from generator.model import FAQ, Article, ListBlock, Paragraph, Quote, RichText, Section
 from generator.platforms import Platform, get_platform
 from generator.resources import template_environment, template_errors
 from generator.text.counting import bluesky_shorten
@@ -39,9 +39,9 @@ _WHY_HEADING = re.compile(
 _OPEN_QUOTES = "“\"‘'«„"
 # The fewest posts that still make a thread: the hook and the closing post.
 MIN_POSTS = 2
-# When an article has few lists and quotes, section openers carry the thread.
-MIN_IDEAS = 3
-MAX_SECTION_OPENERS = 6
+# With fewer facts, takeaways and quotes than this, the opening sentence of
+# each prose-only section joins the thread so no part of the story is silent.
+FEW_IDEAS = 8
 
 # What --max-posts drops first; kinds not listed (hook, closing) always stay.
 _DROP_ORDER = ("faq", "fact", "quote", "opener", "dek", "takeaway")
@@ -201,47 +201,49 @@ def _drafts(
     drafts = [_Draft("hook", macros("hook", clean(article.title)))]
     if article.dek:
         drafts.append(_Draft("dek", macros("dek", clean(article.dek))))
+    why = _why_it_matters(article)
     ideas: list[_Draft] = []
-    for section in article.sections:
-        is_takeaway = bool(_TAKEAWAY_HEADING.search(section.heading))
-        for block in section.blocks:
-            if isinstance(block, ListBlock):
-                kind = "takeaway" if is_takeaway else "fact"
-                for item in block.items:
-                    if text := post_text(item):
-                        ideas.append(_Draft(kind, macros(kind, text, section.heading)))
-            elif isinstance(block, Quote) and (text := post_text(block.text)):
-                attribution = post_text(block.attribution) if block.attribution else ""
-                ideas.append(_Draft("quote", macros("quote", _quoted(text), attribution)))
-            elif isinstance(block, FAQ) and include_faq:
-                for item in block.items:
-                    answer = " ".join(post_text(a) for a in item.answer)
-                    question = post_text(item.question)
-                    ideas.append(_Draft("faq", macros("faq", question, answer)))
     for block in article.lead:
         if isinstance(block, Quote) and (text := post_text(block.text)):
             attribution = post_text(block.attribution) if block.attribution else ""
-            ideas.insert(0, _Draft("quote", macros("quote", _quoted(text), attribution)))
-    why = _why_it_matters(article)
-    if len(ideas) < MIN_IDEAS:
-        ideas = _section_openers(article, macros, why) + ideas
+            ideas.append(_Draft("quote", macros("quote", _quoted(text), attribution)))
+    for section in article.sections:
+        found = _section_ideas(section, macros, include_faq)
+        if not found and not _WHY_HEADING.search(section.heading):
+            # A section of prose only: its opening sentence may stand for it.
+            found = _opener(section, macros)
+        ideas.extend(found)
+    if sum(1 for d in ideas if d.kind != "opener") >= FEW_IDEAS:
+        ideas = [d for d in ideas if d.kind != "opener"]  # enough said already
     drafts += ideas
     drafts.append(_Draft("closing", macros("closing", why, link, _hashtags(article, rules))))
     return [d for d in drafts if d.text]
 
 
-def _section_openers(article: Article, macros: _Macros, why: str | None) -> list[_Draft]:
-    openers: list[_Draft] = []
-    for section in article.sections:
-        first = next((b for b in section.blocks if isinstance(b, Paragraph)), None)
-        if first is None:
-            continue
-        sentence = first_sentence(post_text(first.text))
-        if sentence and sentence != why:
-            openers.append(_Draft("opener", macros("fact", sentence, section.heading)))
-        if len(openers) == MAX_SECTION_OPENERS:
-            break
-    return openers
+def _section_ideas(section: Section, macros: _Macros, include_faq: bool) -> list[_Draft]:
+    ideas: list[_Draft] = []
+    is_takeaway = bool(_TAKEAWAY_HEADING.search(section.heading))
+    for block in section.blocks:
+        if isinstance(block, ListBlock):
+            kind = "takeaway" if is_takeaway else "fact"
+            for item in block.items:
+                if text := post_text(item):
+                    ideas.append(_Draft(kind, macros(kind, text, section.heading)))
+        elif isinstance(block, Quote) and (text := post_text(block.text)):
+            attribution = post_text(block.attribution) if block.attribution else ""
+            ideas.append(_Draft("quote", macros("quote", _quoted(text), attribution)))
+        elif isinstance(block, FAQ) and include_faq:
+            for item in block.items:
+                answer = " ".join(post_text(a) for a in item.answer)
+                question = post_text(item.question)
+                ideas.append(_Draft("faq", macros("faq", question, answer)))
+    return ideas
+
+
+def _opener(section: Section, macros: _Macros) -> list[_Draft]:
+    first = next((b for b in section.blocks if isinstance(b, Paragraph)), None)
+    sentence = first_sentence(post_text(first.text)) if first else ""
+    return [_Draft("opener", macros("fact", sentence, section.heading))] if sentence else []
 
 
 def _drop_one(drafts: list[_Draft]) -> bool:
