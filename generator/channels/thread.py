@@ -203,10 +203,7 @@ def _drafts(
         drafts.append(_Draft("dek", macros("dek", clean(article.dek))))
     why = _why_it_matters(article)
     ideas: list[_Draft] = []
-    for block in article.lead:
-        if isinstance(block, Quote) and (text := post_text(block.text)):
-            attribution = post_text(block.attribution) if block.attribution else ""
-            ideas.append(_Draft("quote", macros("quote", _quoted(text), attribution)))
+    ideas.extend(d for b in article.lead if isinstance(b, Quote) if (d := _quote(b, macros)))
     for section in article.sections:
         found = _section_ideas(section, macros, include_faq)
         if not found and not _WHY_HEADING.search(section.heading):
@@ -229,15 +226,26 @@ def _section_ideas(section: Section, macros: _Macros, include_faq: bool) -> list
             for item in block.items:
                 if text := post_text(item):
                     ideas.append(_Draft(kind, macros(kind, text, section.heading)))
-        elif isinstance(block, Quote) and (text := post_text(block.text)):
-            attribution = post_text(block.attribution) if block.attribution else ""
-            ideas.append(_Draft("quote", macros("quote", _quoted(text), attribution)))
+        elif isinstance(block, Quote) and (draft := _quote(block, macros)):
+            ideas.append(draft)
         elif isinstance(block, FAQ) and include_faq:
             for item in block.items:
                 answer = " ".join(post_text(a) for a in item.answer)
                 question = post_text(item.question)
                 ideas.append(_Draft("faq", macros("faq", question, answer)))
     return ideas
+
+
+def _quote_parts(block: Quote) -> tuple[str, str]:
+    """The quote in curly quotes, and its attribution ("" when it has none)."""
+    text = post_text(block.text)
+    attribution = post_text(block.attribution) if block.attribution else ""
+    return (_quoted(text) if text else ""), attribution
+
+
+def _quote(block: Quote, macros: _Macros) -> _Draft | None:
+    text, attribution = _quote_parts(block)
+    return _Draft("quote", macros("quote", text, attribution)) if text else None
 
 
 def _opener(section: Section, macros: _Macros) -> list[_Draft]:
@@ -308,9 +316,8 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
         for block in section.blocks:
             if isinstance(block, ListBlock) and _TAKEAWAY_HEADING.search(section.heading):
                 points += [post_text(i) for i in block.items if post_text(i)]
-            elif isinstance(block, Quote):
-                attribution = post_text(block.attribution) if block.attribution else ""
-                quotes.append({"text": _quoted(post_text(block.text)), "attribution": attribution})
+            elif isinstance(block, Quote) and (parts := _quote_parts(block))[0]:
+                quotes.append({"text": parts[0], "attribution": parts[1]})
     if not points:
         points = [
             post_text(i)
