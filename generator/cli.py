@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from generator import __version__
 from generator.config import CONFIG_NAME, Config, defaults_as_toml, load_config
@@ -23,7 +24,19 @@ from generator.errors import MastheadError
 from generator.model import Article
 from generator.writers import write_atomic
 
+# The order `masthead --help` lists commands in: the everyday ones first.
+COMMAND_ORDER = ("render", "email", "thread", "rss", "feed", "check", "preview", "inspect", "init")
+
+
+class _Commands(TyperGroup):
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        rank = {name: n for n, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda name: rank.get(name, len(rank)))
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="masthead",
     help="Turn one article into a newsletter email, social threads and an RSS item.",
     no_args_is_help=True,
@@ -134,7 +147,7 @@ class InspectFormat(StrEnum):
     json = "json"
 
 
-@app.command()
+@app.command(short_help="Show the article as Masthead parsed it.")
 @_reports_errors
 def inspect(
     article: ArticleArg,
@@ -177,7 +190,7 @@ class Platform(StrEnum):
     linkedin = "linkedin"
 
 
-@app.command()
+@app.command(short_help="Write the article as a social thread.")
 @_reports_errors
 def thread(
     article: ArticleArg,
@@ -260,7 +273,7 @@ class ESPName(StrEnum):
     campaign_monitor = "campaign_monitor"
 
 
-@app.command()
+@app.command(short_help="Render the newsletter email (HTML, text, .eml).")
 @_reports_errors
 def email(
     article: ArticleArg,
@@ -315,7 +328,7 @@ def email(
     _emit(message.text if text else message.html + "\n", output)
 
 
-@app.command()
+@app.command(short_help="Print the article's RSS item.")
 @_reports_errors
 def rss(
     article: ArticleArg,
@@ -333,6 +346,7 @@ def rss(
 
 feed_app = typer.Typer(
     help="Keep an RSS feed file (and Atom / JSON Feed copies) up to date.",
+    short_help="Add articles to an RSS feed, or remove them.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -430,7 +444,7 @@ def feed_remove(
     typer.echo(f"{feed}: {removed} removed", err=True)
 
 
-@app.command()
+@app.command(short_help="Render every channel of articles or folders.")
 @_reports_errors
 def render(
     paths: Annotated[
@@ -568,7 +582,7 @@ class CheckFormat(StrEnum):
     json = "json"
 
 
-@app.command()
+@app.command(short_help="Lint articles across every channel.")
 @_reports_errors
 def check(
     paths: Annotated[
@@ -626,7 +640,7 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Preview every channel in the browser, live.")
 @_reports_errors
 def preview(
     article: Annotated[str, typer.Argument(metavar="ARTICLE", help="Article file (.txt or .md).")],
@@ -674,7 +688,7 @@ def preview(
     typer.echo("Stopped.")
 
 
-@app.command()
+@app.command(short_help="Write a commented masthead.toml.")
 @_reports_errors
 def init(
     directory: Annotated[

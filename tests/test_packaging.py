@@ -47,6 +47,24 @@ def test_console_script_runs_from_another_folder(tmp_path):
 def test_help_lists_commands(cli):
     run = cli("--help")
     assert run.exit_code == 0
-    for command in ("inspect", "init"):
-        assert command in run.stdout
+    listed = [
+        line.split()[0]
+        for line in run.stdout.split("Commands:", 1)[1].splitlines()
+        if line.startswith("  ")
+    ]
+    assert listed == [
+        "render",
+        "email",
+        "thread",
+        "rss",
+        "feed",
+        "check",
+        "preview",
+        "inspect",
+        "init",
+    ]
+    for command in listed:
+        page = cli(command, "--help")
+        assert page.exit_code == 0 and "Usage:" in page.stdout
     assert "--format" in cli("inspect", "--help").stdout
+    assert cli().exit_code in (0, 2)  # no command: the help, not a traceback
