@@ -96,12 +96,10 @@ _EMOJI_JOINERS = frozenset(
 _LIGHT_EMOJI = frozenset("\u00a9\u00ae")
 
 
-def _twitter_weight(char: str) -> int:
-    code = ord(char)
-    for start, end in TWITTER_LIGHT_RANGES:
-        if start <= code <= end:
-            return 1
-    return 2
+# Code points outside the weight-1 ranges: each weighs 2, so adds 1 to the length.
+_HEAVY = re.compile(
+    "[^" + "".join(f"\\U{start:08x}-\\U{end:08x}" for start, end in TWITTER_LIGHT_RANGES) + "]"
+)
 
 
 def twitter_length(text: str) -> int:
@@ -120,7 +118,7 @@ def twitter_length(text: str) -> int:
         or not _LIGHT_EMOJI.isdisjoint(normalized)
     ):
         return twitter_authority_length(text)
-    return sum(1 if ord(c) <= 4351 else _twitter_weight(c) for c in normalized)
+    return len(normalized) + len(_HEAVY.findall(normalized))
 
 
 def twitter_authority_length(text: str) -> int:
