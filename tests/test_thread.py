@@ -308,3 +308,10 @@ def test_prose_only_article_still_makes_a_thread():
     assert texts[0].startswith("A Quiet Week")
     assert any("It rained on Monday." in t for t in texts)
     assert any("The match was cancelled." in t for t in texts)
+
+
+def test_a_limit_too_small_for_anything_is_a_clear_error(cli):
+    run = cli("thread", SEED, "-p", "x", "--limit", "10")
+    assert run.exit_code == 1
+    assert run.stderr.startswith("error: ") and "post limit is too small" in run.stderr
+    assert "raise the limit" in run.stderr

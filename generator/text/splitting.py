@@ -102,7 +102,10 @@ def _split_unit(unit: str, fits: Fits, level: int) -> list[str]:
             "post on this platform and cannot be split; shorten it"
         )
     if level > 3:
-        raise SplitError(f"'{unit[:40]}' cannot fit in a post on this platform")
+        raise SplitError(
+            f"the post limit is too small: not even '{unit[:8]}' fits in a post "
+            "(with its number); raise the limit"
+        )
 
     def fits_continued(part: str) -> bool:
         return fits(_with_ellipsis(part))
