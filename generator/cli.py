@@ -22,6 +22,7 @@ from generator import __version__
 from generator.config import CONFIG_NAME, Config, defaults_as_toml, load_config
 from generator.errors import MastheadError
 from generator.model import Article
+from generator.resources import data_keys
 from generator.writers import write_atomic
 
 # The order `masthead --help` lists commands in: the everyday ones first.
@@ -182,12 +183,10 @@ def _emit(text: str, output: str | None) -> None:
     typer.echo(f"wrote {output}", err=True)
 
 
-class Platform(StrEnum):
-    x = "x"
-    bluesky = "bluesky"
-    mastodon = "mastodon"
-    threads = "threads"
-    linkedin = "linkedin"
+# Choices come from the data tables, so a platform, theme or ESP added there
+# needs no edit here (read with tomllib alone: no start-up cost).
+Platform = StrEnum("Platform", {key: key for key in data_keys("platforms.toml")})  # type: ignore[misc]
+DEFAULT_PLATFORM = Platform("x")
 
 
 @app.command(short_help="Write the article as a social thread.")
@@ -196,7 +195,7 @@ def thread(
     article: ArticleArg,
     platform: Annotated[
         Platform, typer.Option("--platform", "-p", help="Where the thread will be posted.")
-    ] = Platform.x,
+    ] = DEFAULT_PLATFORM,
     format: Annotated[
         InspectFormat,
         typer.Option("--format", "-f", help="Posts separated by '---' lines, or JSON for tools."),
@@ -248,9 +247,7 @@ def thread(
     _emit(text, output)
 
 
-class ThemeName(StrEnum):
-    classic = "classic"
-    digest = "digest"
+ThemeName = StrEnum("ThemeName", {key: key for key in data_keys("themes.toml")})  # type: ignore[misc]
 
 
 ThemeOption = Annotated[
@@ -261,16 +258,7 @@ ThemeOption = Annotated[
 ]
 
 
-class ESPName(StrEnum):
-    generic = "generic"
-    mailchimp = "mailchimp"
-    buttondown = "buttondown"
-    kit = "kit"
-    listmonk = "listmonk"
-    sendy = "sendy"
-    brevo = "brevo"
-    mailerlite = "mailerlite"
-    campaign_monitor = "campaign_monitor"
+ESPName = StrEnum("ESPName", {key: key for key in data_keys("esp.toml")})  # type: ignore[misc]
 
 
 @app.command(short_help="Render the newsletter email (HTML, text, .eml).")

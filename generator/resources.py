@@ -6,6 +6,7 @@ a checkout keeps them at the top level (`templates/`), where designers look.
 
 from __future__ import annotations
 
+import tomllib
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,11 @@ def templates_dir() -> Path:
         f"Masthead's templates are missing (looked in {_PACKAGE / 'templates'} and "
         f"{_PACKAGE.parent / 'templates'}); reinstall the package"
     )
+
+
+def data_keys(name: str) -> list[str]:
+    """The table names of one of the package's data files (platforms.toml …)."""
+    return list(tomllib.loads((_PACKAGE / name).read_text(encoding="utf-8")))
 
 
 @cache

@@ -68,3 +68,14 @@ def test_help_lists_commands(cli):
         assert page.exit_code == 0 and "Usage:" in page.stdout
     assert "--format" in cli("inspect", "--help").stdout
     assert cli().exit_code in (0, 2)  # no command: the help, not a traceback
+
+
+def test_cli_choices_come_from_the_data_tables(cli):
+    from generator.esp import esps
+    from generator.platforms import platforms
+    from generator.theme import themes
+
+    text = cli("render", "--help").stdout
+    assert "<" + "|".join(platforms()) + ">" in text
+    assert "<" + "|".join(esps()) + ">" in text
+    assert "<" + "|".join(themes()) + ">" in text
