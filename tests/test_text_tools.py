@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import textwrap
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.errors import MastheadError
 from generator.readers.dates import DateError, looks_like_date, parse_date
 from generator.text.urls import article_link, find_urls, is_safe_href
+from generator.text.wrapping import fill
 from generator.writers import write_atomic
 
 
@@ -98,3 +102,39 @@ def test_write_atomic_failure_keeps_old_file(tmp_path, monkeypatch):
 def test_write_atomic_missing_folder(tmp_path):
     with pytest.raises(MastheadError, match="does not exist"):
         write_atomic(tmp_path / "missing" / "out.txt", "x")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    words=st.lists(
+        st.text(
+            st.characters(blacklist_categories=("Zs", "Zl", "Zp", "Cc", "Cs")),
+            min_size=1,
+            max_size=30,
+        ),
+        max_size=40,
+    ),
+    width=st.integers(10, 90),
+    indent=st.sampled_from(["", "  ", "    "]),
+)
+def test_fill_wraps_like_textwrap(words, width, indent):
+    """Single-spaced text wraps exactly as textwrap does with long words and
+    hyphens left whole."""
+    text = " ".join(words)
+    expected = textwrap.fill(
+        text,
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    assert fill(text, width, indent, indent) == expected
+
+
+def test_fill_keeps_no_break_spaces_and_long_words():
+    text = "Distance: 10\u00a0km " + "https://example.com/" + "a" * 80 + " end"
+    lines = fill(text, 20).split("\n")
+    assert lines == ["Distance: 10\u00a0km", "https://example.com/" + "a" * 80, "end"]
+    assert fill("  \n ", 72) == ""
+    assert fill("a  b\tc", 72) == "a b c"

@@ -7,8 +7,6 @@ characters without breaking words or URLs.
 
 from __future__ import annotations
 
-import textwrap
-
 from generator.channels.email.mergetags import neutralize_text
 from generator.channels.email.parts import EmailParts
 from generator.model import (
@@ -29,6 +27,7 @@ from generator.model import (
     Text,
 )
 from generator.text.urls import is_safe_href
+from generator.text.wrapping import fill
 
 WIDTH = 72
 
@@ -56,13 +55,11 @@ def render_text(parts: EmailParts) -> str:
     def wrap(text: str, indent: str = "", first: str | None = None) -> str:
         paragraphs = text.split("\n")
         return "\n".join(
-            textwrap.fill(
+            fill(
                 p,
-                width=WIDTH,
+                WIDTH,
                 initial_indent=first if (first is not None and n == 0) else indent,
                 subsequent_indent=indent,
-                break_long_words=False,
-                break_on_hyphens=False,
             )
             or (indent.rstrip())
             for n, p in enumerate(paragraphs)

@@ -1,0 +1,32 @@
+"""Greedy line wrapping for the plain-text email part.
+
+Lines break at ASCII whitespace only, so a no-break space (`10\u00a0km`,
+`«\u00a0oui\u00a0»`) holds its words together, and a word longer than the width
+(a URL) is never broken: it gets a line of its own. Runs of whitespace
+become one space. This is what `textwrap.fill` does with
+`break_long_words=False, break_on_hyphens=False`, at a fraction of its cost
+(it was a tenth of a folder render's time).
+"""
+
+from __future__ import annotations
+
+import re
+
+_BREAK = re.compile(r"[\t\n\x0b\x0c\r ]+")
+
+
+def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
+    """`text` as lines of at most `width` characters (a longer word excepted)."""
+    words = [w for w in _BREAK.split(text) if w]
+    if not words:
+        return ""
+    lines: list[str] = []
+    line = initial_indent + words[0]
+    for word in words[1:]:
+        if len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = subsequent_indent + word
+    lines.append(line)
+    return "\n".join(lines)
