@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import TemplateNotFound
+from jinja2 import Environment, TemplateNotFound
 
 from generator.config import Config, campaign_name
 from generator.errors import MastheadError
@@ -93,7 +93,8 @@ def build_thread(
     if max_posts is not None and max_posts < MIN_POSTS:
         raise ThreadError(f"--max-posts must be at least {MIN_POSTS} (the hook and the link)")
     labels = labels_for(article.lang, dict(config.labels))
-    macros = _Macros(rules.key, labels, config.templates_path())
+    env = template_environment("social", autoescape=False, override=config.templates_path())
+    macros = _macros(env, rules.key, tuple(labels.items()))
     link = _link(article, rules, config)
 
     if not rules.thread:
@@ -120,8 +121,7 @@ class _Macros:
     """The macros of `<platform>.j2`, falling back to `thread.j2`'s; templates
     in the config's `templates` folder shadow the built-in ones."""
 
-    def __init__(self, platform: str, labels: dict[str, str], override: Path | None) -> None:
-        env = template_environment("social", autoescape=False, override=override)
+    def __init__(self, env: Environment, platform: str, labels: dict[str, str]) -> None:
         context = {"labels": labels}
         with template_errors():
             self._base = env.get_template("thread.j2").make_module(context)
@@ -129,11 +129,26 @@ class _Macros:
                 self._own = env.get_template(f"{platform}.j2").make_module(context)
             except TemplateNotFound:
                 self._own = None
+        # A thread asks for "3/12" once per post and again per re-layout.
+        self._numbers: dict[tuple[int, int], str] = {}
 
     def __call__(self, name: str, *args: Any) -> str:
         macro = getattr(self._own, name, None) or getattr(self._base, name)
         with template_errors():
             return str(macro(*args)).strip()
+
+    def number(self, index: int, total: int) -> str:
+        key = (index, total)
+        if key not in self._numbers:
+            self._numbers[key] = self("number", index, total)
+        return self._numbers[key]
+
+
+@lru_cache(maxsize=64)
+def _macros(env: Environment, platform: str, labels: tuple[tuple[str, str], ...]) -> _Macros:
+    # Keyed by the environment itself, so a preview that drops the cached
+    # environment after a template edit gets freshly loaded macros.
+    return _Macros(env, platform, dict(labels))
 
 
 def _link(article: Article, rules: Platform, config: Config) -> str | None:
@@ -271,7 +286,7 @@ def _layout(drafts: list[_Draft], rules: Platform, macros: _Macros, numbered: bo
     width grows (9 -> 10 posts takes a character more from every post)."""
     estimate = len(drafts)
     while True:
-        suffix = macros("number", estimate, estimate) if numbered else ""
+        suffix = macros.number(estimate, estimate) if numbered else ""
         reserve = " " + suffix if suffix else ""
 
         def fits(text: str, reserve: str = reserve) -> bool:
@@ -285,7 +300,7 @@ def _layout(drafts: list[_Draft], rules: Platform, macros: _Macros, numbered: bo
             return parts
         if len(str(total)) <= len(str(estimate)):
             numbered_parts = [
-                f"{text} {macros('number', i, total)}" for i, text in enumerate(parts, start=1)
+                f"{text} {macros.number(i, total)}" for i, text in enumerate(parts, start=1)
             ]
             if all(rules.fits(t) for t in numbered_parts):
                 return numbered_parts

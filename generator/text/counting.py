@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import quote, urlsplit
 
 import emoji
@@ -250,10 +250,15 @@ def threads_link_count(text: str) -> int:
     return len({text[s:e] for s, e in find_links(text)})
 
 
+# Laying out a thread counts the same text several times (to split it, to
+# check it with its number, to report it): each counter remembers recent texts.
 COUNTERS: dict[str, Callable[[str], int]] = {
-    "twitter": twitter_length,
-    "bluesky": bluesky_length,
-    "mastodon": mastodon_length,
-    "threads": threads_length,
-    "utf16": utf16_length,
+    name: lru_cache(maxsize=1024)(counter)
+    for name, counter in (
+        ("twitter", twitter_length),
+        ("bluesky", bluesky_length),
+        ("mastodon", mastodon_length),
+        ("threads", threads_length),
+        ("utf16", utf16_length),
+    )
 }
