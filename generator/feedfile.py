@@ -14,16 +14,17 @@ import datetime as dt
 import fcntl
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-from generator.channels.rss.feed import FeedUpdate, PreparedItem, channel_title, remove, upsert
-from generator.channels.rss.scan import FeedError, scan
+from generator.channels.rss.entries import Entry
+from generator.channels.rss.feed import FeedUpdate, ItemSource, channel_title, merge, remove
+from generator.channels.rss.scan import FeedError, scan, stream_items
 from generator.config import Config
 from generator.model import Article
-from generator.writers import write_atomic
+from generator.writers import PendingFile
 
 LOCK_TIMEOUT = 30.0
 
@@ -73,7 +74,7 @@ def _read(path: Path) -> bytes | None:
 
 def add_articles(
     feed: Path,
-    articles: Sequence[Article | PreparedItem],
+    articles: Sequence[Article | ItemSource],
     config: Config,
     *,
     now: dt.datetime,
@@ -81,10 +82,14 @@ def add_articles(
     siblings: Siblings = Siblings(),
     lock_timeout: float | None = None,
 ) -> FeedUpdate:
+    """Merge `articles` into `feed` and rewrite its siblings. The returned
+    update's `data` is empty: the merged feed goes to disk in pieces."""
     with feed_lock(feed, lock_timeout):
-        update = upsert(_read(feed), articles, config, now=now, name=str(feed), max_items=max_items)
-        _write_all(feed, update.data, config, now=now, siblings=siblings)
-    return update
+        result = merge(
+            _read(feed), articles, config, now=now, name=str(feed), max_items=max_items
+        )
+        _write_all(feed, result.chunks(), result.channel, config, now=now, siblings=siblings)
+    return FeedUpdate(b"", result.added, result.replaced, result.dropped, result.total)
 
 
 def remove_items(
@@ -102,59 +107,111 @@ def remove_items(
             raise FeedError("no such feed; check --feed", str(feed))
         data, removed = remove(existing, guids, now=now, name=str(feed))
         if removed:
-            _write_all(feed, data, config, now=now, siblings=siblings)
+            channel = scan(data, str(feed)).channel
+            _write_all(feed, (data,), channel, config, now=now, siblings=siblings)
     return removed
 
 
-def _write_all(
-    feed: Path, data: bytes, config: Config, *, now: dt.datetime, siblings: Siblings
-) -> None:
-    # Build every output before writing any, so a failure leaves all as they were.
-    outputs: list[tuple[Path, bytes]] = [(feed, data)]
-    if siblings.atom or siblings.json:
-        from generator.channels.rss.atom import atom_feed
-        from generator.channels.rss.entries import entries
-        from generator.channels.rss.jsonfeed import json_feed
+_CHUNK = 1 << 18
 
-        scanned = scan(data, str(feed), full=True)
-        title = scanned.channel.get("title") or channel_title(config)
-        home = scanned.channel.get("link") or config.site_url or None
-        feed_id = (config.site_url or config.feed.url or f"urn:masthead:feed:{feed.stem}").rstrip(
-            "/"
-        )
-        items = entries(scanned, id_base=feed_id)
-        lang = scanned.channel.get("language") or config.lang
-        if siblings.atom:
-            self_url = urljoin(config.feed.url, siblings.atom.name) if config.feed.url else None
-            outputs.append(
-                (
-                    siblings.atom,
-                    atom_feed(
-                        items,
-                        title=title,
-                        feed_id=feed_id + "/",
-                        home=home,
-                        self_url=self_url,
-                        lang=lang,
-                        now=now,
-                    ),
-                )
+
+def _write_all(
+    feed: Path,
+    chunks: Iterable[bytes | memoryview],
+    channel: dict[str, str],
+    config: Config,
+    *,
+    now: dt.datetime,
+    siblings: Siblings,
+) -> None:
+    """Write the feed, then Atom and JSON Feed read back from it a chunk at a
+    time, each under a temporary name; rename them into place only when all
+    are written, so a failure leaves every file as it was."""
+    pending = [PendingFile(feed)]
+    try:
+        for chunk in chunks:
+            pending[0].write(chunk)
+        if siblings.atom or siblings.json:
+            pending[0].flush()
+            written = Path(pending[0].temporary_path)
+            pending += _write_siblings(feed, written, channel, config, now=now, siblings=siblings)
+        for file in pending:
+            file.commit()
+    except BaseException:
+        for file in pending:
+            file.discard()
+        raise
+
+
+def _write_siblings(
+    feed: Path,
+    written: Path,
+    channel: dict[str, str],
+    config: Config,
+    *,
+    now: dt.datetime,
+    siblings: Siblings,
+) -> list[PendingFile]:
+    from generator.channels.rss.atom import atom_feed
+    from generator.channels.rss.entries import entry
+    from generator.channels.rss.jsonfeed import json_feed
+
+    title = channel.get("title") or channel_title(config)
+    home = channel.get("link") or config.site_url or None
+    feed_id = (config.site_url or config.feed.url or f"urn:masthead:feed:{feed.stem}").rstrip("/")
+    lang = channel.get("language") or config.lang
+    docs: list[tuple[Path, Callable[[Iterable[Entry]], Iterator[bytes]]]] = []
+    if siblings.atom:
+        self_url = urljoin(config.feed.url, siblings.atom.name) if config.feed.url else None
+
+        def atom(items: Iterable[Entry]) -> Iterator[bytes]:
+            return atom_feed(
+                items,
+                title=title,
+                feed_id=feed_id + "/",
+                home=home,
+                self_url=self_url,
+                lang=lang,
+                now=now,
             )
-        if siblings.json:
-            feed_url = urljoin(config.feed.url, siblings.json.name) if config.feed.url else None
-            description = scanned.channel.get("description") or title
-            outputs.append(
-                (
-                    siblings.json,
-                    json_feed(
-                        items,
-                        title=title,
-                        description=description,
-                        home=home,
-                        feed_url=feed_url,
-                        lang=lang,
-                    ),
-                )
+
+        docs.append((siblings.atom, atom))
+    if siblings.json:
+        feed_url = urljoin(config.feed.url, siblings.json.name) if config.feed.url else None
+        description = channel.get("description") or title
+
+        def jsonfeed(items: Iterable[Entry]) -> Iterator[bytes]:
+            return json_feed(
+                items,
+                title=title,
+                description=description,
+                home=home,
+                feed_url=feed_url,
+                lang=lang,
             )
-    for path, payload in outputs:
-        write_atomic(path, payload)
+
+        docs.append((siblings.json, jsonfeed))
+    files: list[PendingFile] = []
+    try:
+        for path, document in docs:
+            file = PendingFile(path)
+            files.append(file)
+            # One pass over the written feed per sibling: reading it again is
+            # cheaper than holding its entries.
+            items = (
+                entry(item, id_base=feed_id)
+                for item in stream_items(_read_chunks(written), str(feed))
+            )
+            for piece in document(items):
+                file.write(piece)
+    except BaseException:
+        for file in files:
+            file.discard()
+        raise
+    return files
+
+
+def _read_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            yield chunk

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__
-from generator.channels.rss.feed import PreparedItem, prepare_item
+from generator.channels.rss.feed import PreparedItem, item_and_prepared
 from generator.config import Config
 from generator.errors import MastheadError
 from generator.model import Article
@@ -82,7 +83,6 @@ def render_files(
     """The output files of one article, by name, and what to report of them."""
     from generator.channels.email import build_email
     from generator.channels.email.eml import build_eml
-    from generator.channels.rss.item import article_item_xml
     from generator.channels.thread import build_thread, to_dict, to_text
     from generator.check import check_article
 
@@ -113,7 +113,8 @@ def render_files(
     timings["thread"] = time.perf_counter() - clock
     clock = time.perf_counter()
 
-    files["item.xml"] = article_item_xml(article, config, now=now).encode("utf-8")
+    standalone, feed_item = item_and_prepared(article, config, now=now)
+    files["item.xml"] = standalone.encode("utf-8")
     timings["rss"] = time.perf_counter() - clock
 
     warnings = [
@@ -128,7 +129,7 @@ def render_files(
         email_bytes=len(files["email.html"]),
         posts=posts,
         warnings=warnings,
-        feed_item=prepare_item(article, config),
+        feed_item=feed_item,
         timings=timings,
     )
     return files, result
@@ -321,35 +322,36 @@ def render_run(
         for p in articles
     ]
     results: list[Result] = []
-    try:
-        for result in _execute(tasks, config, options, now, jobs):
-            results.append(result)
-            if progress:
-                progress(result, len(results), len(tasks))
-    finally:
-        for claim in out_dir.glob(f"*/.claim-{run_id}"):
-            with contextlib.suppress(OSError):
-                claim.unlink()
+    with _Spool(out_dir) as spool:
+        try:
+            for result in _execute(tasks, config, options, now, jobs):
+                if result.feed_item is not None:
+                    spool.add(result.feed_item)
+                    result.feed_item = None  # the spool has it; keep the summary small
+                results.append(result)
+                if progress:
+                    progress(result, len(results), len(tasks))
+        finally:
+            for claim in out_dir.glob(f"*/.claim-{run_id}"):
+                with contextlib.suppress(OSError):
+                    claim.unlink()
 
-    summary = RunSummary(results)
-    rendered = [r for r in results if r.status == "rendered" and r.feed_item is not None]
-    if rendered:
-        from generator.feedfile import Siblings, add_articles
+        summary = RunSummary(results)
+        if spool.items:
+            from generator.feedfile import Siblings, add_articles
 
-        update = add_articles(
-            out_dir / "feed.xml",
-            [r.feed_item for r in rendered],  # type: ignore[misc]
-            config,
-            now=now,
-            max_items=config.feed.max_items,
-            siblings=Siblings(out_dir / "atom.xml", out_dir / "feed.json"),
-        )
-        summary.feed_message = (
-            f"{out_dir / 'feed.xml'}: {update.added} added, {update.replaced} replaced; "
-            f"{update.total} items"
-        )
-    for result in rendered:
-        result.feed_item = None  # the feed has it; keep the summary small
+            update = add_articles(
+                out_dir / "feed.xml",
+                spool.items,
+                config,
+                now=now,
+                max_items=config.feed.max_items,
+                siblings=Siblings(out_dir / "atom.xml", out_dir / "feed.json"),
+            )
+            summary.feed_message = (
+                f"{out_dir / 'feed.xml'}: {update.added} added, {update.replaced} replaced; "
+                f"{update.total} items"
+            )
     new_cache = {k: v for k, v in cache.items() if Path(k).exists()}  # forget deleted sources
     for result in results:
         if result.status in ("rendered", "skipped") and result.digest and result.slug:
@@ -362,6 +364,56 @@ def render_run(
         json.dumps({"version": __version__, "articles": new_cache}, indent=1, sort_keys=True),
     )
     return summary
+
+
+@dataclass(frozen=True, slots=True)
+class SpooledItem:
+    """A rendered article's feed item, its XML kept in the run's spool file."""
+
+    guid: str
+    link: str | None
+    date: str | None
+    fd: int
+    offset: int
+    size: int
+
+    def load(self) -> str:
+        return os.pread(self.fd, self.size, self.offset).decode("utf-8")
+
+
+class _Spool:
+    """Where a run keeps its feed items until the feed is written: an unnamed
+    temporary file, so the parent's memory does not grow with the folder."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self._where = str(out_dir)
+        try:
+            # Closed by __exit__: the spool lives as long as the run.
+            self._file = tempfile.TemporaryFile(dir=out_dir)  # noqa: SIM115
+        except OSError as exc:
+            raise MastheadError(f"cannot write here ({exc.strerror})", self._where) from None
+        self._offset = 0
+        self.items: list[SpooledItem] = []
+
+    def add(self, item: PreparedItem) -> None:
+        data = item.xml.encode("utf-8")
+        try:
+            os.pwrite(self._file.fileno(), data, self._offset)
+        except OSError as exc:
+            raise MastheadError(
+                f"cannot keep the run's feed items ({exc.strerror})", self._where
+            ) from None
+        fd = self._file.fileno()
+        self.items.append(
+            SpooledItem(item.guid, item.link, item.date, fd, self._offset, len(data))
+        )
+        self._offset += len(data)
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
 
 
 def _execute(

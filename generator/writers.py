@@ -8,58 +8,115 @@ a mix. The directory is fsynced so the rename itself survives a crash.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
-import tempfile
-from pathlib import Path
+from collections.abc import Iterable
 
 from generator.errors import MastheadError
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, durable: bool = True) -> None:
-    """Write `data` to `path` through a temporary file and a rename.
+class PendingFile:
+    """A file written under a temporary name beside its target, then either
+    renamed into place (`commit`) or removed (`discard`).
 
-    `durable` also flushes the data and the directory entry to disk, so the
-    write survives a power cut; files that a run can simply make again (a
-    folder render's outputs) skip it, as it is most of the cost of a write.
+    For output too large to build in memory first (a feed of thousands of
+    items): write it in pieces, and commit only when every piece is written.
+    `durable` flushes the data and the directory entry to disk, so the write
+    survives a power cut; files a run can simply make again skip it, as it is
+    most of the cost of a small write.
     """
-    target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    directory = target.parent
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except FileNotFoundError:
-        raise MastheadError(
-            "the output folder does not exist; create it first", str(target)
-        ) from None
-    except OSError as exc:
-        raise MastheadError(f"cannot write here ({exc.strerror})", str(target)) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        if target.exists():
+
+    def __init__(self, path: str | os.PathLike[str], *, durable: bool = True) -> None:
+        self.target = os.fspath(path)
+        self.durable = durable
+        directory, name = os.path.split(self.target)
+        self._directory = directory or "."
+        self._tmp = os.path.join(self._directory, f".{name}.{os.getpid()}.{next(_serial)}.tmp")
+        try:
+            # Created with 0o666 less the umask, as a new file would be.
+            self._fd = _create(self._tmp)
+        except FileNotFoundError:
+            raise MastheadError(
+                "the output folder does not exist; create it first", self.target
+            ) from None
+        except OSError as exc:
+            raise MastheadError(f"cannot write here ({exc.strerror})", self.target) from None
+
+    @property
+    def temporary_path(self) -> str:
+        return self._tmp
+
+    def write(self, data: bytes | memoryview) -> None:
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self._fd, view) :]
+        except OSError as exc:
+            self.discard()
+            raise self._error(exc) from None
+
+    def flush(self) -> None:
+        """Nothing is buffered: what was written is readable at `temporary_path`."""
+
+    def commit(self) -> None:
+        try:
+            if self.durable:
+                os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = -1
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(self._tmp, os.stat(self.target).st_mode & 0o7777)
+            os.replace(self._tmp, self.target)
+        except OSError as exc:
+            self.discard()
+            raise self._error(exc) from None
+        except BaseException:
+            self.discard()
+            raise
+        if self.durable:
+            _fsync_dir(self._directory)
+
+    def discard(self) -> None:
+        if self._fd >= 0:
             with contextlib.suppress(OSError):
-                os.chmod(tmp_name, target.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, target)
-    except OSError as exc:
+                os.close(self._fd)
+            self._fd = -1
         with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise MastheadError(f"cannot write the file ({exc.strerror})", str(target)) from None
+            os.unlink(self._tmp)
+
+    def _error(self, exc: OSError) -> MastheadError:
+        return MastheadError(f"cannot write the file ({exc.strerror})", self.target)
+
+
+# Temporary names are unique per process (pid) and per write (serial); O_EXCL
+# refuses a name left behind by a killed run rather than writing through it.
+_serial = itertools.count()
+
+
+def _create(path: str) -> int:
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, durable: bool = True) -> None:
+    """Write `data` to `path` through a temporary file and a rename."""
+    write_pieces(path, (data.encode("utf-8") if isinstance(data, str) else data,), durable=durable)
+
+
+def write_pieces(
+    path: str | os.PathLike[str], pieces: Iterable[bytes | memoryview], *, durable: bool = True
+) -> None:
+    """Like `write_atomic`, for data that comes in pieces."""
+    pending = PendingFile(path, durable=durable)
+    try:
+        for piece in pieces:
+            pending.write(piece)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
+        pending.discard()
         raise
-    if durable:
-        _fsync_dir(directory)
+    pending.commit()
 
 
-def _fsync_dir(directory: Path) -> None:
+def _fsync_dir(directory: str) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:

@@ -168,7 +168,7 @@ def test_unwritable_output_is_a_clear_error_and_nothing_changes(cli, tmp_path, m
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    monkeypatch.setattr("generator.writers._create", refuse)
     line = one_error_line(cli("email", SEED, "-o", target))
     assert "Permission denied" in line and str(target) in line
     assert target.read_text(encoding="utf-8") == "precious"
@@ -179,23 +179,13 @@ def test_disk_full_keeps_the_old_file(cli, tmp_path, monkeypatch):
     target.write_text("<item>old</item>", encoding="utf-8")
     import generator.writers as writers
 
-    real_fdopen = os.fdopen
+    real_write = os.write
 
-    class Full:
-        def __init__(self, handle):
-            self.handle = handle
+    def full(fd, data):
+        real_write(fd, bytes(data)[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-        def write(self, data):
-            self.handle.write(data[: len(data) // 2])
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(writers.os, "fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+    monkeypatch.setattr(writers.os, "write", full)
     line = one_error_line(cli("rss", SEED, "-o", target))
     assert "No space left on device" in line
     assert target.read_text(encoding="utf-8") == "<item>old</item>"

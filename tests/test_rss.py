@@ -22,7 +22,7 @@ from conftest import ARTICLES, ROOT, SEED, html_tokens
 
 from generator.channels.rss.content import article_html
 from generator.channels.rss.scan import scan
-from generator.config import parse_config
+from generator.config import Config, parse_config
 from generator.readers import read_path
 
 SITE = 'site_url = "https://news.example.com"\n[feed]\nurl = "https://news.example.com/feed.xml"\n'
@@ -363,7 +363,7 @@ KILL_SCRIPT = """
 import sys
 from pathlib import Path
 from generator.clock import now
-from generator.config import parse_config
+from generator.config import Config, parse_config
 from generator.feedfile import add_articles
 from generator.readers import read_path
 config = parse_config({site!r})
@@ -402,3 +402,20 @@ def test_sigkill_never_breaks_the_feed(tmp_path):
             assert known <= ids, "an item that was there before is gone"
             known = ids
     assert len(known) >= 50
+
+
+def test_marker_text_in_an_article_is_not_taken_for_its_date(tmp_path):
+    """The placeholder a prepared item keeps for its pubDate, written in the
+    article's title, stays title text; the real pubDate is still filled in."""
+    from generator.channels.rss.feed import PUB_DATE, upsert
+
+    source = tmp_path / "marker.txt"
+    source.write_text(
+        f"Dates {PUB_DATE} here\nBy Ana — 2026-03-03\nA dek.\n\nA paragraph.\n", encoding="utf-8"
+    )
+    article = read_path(source)
+    now = dt.datetime(2026, 3, 4, tzinfo=dt.UTC)
+    data = upsert(None, [article], Config(), now=now, name="feed.xml").data
+    parsed = feedparser.parse(data)
+    assert parsed.entries[0].title == f"Dates {PUB_DATE} here"
+    assert parsed.entries[0].published == "Tue, 03 Mar 2026 00:00:00 +0000"

@@ -41,10 +41,10 @@ class Entry:
 
 
 def entries(feed: ScannedFeed, *, id_base: str) -> list[Entry]:
-    return [_entry(item, id_base) for item in feed.items]
+    return [entry(item, id_base=id_base) for item in feed.items]
 
 
-def _entry(item: ScannedItem, id_base: str) -> Entry:
+def entry(item: ScannedItem, *, id_base: str) -> Entry:
     guid = item.guid or ""
     # Atom ids and JSON Feed ids must be stable; a guid that is not an IRI is
     # namespaced under the feed so it becomes one.

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from generator import __version__
@@ -39,6 +40,27 @@ class FeedUpdate:
     replaced: int
     dropped: int
     total: int
+
+
+# A piece of the merged feed: bytes, or a function giving them when written
+# (a new item's XML is read from where the run keeps it only then).
+Piece = bytes | memoryview | Callable[[], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """The merged feed as pieces in order, and what the merge did."""
+
+    pieces: list[Piece]
+    added: int
+    replaced: int
+    dropped: int
+    total: int
+    channel: dict[str, str]  # the channel's title, link, description, language
+
+    def chunks(self) -> Iterator[bytes | memoryview]:
+        for piece in self.pieces:
+            yield piece() if callable(piece) else piece
 
 
 def channel_title(config: Config) -> str:
@@ -89,24 +111,61 @@ class PreparedItem:
     date: str | None  # RFC 822 of the article's own date; None if undated
     xml: str  # the item, with PUB_DATE where its pubDate goes
 
+    def load(self) -> str:
+        return self.xml
+
+
+class ItemSource(Protocol):
+    """A prepared item whose XML may be kept elsewhere (a run's spool file)
+    until the feed is written."""
+
+    @property
+    def guid(self) -> str: ...
+    @property
+    def link(self) -> str | None: ...
+    @property
+    def date(self) -> str | None: ...
+    def load(self) -> str: ...
+
 
 PUB_DATE = "@@masthead:pubDate@@"
 
 
+def with_pub_date(xml: str, pub: str) -> str:
+    # Matched with its tags: article text holding the marker is escaped
+    # inside its own element, so only the real pubDate can match.
+    return xml.replace(f"<pubDate>{PUB_DATE}</pubDate>", f"<pubDate>{pub}</pubDate>", 1)
+
+
 def prepare_item(article: Article, config: Config) -> PreparedItem:
+    return _prepare(article, config, build_item(article, config, pub_date=PUB_DATE))
+
+
+def item_and_prepared(
+    article: Article, config: Config, *, now: dt.datetime
+) -> tuple[str, PreparedItem]:
+    """The standalone item (what `masthead rss` prints) and the same item
+    prepared for a feed, from one build: a folder render needs both."""
+    element = build_item(article, config, pub_date=PUB_DATE)
+    prepared = _prepare(article, config, element)
+    pub = rfc822(article.date) if article.date else rfc822(now)
+    standalone = with_pub_date(item_xml(element, level=0), pub) + "\n"
+    return standalone, prepared
+
+
+def _prepare(article: Article, config: Config, element: ET.Element) -> PreparedItem:
     ident = identity(article, config)
-    xml = item_xml(build_item(article, config, pub_date=PUB_DATE), indent="  ", level=2)
     return PreparedItem(
         guid=ident.guid,
         link=ident.link,
         date=rfc822(article.date) if article.date else None,
-        xml=xml,
+        xml=item_xml(element, indent="  ", level=2),
     )
 
 
 def upsert(
     existing: bytes | None,
-    articles: Sequence[Article | PreparedItem],
+    articles: Sequence[Article | ItemSource],
     config: Config,
     *,
     now: dt.datetime,
@@ -114,7 +173,24 @@ def upsert(
     max_items: int = 0,
 ) -> FeedUpdate:
     """Merge `articles` into the feed bytes `existing` (None: a new feed)."""
-    prepared = [a if isinstance(a, PreparedItem) else prepare_item(a, config) for a in articles]
+    result = merge(existing, articles, config, now=now, name=name, max_items=max_items)
+    return FeedUpdate(
+        b"".join(result.chunks()), result.added, result.replaced, result.dropped, result.total
+    )
+
+
+def merge(
+    existing: bytes | None,
+    articles: Sequence[Article | ItemSource],
+    config: Config,
+    *,
+    now: dt.datetime,
+    name: str,
+    max_items: int = 0,
+) -> Merge:
+    """The merge of `articles` into `existing`, as pieces to write in order;
+    no new item's XML is loaded until its piece is written."""
+    prepared = [a if not isinstance(a, Article) else prepare_item(a, config) for a in articles]
     newest_link = next((p.link for p in prepared if p.link), None)
     data = existing if existing is not None else new_feed(config, now=now, link=newest_link)
     feed = scan(data, name, dates=bool(max_items))
@@ -126,8 +202,8 @@ def upsert(
     indent = _item_indent(feed)
     unique = {p.guid: p for p in prepared}  # the last one given wins
 
-    edits: list[tuple[int, int, bytes]] = []
-    fresh: list[tuple[dt.datetime, bytes]] = []
+    edits: list[tuple[int, int, list[Piece]]] = []
+    fresh: list[tuple[dt.datetime, Piece]] = []
     dates: dict[int, dt.datetime] = {}  # scanned item start -> its date
     replaced = 0
     undated = 0
@@ -139,10 +215,10 @@ def upsert(
             # apart, in the order given, so no two new items share a date.
             pub = rfc822(now - dt.timedelta(seconds=undated))
             undated += 1
-        encoded = item.xml.replace(PUB_DATE, pub, 1).encode(feed.encoding, "xmlcharrefreplace")
+        encoded = _loader(item, pub, feed.encoding)
         when = _parse_date(pub)
         if olds:
-            edits.append((olds[0].start, olds[0].end, encoded))
+            edits.append((olds[0].start, olds[0].end, [encoded]))
             dates[olds[0].start] = when
             # Earlier copies of the same guid would show the article twice.
             edits += [_removal(feed, dup) for dup in olds[1:]]
@@ -150,7 +226,7 @@ def upsert(
         else:
             fresh.append((when, encoded))
 
-    duplicates = {start for start, _, blob in edits if not blob}
+    duplicates = {start for start, _, pieces in edits if not pieces}
     kept = [i for i in feed.items if i.start not in duplicates]
     fresh.sort(key=lambda pair: pair[0], reverse=True)
     dropped = 0
@@ -172,19 +248,31 @@ def upsert(
         dropped = len(old_out) + len(new_out)
 
     if fresh:
+        pieces: list[Piece] = []
         if feed.items:
             at = feed.items[0].start
-            blob = b"".join(item + b"\n" + indent for _, item in fresh)
+            for _, item in fresh:
+                pieces += [item, b"\n" + indent]
         else:
             # No items yet: after the last channel element, before </channel>.
             at = len(feed.data[: feed.channel_end].rstrip())
-            blob = b"".join(b"\n" + indent + item for _, item in fresh)
-        edits.append((at, at, blob))
+            for _, item in fresh:
+                pieces += [b"\n" + indent, item]
+        edits.append((at, at, pieces))
     if feed.last_build:
         start, end = feed.last_build
-        edits.append((start, end, f"<lastBuildDate>{rfc822(now)}</lastBuildDate>".encode()))
+        edits.append((start, end, [f"<lastBuildDate>{rfc822(now)}</lastBuildDate>".encode()]))
 
-    return FeedUpdate(_apply(data, edits), len(fresh), replaced, dropped, len(kept) + len(fresh))
+    return Merge(
+        _apply(data, edits), len(fresh), replaced, dropped, len(kept) + len(fresh), feed.channel
+    )
+
+
+def _loader(item: ItemSource, pub: str, encoding: str) -> Callable[[], bytes]:
+    def load() -> bytes:
+        return with_pub_date(item.load(), pub).encode(encoding, "xmlcharrefreplace")
+
+    return load
 
 
 def remove(
@@ -200,9 +288,9 @@ def remove(
     ]
     if edits and feed.last_build:
         start, end = feed.last_build
-        edits.append((start, end, f"<lastBuildDate>{rfc822(now)}</lastBuildDate>".encode()))
+        edits.append((start, end, [f"<lastBuildDate>{rfc822(now)}</lastBuildDate>".encode()]))
     removed = sum(1 for e in edits if not e[2])
-    return _apply(existing, edits), removed
+    return b"".join(_apply(existing, edits)), removed  # type: ignore[arg-type]
 
 
 def _first_date(olds: list[ScannedItem]) -> str | None:
@@ -231,23 +319,24 @@ def _item_indent(feed: ScannedFeed) -> bytes:
     return b"    "
 
 
-def _removal(feed: ScannedFeed, item: ScannedItem) -> tuple[int, int, bytes]:
+def _removal(feed: ScannedFeed, item: ScannedItem) -> tuple[int, int, list[Piece]]:
     """The edit deleting `item` and the white space after it."""
     end = item.end
     data = feed.data
     while end < len(data) and data[end : end + 1] in (b" ", b"\t", b"\r", b"\n"):
         end += 1
-    return item.start, end, b""
+    return item.start, end, []
 
 
-def _apply(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+def _apply(data: bytes, edits: list[tuple[int, int, list[Piece]]]) -> list[Piece]:
     view = memoryview(data)
-    pieces: list[bytes | memoryview] = []
+    pieces: list[Piece] = []
     position = 0
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
         if start < position:
             continue  # an overlapping edit (already covered)
-        pieces += [view[position:start], replacement]
+        pieces.append(view[position:start])
+        pieces += replacement
         position = end
     pieces.append(view[position:])
-    return b"".join(pieces)
+    return pieces

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from markupsafe import escape
@@ -12,14 +13,17 @@ from generator.channels.rss.entries import Entry, plain
 
 
 def json_feed(
-    entries: list[Entry],
+    entries: Iterable[Entry],
     *,
     title: str,
     description: str,
     home: str | None,
     feed_url: str | None,
     lang: str,
-) -> bytes:
+) -> Iterator[bytes]:
+    """The JSON Feed document, in pieces: one per item, so a feed of any
+    length is written without being held whole. The text is what
+    `json.dumps(feed, indent=2)` gives for the whole feed."""
     feed: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": title}
     if home:
         feed["home_page_url"] = home
@@ -27,8 +31,15 @@ def json_feed(
         feed["feed_url"] = feed_url
     feed["description"] = description
     feed["language"] = lang
-    feed["items"] = [_item(e) for e in entries]
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    head = json.dumps(feed, ensure_ascii=False, indent=2).removesuffix("\n}")
+    yield (head + ',\n  "items": [').encode("utf-8")
+    separator = "\n    "
+    for entry in entries:
+        # JSON strings hold no raw newline, so indenting every line is safe.
+        text = json.dumps(_item(entry), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield (separator + text).encode("utf-8")
+        separator = ",\n    "
+    yield b"]\n}\n" if separator == "\n    " else b"\n  ]\n}\n"
 
 
 def _item(entry: Entry) -> dict[str, Any]:

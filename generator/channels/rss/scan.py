@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 import xml.parsers.expat
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from generator.errors import MastheadError
 
@@ -106,6 +108,66 @@ def scan(data: bytes, name: str, *, full: bool = False, dates: bool = False) -> 
     """Scan a feed. With `full`, collect every item field (for Atom/JSON Feed);
     otherwise only the guid (and `pubDate` with `dates`). An item without a
     guid has its link and title read afterwards (see `ScannedItem.guid`).
+    """
+    items: list[ScannedItem] = []
+    parser, marks, channel = _parser(name, items.append, data=data, full=full, dates=dates)
+    _parse(parser, data, True, name)
+    if marks["channel"] < 0 or marks["channel_end"] < 0:
+        raise FeedError("the feed has no <channel>; this is not an RSS 2.0 feed", name)
+    last_build = None
+    if marks["build"] >= 0:
+        last_build = (marks["build"], marks["build_end"])
+    for entry in items:
+        if "guid" not in entry.fields or (not full and not dates):
+            entry.source = data
+    return ScannedFeed(
+        data=data,
+        encoding=_declared_encoding(data),
+        items=items,
+        channel_body_start=_after_tag(data, marks["channel"]),
+        channel_end=marks["channel_end"],
+        last_build=last_build,
+        channel=channel,
+    )
+
+
+def stream_items(chunks: Iterable[bytes], name: str) -> Iterator[ScannedItem]:
+    """Every item of a feed with all its fields, read a chunk at a time: Atom
+    and JSON Feed are written from a feed of any size without holding it.
+    Items carry no byte span (`end` is -1)."""
+    ready: list[ScannedItem] = []
+    parser, _, _ = _parser(name, ready.append, data=None, full=True, dates=True)
+    for chunk in chunks:
+        _parse(parser, chunk, False, name)
+        yield from ready
+        ready.clear()
+    _parse(parser, b"", True, name)
+    yield from ready
+
+
+def _parse(parser: Any, data: bytes, final: bool, name: str) -> None:
+    try:
+        parser.Parse(data, final)
+    except xml.parsers.expat.ExpatError as exc:
+        raise FeedError(
+            f"the feed is not well-formed XML ({xml.parsers.expat.ErrorString(exc.code)}, "
+            f"column {exc.offset + 1}); fix it or move it aside — Masthead left it untouched",
+            name,
+            exc.lineno,
+        ) from None
+
+
+def _parser(
+    name: str,
+    on_item: Callable[[ScannedItem], None],
+    *,
+    data: bytes | None,
+    full: bool,
+    dates: bool,
+) -> tuple[Any, dict[str, int], dict[str, str]]:
+    """An expat parser calling `on_item` with each item as it starts, and the
+    channel's marks and fields it fills in. Without `data` (streaming), item
+    and tag ends are not located.
 
     The expat callbacks are kept lean on purpose: a 10,000-item feed makes
     120,000 of them. Character data is collected only inside a wanted field.
@@ -123,7 +185,6 @@ def scan(data: bytes, name: str, *, full: bool = False, dates: bool = False) -> 
         else xml.parsers.expat.ParserCreate()
     )
     parser.buffer_text = True
-    items: list[ScannedItem] = []
     channel: dict[str, str] = {}
     marks = {"channel": -1, "channel_end": -1, "build": -1, "build_end": -1}
     depth = 0
@@ -151,7 +212,8 @@ def scan(data: bytes, name: str, *, full: bool = False, dates: bool = False) -> 
         elif depth == 3:
             if tag == "item":
                 item = ScannedItem(parser.CurrentByteIndex)
-                items.append(item)
+                if data is not None:
+                    on_item(item)
             elif tag == "lastBuildDate":
                 marks["build"] = parser.CurrentByteIndex
             elif tag in _CHANNEL_FIELDS:
@@ -182,9 +244,13 @@ def scan(data: bytes, name: str, *, full: bool = False, dates: bool = False) -> 
             parser.CharacterDataHandler = None
         if depth == 3:
             if tag == "item" and item is not None:
-                item.end = _after_tag(data, parser.CurrentByteIndex)
+                if data is not None:
+                    item.end = _after_tag(data, parser.CurrentByteIndex)
+                else:
+                    item.end = -1
+                    on_item(item)  # complete: every field read
                 item = None
-            elif tag == "lastBuildDate":
+            elif tag == "lastBuildDate" and data is not None:
                 marks["build_end"] = _after_tag(data, parser.CurrentByteIndex)
         elif depth == 2 and tag == "channel" and marks["channel_end"] < 0:
             marks["channel_end"] = parser.CurrentByteIndex
@@ -192,32 +258,7 @@ def scan(data: bytes, name: str, *, full: bool = False, dates: bool = False) -> 
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    try:
-        parser.Parse(data, True)
-    except xml.parsers.expat.ExpatError as exc:
-        raise FeedError(
-            f"the feed is not well-formed XML ({xml.parsers.expat.ErrorString(exc.code)}, "
-            f"column {exc.offset + 1}); fix it or move it aside — Masthead left it untouched",
-            name,
-            exc.lineno,
-        ) from None
-    if marks["channel"] < 0 or marks["channel_end"] < 0:
-        raise FeedError("the feed has no <channel>; this is not an RSS 2.0 feed", name)
-    last_build = None
-    if marks["build"] >= 0:
-        last_build = (marks["build"], marks["build_end"])
-    for entry in items:
-        if "guid" not in entry.fields or (not full and not dates):
-            entry.source = data
-    return ScannedFeed(
-        data=data,
-        encoding=_declared_encoding(data),
-        items=items,
-        channel_body_start=_after_tag(data, marks["channel"]),
-        channel_end=marks["channel_end"],
-        last_build=last_build,
-        channel=channel,
-    )
+    return parser, marks, channel
 
 
 _MEDIA_CONTENT = "http://search.yahoo.com/mrss/ content"
