@@ -215,10 +215,10 @@ def _render_one(task: _Task, config: Config, options: Options, now: dt.datetime)
 
     clock = time.perf_counter()
     path = Path(task.path)
-    if path.is_dir():
-        raise MastheadError("is a directory, not an article file", task.path)
     try:
         data = path.read_bytes()
+    except IsADirectoryError:
+        raise MastheadError("is a directory, not an article file", task.path) from None
     except FileNotFoundError:
         raise MastheadError("no such file; check the path", task.path) from None
     except OSError as exc:
@@ -310,16 +310,17 @@ def render_run(
     cache = _load_cache(out_dir)
     stamp = fingerprint(config, options)
     run_id = uuid.uuid4().hex
+    keys = {str(p): str(p.resolve()) for p in articles}  # cache keys: absolute paths
     tasks = [
         _Task(
-            path=str(p),
+            path=path,
             out_dir=str(out_dir),
             run_id=run_id,
             fingerprint=stamp,
-            cached_digest=cache.get(str(p.resolve()), {}).get("digest"),
-            cached_slug=cache.get(str(p.resolve()), {}).get("slug"),
+            cached_digest=cache.get(key, {}).get("digest"),
+            cached_slug=cache.get(key, {}).get("slug"),
         )
-        for p in articles
+        for path, key in keys.items()
     ]
     results: list[Result] = []
     with _Spool(out_dir) as spool:
@@ -355,7 +356,7 @@ def render_run(
     new_cache = {k: v for k, v in cache.items() if Path(k).exists()}  # forget deleted sources
     for result in results:
         if result.status in ("rendered", "skipped") and result.digest and result.slug:
-            new_cache[str(Path(result.path).resolve())] = {
+            new_cache[keys[result.path]] = {
                 "digest": result.digest,
                 "slug": result.slug,
             }

@@ -31,7 +31,7 @@ class PendingFile:
         self.durable = durable
         directory, name = os.path.split(self.target)
         self._directory = directory or "."
-        self._tmp = os.path.join(self._directory, f".{name}.{os.getpid()}.{next(_serial)}.tmp")
+        self._tmp = os.path.join(self._directory, f".{name}.{_PID[0]}.{next(_serial)}.tmp")
         try:
             # Created with 0o666 less the umask, as a new file would be.
             self._fd = _create(self._tmp)
@@ -91,6 +91,8 @@ class PendingFile:
 # Temporary names are unique per process (pid) and per write (serial); O_EXCL
 # refuses a name left behind by a killed run rather than writing through it.
 _serial = itertools.count()
+_PID = [os.getpid()]
+os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
 
 
 def _create(path: str) -> int:

@@ -12,7 +12,7 @@ kind of post; this module decides what is said, splits what is too long
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -66,11 +66,10 @@ class Thread:
         return self.platform.limit
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Draft:
     kind: str
     text: str
-    parts: list[str] = field(default_factory=list)
 
 
 class ThreadError(MastheadError):
@@ -124,11 +123,15 @@ class _Macros:
     def __init__(self, env: Environment, platform: str, labels: dict[str, str]) -> None:
         context = {"labels": labels}
         with template_errors():
-            self._base = env.get_template("thread.j2").make_module(context)
+            base = env.get_template("thread.j2")
             try:
-                self._own = env.get_template(f"{platform}.j2").make_module(context)
+                own = env.get_template(f"{platform}.j2")
             except TemplateNotFound:
-                self._own = None
+                own = None
+            self._base = base.make_module(context)
+            self._own = own.make_module(context) if own else None
+        # Macros from the same templates and labels word everything alike.
+        self.key = (base, own, tuple(labels.items()))
         # A thread asks for "3/12" once per post and again per re-layout.
         self._numbers: dict[tuple[int, int], str] = {}
 
@@ -213,6 +216,24 @@ def _why_it_matters(article: Article) -> str | None:
 def _drafts(
     article: Article, rules: Platform, macros: _Macros, link: str | None, include_faq: bool
 ) -> list[_Draft]:
+    body, why = _body_drafts(article, macros, include_faq)
+    closing = _Draft("closing", macros("closing", why, link, _hashtags(article, rules)))
+    return [d for d in (*body, closing) if d.text]
+
+
+# The last article's body drafts, by the templates that worded them: the
+# platforms that share `thread.j2` say the same thing up to the closing post,
+# so a render of every platform works them out once.
+_LAST_BODY: dict[tuple[Any, ...], tuple[Article, tuple[_Draft, ...], str | None]] = {}
+
+
+def _body_drafts(
+    article: Article, macros: _Macros, include_faq: bool
+) -> tuple[tuple[_Draft, ...], str | None]:
+    key = (macros.key, include_faq)
+    cached = _LAST_BODY.get(key)
+    if cached is not None and cached[0] is article:
+        return cached[1], cached[2]
     drafts = [_Draft("hook", macros("hook", clean(article.title)))]
     if article.dek:
         drafts.append(_Draft("dek", macros("dek", clean(article.dek))))
@@ -227,9 +248,10 @@ def _drafts(
         ideas.extend(found)
     if sum(1 for d in ideas if d.kind != "opener") >= FEW_IDEAS:
         ideas = [d for d in ideas if d.kind != "opener"]  # enough said already
-    drafts += ideas
-    drafts.append(_Draft("closing", macros("closing", why, link, _hashtags(article, rules))))
-    return [d for d in drafts if d.text]
+    body = (*drafts, *ideas)
+    _LAST_BODY.clear()  # one article at a time: memory stays flat
+    _LAST_BODY[key] = (article, body, why)
+    return body, why
 
 
 def _section_ideas(section: Section, macros: _Macros, include_faq: bool) -> list[_Draft]:

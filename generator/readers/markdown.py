@@ -155,6 +155,10 @@ class MarkdownReader:
 # --- front matter -------------------------------------------------------------
 
 
+# libyaml's loader when PyYAML was built with it: the same results, ten times faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _split_front_matter(source: Source) -> tuple[dict[str, Any], str, int]:
     """The metadata, the body, and the file line the body starts on."""
     text = source.text
@@ -170,7 +174,7 @@ def _split_front_matter(source: Source) -> tuple[dict[str, Any], str, int]:
             1,
         ) from None
     try:
-        meta = handler.load(front)
+        meta = handler.load(front, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

@@ -89,12 +89,13 @@ def _encoded_word(data: bytes) -> str:
     return "=?utf-8?b?" + base64.b64encode(data).decode("ascii") + "?="
 
 
+# RFC 2045: base64 lines of at most 76 characters.
+_BASE64_LINE = re.compile(b".{1,76}", re.DOTALL)
+
+
 def _part(boundary: str, subtype: str, body: str) -> bytes:
-    data = body.encode("utf-8")
-    # 57 bytes give one 76-character line of base64 (RFC 2045's limit).
-    lines = b"".join(
-        binascii.b2a_base64(data[i : i + 57]) for i in range(0, len(data), 57)
-    ).replace(b"\n", b"\r\n")
+    encoded = binascii.b2a_base64(body.encode("utf-8"), newline=False)
+    lines = b"\r\n".join(_BASE64_LINE.findall(encoded)) + b"\r\n"
     return (
         f"--{boundary}\r\n"
         f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
