@@ -28,7 +28,7 @@ from generator.model import (
     Subheading,
     Table,
 )
-from generator.resources import template_environment, template_errors
+from generator.resources import render_template, template_environment, template_errors
 from generator.text.urls import is_safe_href
 
 _BOX_HEADING = re.compile(r"takeaway|key points|tl;?dr|in brief|summary|highlights", re.I)
@@ -87,7 +87,7 @@ def _render_html(parts: EmailParts) -> str:
         ],
         "align": t["header"] if parts.dir == "ltr" or t["header"] == "center" else "right",
     }
-    source = env.get_template("base.mjml.j2").render(context)
+    source = render_template(env.get_template("base.mjml.j2"), context)
     # fonts={}: no web-font links; the design uses the system font stack.
     # MJML's output is left as it is: a minifier saved about 1 KB of 20 and
     # cost as much time as the compile.
@@ -123,7 +123,8 @@ def _body(parts: EmailParts) -> list[Markup]:
         return html_rich(text, t)
 
     def render(name: str, **values: Any) -> Markup:
-        return Markup(env.get_template(f"blocks/{name}.html.j2").render(t=t, start=start, **values))
+        template = env.get_template(f"blocks/{name}.html.j2")
+        return Markup(render_template(template, {"t": t, "start": start, **values}))
 
     def block(b: Block) -> Markup | None:
         match b:
