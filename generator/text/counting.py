@@ -4,11 +4,11 @@ Each counter takes the post text exactly as the user will paste it and returns
 the number the platform compares with its limit:
 
 - `twitter`: twitter-text v3 weighted length (URLs 23, emoji 2, CJK 2).
-  `twitter-text-parser` is the authority. It is slow (about 1 ms a call and
-  0.2 s to import), so a text that provably holds no URL and no emoji — no dot
-  followed by a letter, no emoji code point — is counted here with the same
-  weight table; anything else goes to the authority. Tests compare the two on
-  the official conformance cases and on 10,000 generated texts.
+  `twitter-text-parser` is the authority. Its full parse is slow (about 1 ms
+  a call, most of it matching emoji), so a text that provably holds no emoji
+  sequence is counted here with the same weight table and the authority's
+  own URL extractor; anything else goes to the full parse. Tests compare the
+  two on the official conformance cases and on 10,000 generated texts.
 - `bluesky`: grapheme clusters, with each http(s) link counted as the app
   shows it after shortening (host + first 13 characters of the path + `...`).
 - `mastodon`: grapheme clusters; every http(s) URL counts 23, `@user@domain`
@@ -105,19 +105,30 @@ _HEAVY = re.compile(
 def twitter_length(text: str) -> int:
     """The twitter-text v3 weighted length of `text`.
 
-    Counted here when the text can hold no URL (no dot before a letter, no
-    `://`) and no multi-code-point emoji (none of `_EMOJI_JOINERS`): then
-    every code point weighs what the weight table says, and a lone emoji,
-    being outside the weight-1 ranges (but for © and ®), weighs 2 either way.
+    Counted here when the text holds no multi-code-point emoji (none of
+    `_EMOJI_JOINERS`) and neither © nor ®: then every code point weighs what
+    the weight table says, a lone emoji, being outside the weight-1 ranges,
+    weighs 2 either way, and each URL — found by twitter-text's own
+    extractor, the cheap part of it — weighs 23. Anything else goes to the
+    authority's full parse, which costs a millisecond a post.
     """
     normalized = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    if (
-        "://" in normalized
-        or _MAYBE_URL.search(normalized)
-        or not _EMOJI_JOINERS.isdisjoint(normalized)
-        or not _LIGHT_EMOJI.isdisjoint(normalized)
-    ):
+    if not _EMOJI_JOINERS.isdisjoint(normalized) or not _LIGHT_EMOJI.isdisjoint(normalized):
         return twitter_authority_length(text)
+    if "://" in normalized or _MAYBE_URL.search(normalized):
+        from twitter_text.extract_urls import extract_urls_with_indices  # slow import
+
+        pieces: list[str] = []
+        position = 0
+        urls = 0
+        for entity in extract_urls_with_indices(normalized):
+            start = entity["indices"][0]
+            pieces.append(normalized[position:start])
+            position = start + len(entity["url"])
+            urls += 1
+        pieces.append(normalized[position:])
+        rest = "".join(pieces)
+        return len(rest) + len(_HEAVY.findall(rest)) + TWITTER_URL_LENGTH * urls
     return len(normalized) + len(_HEAVY.findall(normalized))
 
 
@@ -186,7 +197,8 @@ def _percent_encode(text: str, also: str) -> str:
     )
 
 
-def bluesky_shorten(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+@lru_cache(maxsize=1024)
+def bluesky_shorten(text: str) -> tuple[str, tuple[tuple[int, int, str], ...]]:
     """The text with links shortened, and (start, end, full URL) of each link
     in the shortened text (character offsets)."""
     out: list[str] = []
@@ -202,7 +214,7 @@ def bluesky_shorten(text: str) -> tuple[str, list[tuple[int, int, str]]]:
         length += len(short)
         pos = end
     out.append(text[pos:])
-    return "".join(out), links
+    return "".join(out), tuple(links)
 
 
 def bluesky_length(text: str) -> int:
@@ -246,6 +258,7 @@ def threads_length(text: str) -> int:
     )
 
 
+@lru_cache(maxsize=1024)
 def threads_link_count(text: str) -> int:
     return len({text[s:e] for s, e in find_links(text)})
 
