@@ -6,6 +6,8 @@ a checkout keeps them at the top level (`templates/`), where designers look.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import tomllib
 import traceback
 from collections.abc import Iterator
@@ -16,13 +18,16 @@ from typing import Any
 
 import emoji
 from jinja2 import (
+    BytecodeCache,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     Template,
     TemplateError,
     TemplateSyntaxError,
 )
+from jinja2.bccache import Bucket
 
 from generator.errors import MastheadError
 
@@ -65,6 +70,7 @@ def template_environment(
         undefined=StrictUndefined,
         keep_trailing_newline=False,
         auto_reload=False,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["emojize"] = lambda text: emoji.emojize(text, language="alias")
     return env
@@ -86,6 +92,29 @@ def render_template(template: Template, values: dict[str, Any]) -> str:
 @lru_cache(maxsize=256)
 def _globals(template: Template) -> dict[str, Any]:
     return dict(template.globals)
+
+
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's compiled-template cache, which must never fail a render: a
+    cache that cannot be written is simply not written."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@cache
+def _bytecode_cache() -> BytecodeCache | None:
+    # Compiling the templates is a tenth of a one-article render; Jinja keeps
+    # the compiled code in a private folder of the system's temp directory,
+    # keyed by each template's path and checked against its source, so an
+    # edited or overriding template is always compiled afresh.
+    if os.environ.get("MASTHEAD_NO_TEMPLATE_CACHE"):
+        return None
+    try:
+        return _QuietBytecodeCache()
+    except (OSError, RuntimeError):  # no usable temp dir, or one not ours
+        return None
 
 
 @contextmanager

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from conftest import ROOT
@@ -178,3 +180,23 @@ def test_threads_counts_emoji_as_utf8_bytes_and_links():
 
 def test_utf16():
     assert utf16_length("a😀") == 3
+
+
+def test_url_extractor_loads_without_twitter_texts_emoji_matcher():
+    """Counting an X post with a link loads only twitter-text's URL extractor
+    (its emoji matcher costs a third of a one-article render), and leaves the
+    package importable as usual afterwards."""
+    code = (
+        "import sys\n"
+        "from generator.text.counting import twitter_length\n"
+        "assert twitter_length('see https://example.com/a/long/path/here') == 27\n"
+        "assert 'twitter_text.extract_emojis' not in sys.modules\n"
+        "assert 'twitter_text' not in sys.modules\n"
+        "from twitter_text import parse_tweet\n"
+        "assert parse_tweet('see https://example.com/a/long/path/here').weightedLength == 27\n"
+        "print('ok')\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert run.stdout.strip() == "ok", run.stderr

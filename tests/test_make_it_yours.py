@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -248,3 +250,24 @@ def test_render_uses_theme_and_rerenders_on_override_change(cli, tmp_path):
     run = cli("render", src, "-o", out, "--theme", "digest")
     assert "4 rendered" in run.stdout
     json.loads((out / "the-great-ai-divorce" / "thread.json").read_text(encoding="utf-8"))
+
+
+def test_edited_override_is_compiled_afresh_despite_the_template_cache(cli, tmp_path):
+    """Compiled templates are cached between runs; an edit to an override
+    must still show in the next run, not the cached version."""
+    override = tmp_path / "mine" / "email" / "blocks"
+    override.mkdir(parents=True)
+    (tmp_path / "masthead.toml").write_text('templates = "mine"\n', encoding="utf-8")
+    block = override / "paragraph.html.j2"
+    for marker in ("FIRST-VERSION", "SECOND-VERSION"):
+        block.write_text(f"<p>{marker} {{{{ text }}}}</p>\n", encoding="utf-8")
+        code = (
+            "import sys\n"
+            "from generator.cli import main\n"
+            f"sys.argv = ['masthead', 'email', {str(SEED)!r}]\n"
+            "main()\n"
+        )
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+        )
+        assert marker in run.stdout, run.stderr

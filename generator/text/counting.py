@@ -19,10 +19,13 @@ the number the platform compares with its limit:
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 import unicodedata
 from collections.abc import Callable
 from functools import cache, lru_cache
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import emoji
@@ -116,8 +119,7 @@ def twitter_length(text: str) -> int:
     if not _EMOJI_JOINERS.isdisjoint(normalized) or not _LIGHT_EMOJI.isdisjoint(normalized):
         return twitter_authority_length(text)
     if "://" in normalized or _MAYBE_URL.search(normalized):
-        from twitter_text.extract_urls import extract_urls_with_indices  # slow import
-
+        extract_urls_with_indices = _url_extractor()
         pieces: list[str] = []
         position = 0
         urls = 0
@@ -133,9 +135,31 @@ def twitter_length(text: str) -> int:
 
 
 def twitter_authority_length(text: str) -> int:
-    from twitter_text import parse_tweet  # slow import, only when needed
+    from twitter_text.parse_tweet import parse_tweet  # slow import, only when needed
 
     return parse_tweet(text).weightedLength
+
+
+@cache
+def _url_extractor() -> Callable[[str], list[dict[str, Any]]]:
+    """twitter-text's URL extractor, imported without the package's
+    `__init__`, which also loads its emoji matcher (pkg_resources and a
+    regex of every emoji: 120 ms, more than a third of a one-article render).
+    The package is registered bare only while the submodule loads, then
+    removed, so a later `import twitter_text` runs its `__init__` as usual."""
+    if "twitter_text" in sys.modules:
+        from twitter_text.extract_urls import extract_urls_with_indices
+
+        return extract_urls_with_indices
+    spec = importlib.util.find_spec("twitter_text")
+    if spec is None:
+        raise ModuleNotFoundError("twitter_text")
+    sys.modules["twitter_text"] = importlib.util.module_from_spec(spec)
+    try:
+        from twitter_text.extract_urls import extract_urls_with_indices
+    finally:
+        del sys.modules["twitter_text"]
+    return extract_urls_with_indices
 
 
 # --- Bluesky ----------------------------------------------------------------------
