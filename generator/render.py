@@ -10,6 +10,7 @@ articles that would share a slug, and updates the run's feeds once.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import hashlib
@@ -58,13 +59,15 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     feed_item: PreparedItem | None = None  # for the run's feed
     digest: str | None = None
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # emptied once counted
 
 
 @dataclass(slots=True)
 class RunSummary:
     results: list[Result]
     feed_message: str | None = None
+    # Seconds spent in each stage (read, email, thread, rss, write), all articles.
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[Result]:
@@ -323,12 +326,16 @@ def render_run(
         for path, key in keys.items()
     ]
     results: list[Result] = []
+    timings: collections.Counter[str] = collections.Counter()
     with _Spool(out_dir) as spool:
         try:
             for result in _execute(tasks, config, options, now, jobs):
+                # Keep what the summary shows; the rest would grow with the folder.
                 if result.feed_item is not None:
                     spool.add(result.feed_item)
-                    result.feed_item = None  # the spool has it; keep the summary small
+                    result.feed_item = None
+                timings.update(result.timings)
+                result.timings = {}
                 results.append(result)
                 if progress:
                     progress(result, len(results), len(tasks))
@@ -337,7 +344,7 @@ def render_run(
                 with contextlib.suppress(OSError):
                     claim.unlink()
 
-        summary = RunSummary(results)
+        summary = RunSummary(results, timings=dict(timings))
         if spool.items:
             from generator.feedfile import Siblings, add_articles
 

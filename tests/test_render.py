@@ -284,3 +284,27 @@ def test_check_reports_unreadable_files(cli, tmp_path):
     run = cli("check", bad)
     assert run.exit_code == 1
     assert "unreadable" in run.stdout
+
+
+def test_run_summary_keeps_rows_not_content(tmp_path):
+    """A run reports each stage's total time and keeps, per article, only what
+    its summary row shows: no feed item and no timings are held per result."""
+    import datetime as dt
+
+    from generator.config import Config
+    from generator.render import Options, render_run
+
+    summary = render_run(
+        [ARTICLES],
+        tmp_path / "out",
+        Config(),
+        Options(),
+        now=dt.datetime(2026, 3, 3, tzinfo=dt.UTC),
+        jobs=2,
+    )
+    assert set(summary.timings) == {"read", "email", "thread", "rss", "write"}
+    assert all(seconds > 0 for seconds in summary.timings.values())
+    rendered = [r for r in summary.results if r.status == "rendered"]
+    assert len(rendered) == len(SLUGS)
+    assert all(r.feed_item is None and r.timings == {} for r in rendered)
+    assert len(feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes()).entries) == 4
