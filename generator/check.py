@@ -50,8 +50,19 @@ class Finding:
         }
 
 
-def check_config(config: Config) -> Iterator[Finding]:
+def check_config(config: Config, *, esp: str | None = None) -> Iterator[Finding]:
+    """Findings about the config itself; `esp` is the email service chosen
+    on the command line, if any (else the config's)."""
     where = str(config.path) if config.path else "(config)"
+    if (esp or config.email.esp) == "generic" and not config.email.unsubscribe_url:
+        yield Finding(
+            where,
+            "warning",
+            "no-unsubscribe",
+            "emails have no unsubscribe link: choose your email service (--esp, or "
+            "[email] esp) so its unsubscribe tag goes in the footer, or set "
+            "[email] unsubscribe_url; bulk-sender rules require the link",
+        )
     if not config.postal_address:
         yield Finding(
             where,

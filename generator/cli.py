@@ -304,7 +304,12 @@ def email(
         from generator.clock import now
 
         data = build_eml(
-            subject=message.subject, text=message.text, html=message.html, config=cfg, now=now()
+            subject=message.subject,
+            text=message.text,
+            html=message.html,
+            config=cfg,
+            now=now(),
+            esp=esp.value if esp else None,
         )
         if output is None or output == "-":
             sys.stdout.buffer.write(data)
@@ -487,6 +492,11 @@ def render(
         progress=reporter.progress,
     )
     reporter.finish(summary, options)
+    if not quiet:
+        from generator.check import check_config
+
+        for finding in check_config(cfg, esp=options.esp):
+            typer.echo(f"warning: {finding.message} [{finding.rule}]", err=True)
     if summary.failed:
         raise typer.Exit(1)
 

@@ -97,7 +97,12 @@ def render_files(
     files["email.html"] = message.html.encode("utf-8")
     files["email.txt"] = message.text.encode("utf-8")
     files["email.eml"] = build_eml(
-        subject=message.subject, text=message.text, html=message.html, config=config, now=now
+        subject=message.subject,
+        text=message.text,
+        html=message.html,
+        config=config,
+        now=now,
+        esp=options.esp,
     )
     timings["email"] = time.perf_counter() - clock
     clock = time.perf_counter()

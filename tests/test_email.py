@@ -310,3 +310,28 @@ def test_eml_parses_back_to_what_went_in(subject, name, body):
     plain, html = message.iter_parts()
     assert plain.get_payload(decode=True).decode("utf-8") == body
     assert html.get_payload(decode=True).decode("utf-8") == f"<p>{body}</p>"
+
+
+def test_eml_has_list_unsubscribe_only_with_a_configured_url(cli, tmp_path):
+    (tmp_path / "masthead.toml").write_text(
+        '[email]\nunsubscribe_url = "https://news.example.com/unsubscribe"\n', encoding="utf-8"
+    )
+    for esp, expected in (("generic", "<https://news.example.com/unsubscribe>"), ("kit", None)):
+        target = tmp_path / f"{esp}.eml"
+        assert cli("email", SEED, "--eml", "--esp", esp, "-o", target).exit_code == 0
+        message = email.message_from_bytes(target.read_bytes(), policy=email.policy.default)
+        # An email service adds its own header when it sends.
+        assert message["List-Unsubscribe"] == expected
+
+
+def test_missing_unsubscribe_link_is_a_warning(cli, tmp_path):
+    run = cli("check", SEED)
+    assert "[no-unsubscribe]" in run.stdout and run.exit_code == 0
+    assert cli("check", SEED, "--strict").exit_code == 1
+    out = tmp_path / "out"
+    run = cli("render", SEED, "-o", out)
+    assert "warning:" in run.stderr and "[no-unsubscribe]" in run.stderr
+    assert cli("render", SEED, "-o", out, "--force", "--esp", "buttondown").stderr.count(
+        "[no-unsubscribe]"
+    ) == 0
+    assert cli("render", SEED, "-o", out, "--force", "-q").stderr == ""

@@ -268,7 +268,9 @@ def test_check_email_size_rules(cli, tmp_path):
 
 def test_samples_pass_check_with_at_most_warnings(cli, tmp_path):
     (tmp_path / "masthead.toml").write_text(
-        'site_url = "https://news.example.com"\npostal_address = "1 Harbour St"\n', encoding="utf-8"
+        'site_url = "https://news.example.com"\npostal_address = "1 Harbour St"\n'
+        '[email]\nesp = "buttondown"\n',
+        encoding="utf-8",
     )
     run = cli("check", ARTICLES)
     assert run.exit_code == 0, run.stdout

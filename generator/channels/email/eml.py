@@ -30,12 +30,24 @@ PLACEHOLDER_TO = "subscriber@example.invalid"
 # opener (a subject holding `=?utf-8?b?...?=` would otherwise be decoded by
 # the reader's mail client), and short enough to need no folding.
 _PLAIN_HEADER = re.compile(r"[ -~]{0,900}")
+_HEADER_URL = re.compile(r"[!-=?-~]+")
 # RFC 2047: an encoded word is at most 75 characters; 45 bytes of UTF-8 make
 # 60 of base64, plus `=?utf-8?b?` and `?=`.
 _WORD_BYTES = 45
 
 
-def build_eml(*, subject: str, text: str, html: str, config: Config, now: dt.datetime) -> bytes:
+def build_eml(
+    *,
+    subject: str,
+    text: str,
+    html: str,
+    config: Config,
+    now: dt.datetime,
+    esp: str | None = None,
+) -> bytes:
+    """The message file. With no email service (`generic`) and an
+    `[email] unsubscribe_url`, it carries a List-Unsubscribe header too; an
+    email service adds its own when it sends."""
     digest = hashlib.sha256(
         "\0".join((subject, text, html, config.sender.name, config.sender.address)).encode()
     ).hexdigest()
@@ -50,6 +62,7 @@ def build_eml(*, subject: str, text: str, html: str, config: Config, now: dt.dat
         f"Subject: {header_value(subject)}\r\n"
         f"Date: {format_datetime(now)}\r\n"
         f"Message-ID: <{digest[:32]}@{domain}>\r\n"
+        f"{_list_unsubscribe(config, esp)}"
         "MIME-Version: 1.0\r\n"
         f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n'
         "\r\n"
@@ -62,6 +75,14 @@ def build_eml(*, subject: str, text: str, html: str, config: Config, now: dt.dat
             f"--{boundary}--\r\n".encode("ascii"),
         )
     )
+
+
+def _list_unsubscribe(config: Config, esp: str | None) -> str:
+    url = config.email.unsubscribe_url
+    # Printable ASCII without spaces or '>': nothing can end the header early.
+    if (esp or config.email.esp) != "generic" or not _HEADER_URL.fullmatch(url):
+        return ""
+    return f"List-Unsubscribe: <{url}>\r\n"
 
 
 def header_value(value: str) -> str:
