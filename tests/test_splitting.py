@@ -92,3 +92,17 @@ def test_every_part_fits_and_nothing_is_lost(platform, text):
     # Only trailing clause punctuation may give way to an ellipsis.
     strip = lambda gs: [g for g in gs if g not in ",;:，；：、"]  # noqa: E731
     assert strip(joined_graphemes) == strip(source_graphemes)
+
+
+@pytest.mark.parametrize("lead", ["📌 ", "💬 ", "— "])
+def test_a_signpost_is_never_a_post_of_its_own(lead):
+    """A signpost before a token too long for any post goes with the token's
+    first piece instead of standing alone as an empty post."""
+    def fits(text: str) -> bool:
+        return len(text) <= 100
+
+    parts = split_to_fit(lead + "x" * 500, fits)
+    assert parts[0].startswith(lead.strip() + " x")
+    assert all(regex.search(r"\p{L}", part) for part in parts)
+    parts = split_to_fit(lead + "A short start. " + "y" * 300, fits)
+    assert all(regex.search(r"\p{L}", part) for part in parts)

@@ -138,3 +138,11 @@ def test_fill_keeps_no_break_spaces_and_long_words():
     assert lines == ["Distance: 10\u00a0km", "https://example.com/" + "a" * 80, "end"]
     assert fill("  \n ", 72) == ""
     assert fill("a  b\tc", 72) == "a b c"
+
+
+def test_terminal_escape_sequences_are_dropped_whole():
+    """A colour code pasted from a terminal leaves nothing behind, not '[31m'."""
+    from generator.readers.source import decode
+
+    raw = "Red \x1b[31mwarning\x1b[0m and \x1b[1;32mgreen\x1b[m, a reset \x1bc, a bell \x07.\n"
+    assert decode(raw.encode(), "a.txt") == "Red warning and green, a reset , a bell .\n"

@@ -315,3 +315,15 @@ def test_a_limit_too_small_for_anything_is_a_clear_error(cli):
     assert run.exit_code == 1
     assert run.stderr.startswith("error: ") and "post limit is too small" in run.stderr
     assert "raise the limit" in run.stderr
+
+
+def test_hashtags_that_differ_only_in_case_count_once(tmp_path):
+    source = tmp_path / "tags.md"
+    source.write_text(
+        "---\ntitle: Tags\ntags: [tag, TAG, Tag, open source, Open Source, news]\n---\n\n"
+        "A paragraph that says something.\n",
+        encoding="utf-8",
+    )
+    article = read_path(source)
+    closing = build_thread(article, "mastodon").posts[-1].text
+    assert closing.split()[-4:-1] == ["#tag", "#OpenSource", "#news"]

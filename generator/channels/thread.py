@@ -199,9 +199,12 @@ def hashtag(tag: str) -> str:
 
 
 def _hashtags(article: Article, rules: Platform) -> list[str]:
-    tags = [hashtag(t) for t in article.tags]
-    unique = list(dict.fromkeys(t for t in tags if len(t) > 1))
-    return unique[: rules.hashtags]
+    # Hashtags ignore case: #tag and #TAG are one tag, the first spelling wins.
+    unique: dict[str, str] = {}
+    for tag in (hashtag(t) for t in article.tags):
+        if len(tag) > 1:
+            unique.setdefault(tag.casefold(), tag)
+    return list(unique.values())[: rules.hashtags]
 
 
 def _why_it_matters(article: Article) -> str | None:

@@ -19,6 +19,8 @@ from generator.errors import ReaderError
 _BINARY_CONTROL = set(range(0x00, 0x09)) | {0x0B} | set(range(0x0E, 0x20)) - {0x1B}
 _BINARY_CONTROL_BYTES = bytes(sorted(_BINARY_CONTROL))
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# ANSI/ECMA-48 escape sequences: CSI (ESC [ … final byte) and the short ESC forms.
+_TERMINAL_SEQUENCE = re.compile("\x1b(?:\\[[0-?]*[ -/]*[@-~]|[ -/]*[0-~])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +70,9 @@ def decode(data: bytes, name: str) -> str:
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Control characters are never content (and XML cannot hold them): a stray
-    # escape sequence pasted from a terminal is dropped here, once, for all.
-    return _CONTROL.sub("", text)
+    # escape sequence pasted from a terminal is dropped here, once, for all —
+    # the whole sequence (ESC [ 31 m), not only its invisible first byte.
+    return _CONTROL.sub("", _TERMINAL_SEQUENCE.sub("", text))
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -58,6 +58,18 @@ def _units(text: str, level: int) -> list[str]:
     return units
 
 
+_WORD_CHARACTER = regex.compile(r"[\p{L}\p{N}]")
+_GRAPHEMES = regex.compile(r"\X")
+
+
+def _is_lead_in(text: str) -> bool:
+    """A signpost emoji or a dash: a few signs and no word."""
+    text = text.strip()
+    if not text or _WORD_CHARACTER.search(text):
+        return False
+    return len(_GRAPHEMES.findall(text)) <= 3
+
+
 def _with_ellipsis(part: str) -> str:
     if part.endswith(ELLIPSIS):
         return part
@@ -78,6 +90,11 @@ def _pack(text: str, fits: Fits, level: int) -> list[str]:
         if fits(candidate.strip()):
             current = candidate
             continue
+        if level < 3 and _is_lead_in(current):
+            # A lead-in of signs only (a signpost emoji, a dash) is never a
+            # part of its own: it goes with what follows.
+            unit = current + unit
+            current = ""
         if current.strip():
             parts.append(current.strip())
             current = ""
