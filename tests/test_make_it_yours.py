@@ -271,3 +271,34 @@ def test_edited_override_is_compiled_afresh_despite_the_template_cache(cli, tmp_
             [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
         )
         assert marker in run.stdout, run.stderr
+
+
+def test_templates_copied_before_new_macros_still_work(cli, tmp_path):
+    """A thread.j2 without the `points` macro and a linkedin.j2 whose `post`
+    has no `intro` argument (copies made by an older `init --templates`)
+    still give whole threads: one post per list item, the long dek kept."""
+    social = tmp_path / "mine" / "social"
+    social.mkdir(parents=True)
+    from generator.resources import templates_dir
+
+    thread = (templates_dir() / "social" / "thread.j2").read_text(encoding="utf-8")
+    start = thread.index("{#- A list of two or more items")
+    end = thread.index("{% macro quote(")
+    (social / "thread.j2").write_text(thread[:start] + thread[end:], encoding="utf-8")
+    linkedin = (templates_dir() / "social" / "linkedin.j2").read_text(encoding="utf-8")
+    linkedin = linkedin.replace(', intro="")', ")").replace("{%- if intro %}", "{%- if false %}")
+    (social / "linkedin.j2").write_text(linkedin, encoding="utf-8")
+    (tmp_path / "masthead.toml").write_text('templates = "mine"\n', encoding="utf-8")
+    stack = ARTICLES / "newsletter-stack-2026.md"
+    run = cli("thread", stack, "--platform", "x")
+    assert run.exit_code == 0, run.stderr
+    assert "📌 The email was pasted from a Google Doc." in run.stdout
+    run = cli("thread", SEED, "--platform", "linkedin")
+    assert run.exit_code == 0, run.stderr
+    assert read_dek() in run.stdout
+
+
+def read_dek() -> str:
+    from generator.readers import read_path
+
+    return read_path(SEED).dek or ""

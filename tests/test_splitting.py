@@ -106,3 +106,8 @@ def test_a_signpost_is_never_a_post_of_its_own(lead):
     assert all(regex.search(r"\p{L}", part) for part in parts)
     parts = split_to_fit(lead + "A short start. " + "y" * 300, fits)
     assert all(regex.search(r"\p{L}", part) for part in parts)
+
+
+def test_a_signpost_before_a_long_link_does_not_let_the_link_be_cut():
+    with pytest.raises(SplitError, match="link"):
+        split_to_fit("📌 https://example.com/" + "a" * 600, lambda text: len(text) <= 100)

@@ -47,9 +47,11 @@ def test_seed_fits_every_platform(cli, platform):
     for item in takeaways.items:
         assert item.plain_text in whole
     quote = next(s for s in seed.sections if s.heading == "Expert Insights").blocks[0]
-    assert "— " + quote.attribution.plain_text in whole
-    # The quote's words all arrive, whatever the split.
-    assert quote.text.plain_text.split()[-1] in whole
+    # The quote is one post, in curly quotes, with its attribution after it:
+    # cut to its first sentences ("…") where it is too long, never split.
+    said = next(p for p in posts if "— " + quote.attribution.plain_text in p)
+    opening = said[said.index("“") + 1 :].split("…")[0].split("”")[0].strip()
+    assert quote.text.plain_text.startswith(opening) and said.index("”") < said.index("— ")
     if rules.thread:
         assert posts[0].startswith(seed.title)
         assert "🧵" in posts[0]
@@ -292,9 +294,37 @@ def test_prose_only_sections_speak_through_their_first_sentence():
     texts = [p.text for p in build_thread(article, "mastodon").posts]
     assert any("New beekeepers most often open the hive too often." in t for t in texts)
     assert not any("The second mistake" in t for t in texts)  # one sentence per section
-    # An article with plenty of facts and takeaways keeps to them.
-    seed_texts = "\n".join(p.text for p in build_thread(read_path(SEED), "mastodon").posts)
-    assert "The partnership between Microsoft and OpenAI dates back" not in seed_texts
+    # An article with its own takeaways and many facts besides: the takeaways
+    # stand for the facts, which would say much of it twice.
+    seed = read_path(SEED)
+    seed_texts = "\n".join(p.text for p in build_thread(seed, "mastodon").posts)
+    facts = next(s for s in seed.sections if s.heading == "Key Facts").blocks[0]
+    takeaways = next(s for s in seed.sections if s.heading == "Key Takeaways").blocks[0]
+    assert not any(item.plain_text in seed_texts for item in facts.items)
+    assert all(item.plain_text in seed_texts for item in takeaways.items)
+
+
+def test_a_list_goes_out_whole_under_its_heading_when_it_fits():
+    article = read_path(STACK)
+    posts = [p.text for p in build_thread(article, "x").posts]
+    broken = next(p for p in posts if "What Was Broken" in p)
+    assert broken.splitlines()[0] == "📌 What Was Broken:"
+    assert broken.splitlines()[1] == "1. The email was pasted from a Google Doc."
+    # On a platform too short for the whole list, one post per item.
+    narrow = [p.text for p in build_thread(article, "x", limit=90).posts]
+    assert any(p.startswith("📌 The email was pasted from a Google Doc.") for p in narrow)
+
+
+def test_linkedin_hook_fits_before_see_more():
+    """Title and dek are the hook; a dek that would run past "see more" opens
+    the body instead of being cut there."""
+    seed = read_path(SEED)
+    post = build_thread(seed, "linkedin").posts[0].text
+    lines = post.split("\n")
+    rules = get_platform("linkedin")
+    hook = lines[0] if not lines[1] else "\n".join(lines[:2])
+    assert rules.count(hook) <= rules.fold
+    assert lines[0] == seed.title and not lines[1] and lines[2] == seed.dek
 
 
 def test_prose_only_article_still_makes_a_thread():

@@ -25,7 +25,7 @@ from generator.model import FAQ, Article, ListBlock, Paragraph, Quote, RichText,
 from generator.platforms import Platform, get_platform
 from generator.resources import template_environment, template_errors
 from generator.text.counting import bluesky_shorten
-from generator.text.splitting import first_sentence, split_to_fit
+from generator.text.splitting import Fits, first_sentence, sentences, split_to_fit
 from generator.text.urls import article_link, utm_link
 
 _TAKEAWAY_HEADING = re.compile(
@@ -70,6 +70,17 @@ class Thread:
 class _Draft:
     kind: str
     text: str
+    # Shorter wordings of the same post, longest first, for when `text` does
+    # not fit one post: a long quote cut to its first sentences stays a quote.
+    shorter: tuple[str, ...] = ()
+    # The posts to make instead when `text` does not fit one post: a list
+    # goes out whole under its heading, else one post per item.
+    instead: tuple[str, ...] = ()
+
+    @property
+    def weight(self) -> int:
+        """How many ideas the draft carries (a list: one per item)."""
+        return len(self.instead) or 1
 
 
 class ThreadError(MastheadError):
@@ -135,10 +146,18 @@ class _Macros:
         # A thread asks for "3/12" once per post and again per re-layout.
         self._numbers: dict[tuple[int, int], str] = {}
 
-    def __call__(self, name: str, *args: Any) -> str:
+    def __call__(self, name: str, *args: Any, **kwargs: Any) -> str:
         macro = getattr(self._own, name, None) or getattr(self._base, name)
         with template_errors():
-            return str(macro(*args)).strip()
+            return str(macro(*args, **kwargs)).strip()
+
+    def has(self, name: str, argument: str | None = None) -> bool:
+        """Whether the templates define macro `name` (with `argument`): a copy
+        made by `init --templates` before a macro or argument existed may not."""
+        macro = getattr(self._own, name, None) or getattr(self._base, name, None)
+        if macro is None:
+            return False
+        return argument is None or argument in getattr(macro, "arguments", ())
 
     def number(self, index: int, total: int) -> str:
         key = (index, total)
@@ -221,7 +240,7 @@ def _drafts(
 ) -> list[_Draft]:
     body, why = _body_drafts(article, macros, include_faq)
     closing = _Draft("closing", macros("closing", why, link, _hashtags(article, rules)))
-    return [d for d in (*body, closing) if d.text]
+    return [d for d in (*body, closing) if d.text or d.instead]
 
 
 # The last article's body drafts, by the templates that worded them: the
@@ -249,7 +268,12 @@ def _body_drafts(
             # A section of prose only: its opening sentence may stand for it.
             found = _opener(section, macros)
         ideas.extend(found)
-    if sum(1 for d in ideas if d.kind != "opener") >= FEW_IDEAS:
+    takeaways = sum(d.weight for d in ideas if d.kind == "takeaway")
+    if takeaways and takeaways + sum(d.weight for d in ideas if d.kind == "fact") > FEW_IDEAS:
+        # The article's own takeaways sum it up; its facts besides would say
+        # much of it twice in a thread this long.
+        ideas = [d for d in ideas if d.kind != "fact"]
+    if sum(d.weight for d in ideas if d.kind != "opener") >= FEW_IDEAS:
         ideas = [d for d in ideas if d.kind != "opener"]  # enough said already
     body = (*drafts, *ideas)
     _LAST_BODY.clear()  # one article at a time: memory stays flat
@@ -260,12 +284,19 @@ def _body_drafts(
 def _section_ideas(section: Section, macros: _Macros, include_faq: bool) -> list[_Draft]:
     ideas: list[_Draft] = []
     is_takeaway = bool(_TAKEAWAY_HEADING.search(section.heading))
+    heading = clean(section.heading)
     for block in section.blocks:
         if isinstance(block, ListBlock):
             kind = "takeaway" if is_takeaway else "fact"
-            for item in block.items:
-                if text := post_text(item):
-                    ideas.append(_Draft(kind, macros(kind, text, section.heading)))
+            items = [text for item in block.items if (text := post_text(item))]
+            singles = [macros(kind, text, section.heading) for text in items]
+            if len(items) > 1 and macros.has("points"):
+                # Under its heading a list keeps its context: "What broke:
+                # • …" reads as written, a lone "📌 The email was pasted…" not.
+                together = macros("points", heading, items, block.ordered)
+                ideas.append(_Draft(kind, together, instead=tuple(singles)))
+            else:
+                ideas.extend(_Draft(kind, text) for text in singles)
         elif isinstance(block, Quote) and (draft := _quote(block, macros)):
             ideas.append(draft)
         elif isinstance(block, FAQ) and include_faq:
@@ -283,9 +314,26 @@ def _quote_parts(block: Quote) -> tuple[str, str]:
     return (_quoted(text) if text else ""), attribution
 
 
+_CLOSE_QUOTES = "”\"’'»“"
+
+
 def _quote(block: Quote, macros: _Macros) -> _Draft | None:
     text, attribution = _quote_parts(block)
-    return _Draft("quote", macros("quote", text, attribution)) if text else None
+    if not text:
+        return None
+    # A quote too long for one post loses its last sentences, marked "…",
+    # rather than being split: each part of a split quote would lack a quote
+    # mark or the attribution.
+    inner = post_text(block.text)
+    opening, closing = "“", "”"
+    if inner[:1] in _OPEN_QUOTES and inner[-1:] in _CLOSE_QUOTES and len(inner) > 1:
+        opening, closing, inner = inner[0], inner[-1], inner[1:-1].strip()
+    said = sentences(inner)
+    shorter = tuple(
+        macros("quote", f"{opening}{' '.join(said[:count]).strip()} …{closing}", attribution)
+        for count in range(len(said) - 1, 0, -1)
+    )
+    return _Draft("quote", macros("quote", text, attribution), shorter=shorter)
 
 
 def _opener(section: Section, macros: _Macros) -> list[_Draft]:
@@ -319,7 +367,7 @@ def _layout(drafts: list[_Draft], rules: Platform, macros: _Macros, numbered: bo
 
         parts: list[str] = []
         for draft in drafts:
-            parts.extend(split_to_fit(draft.text, fits))
+            parts.extend(_fit(draft, fits))
         total = len(parts)
         if not numbered:
             return parts
@@ -330,6 +378,17 @@ def _layout(drafts: list[_Draft], rules: Platform, macros: _Macros, numbered: bo
             if all(rules.fits(t) for t in numbered_parts):
                 return numbered_parts
         estimate = max(total, estimate * 10)
+
+
+def _fit(draft: _Draft, fits: Fits) -> list[str]:
+    """The posts one draft becomes: itself, a shorter wording, the posts to
+    make instead, or, as a last resort, itself split where it must be."""
+    for text in (draft.text, *draft.shorter):
+        if text and fits(text.strip()):
+            return [text.strip()]
+    if draft.instead:
+        return [part for text in draft.instead for part in split_to_fit(text, fits)]
+    return split_to_fit(draft.text, fits)
 
 
 def _post(rules: Platform, index: int, text: str) -> Post:
@@ -368,17 +427,29 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
         ]
     why = _why_it_matters(article)
     hashtags = _hashtags(article, rules)
+    title, dek = clean(article.title), clean(article.dek or "")
+    extra: dict[str, str] = {}
+    if (
+        rules.fold
+        and dek
+        and rules.count(f"{title}\n{dek}") > rules.fold
+        and macros.has("post", "intro")  # an older copy of the template has no such place
+    ):
+        # The title and dek are the hook, shown before "see more": a dek too
+        # long for that opens the body instead, as its first paragraph.
+        extra["intro"], dek = dek, ""
     # Drop the least important parts until the post fits: quotes, then points.
     while True:
         text = macros(
             "post",
-            clean(article.title),
-            clean(article.dek or ""),
+            title,
+            dek,
             points,
             quotes,
             why,
             link,
             hashtags,
+            **extra,
         )
         if rules.fits(text):
             break

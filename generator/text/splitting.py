@@ -76,6 +76,11 @@ def _with_ellipsis(part: str) -> str:
     return part.rstrip(_TRIM_BEFORE_ELLIPSIS) + ELLIPSIS
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of `text`, each with its end punctuation."""
+    return [unit.strip() for unit in _units(text.strip(), 0) if unit.strip()]
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of `text` (all of it when it has one sentence)."""
     units = _units(text.strip(), 0)
@@ -113,9 +118,10 @@ def _pack(text: str, fits: Fits, level: int) -> list[str]:
 
 
 def _split_unit(unit: str, fits: Fits, level: int) -> list[str]:
-    if level == 3 and _LINK.match(unit):
+    link = next((word for word in unit.split() if _LINK.match(word)), None) if level == 3 else None
+    if link:  # cutting this unit into characters would cut the link
         raise SplitError(
-            f"the link {unit[:60]}{'…' if len(unit) > 60 else ''} is longer than a whole "
+            f"the link {link[:60]}{'…' if len(link) > 60 else ''} is longer than a whole "
             "post on this platform and cannot be split; shorten it"
         )
     if level > 3:
