@@ -144,5 +144,10 @@ def test_terminal_escape_sequences_are_dropped_whole():
     """A colour code pasted from a terminal leaves nothing behind, not '[31m'."""
     from generator.readers.source import decode
 
-    raw = "Red \x1b[31mwarning\x1b[0m and \x1b[1;32mgreen\x1b[m, a reset \x1bc, a bell \x07.\n"
-    assert decode(raw.encode(), "a.txt") == "Red warning and green, a reset , a bell .\n"
+    raw = (
+        "Red \x1b[31mwarning\x1b[0m and \x1b[1;32mgreen\x1b[m, a title\x1b]0;x\x07, "
+        "a bell \x07, a stray \x1b end.\n"
+    )
+    assert decode(raw.encode(), "a.txt") == (
+        "Red warning and green, a title, a bell , a stray  end.\n"
+    )
