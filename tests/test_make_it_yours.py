@@ -286,7 +286,11 @@ def test_templates_copied_before_new_macros_still_work(cli, tmp_path):
     end = thread.index("{% macro quote(")
     (social / "thread.j2").write_text(thread[:start] + thread[end:], encoding="utf-8")
     linkedin = (templates_dir() / "social" / "linkedin.j2").read_text(encoding="utf-8")
-    linkedin = linkedin.replace(', intro="")', ")").replace("{%- if intro %}", "{%- if false %}")
+    old_signature = linkedin.replace(', intro="", groups=[])', ")")
+    assert old_signature != linkedin
+    linkedin = old_signature.replace("{%- if intro %}", "{%- if false %}").replace(
+        "{%- for group in groups %}", "{%- for group in [] %}"
+    )
     (social / "linkedin.j2").write_text(linkedin, encoding="utf-8")
     (tmp_path / "masthead.toml").write_text('templates = "mine"\n', encoding="utf-8")
     stack = ARTICLES / "newsletter-stack-2026.md"
@@ -296,6 +300,9 @@ def test_templates_copied_before_new_macros_still_work(cli, tmp_path):
     run = cli("thread", SEED, "--platform", "linkedin")
     assert run.exit_code == 0, run.stderr
     assert read_dek() in run.stdout
+    run = cli("thread", stack, "--platform", "linkedin")
+    assert run.exit_code == 0, run.stderr
+    assert "🔹 The email was pasted from a Google Doc." in run.stdout
 
 
 def read_dek() -> str:

@@ -92,7 +92,7 @@ def test_bluesky_json_has_shortened_text_and_facets(cli):
     last = data["posts"][-1]
     assert "blog.example.com/posts/newsle..." in last["text"]
     assert "https://" not in last["text"]
-    (facet,) = last["facets"]
+    facet, *tags = last["facets"]
     raw = last["text"].encode("utf-8")
     start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
     assert raw[start:end].decode("utf-8") == "blog.example.com/posts/newsle..."
@@ -101,6 +101,12 @@ def test_bluesky_json_has_shortened_text_and_facets(cli):
             "$type": "app.bsky.richtext.facet#link",
             "uri": "https://blog.example.com/posts/newsletter-stack-2026/",
         }
+    ]
+    # Hashtags are facets too, or the API posts them as plain text.
+    shown = [raw[t["index"]["byteStart"] : t["index"]["byteEnd"]].decode() for t in tags]
+    assert shown == ["#newsletters", "#DeveloperRelations", "#OpenSource"]
+    assert [t["features"] for t in tags] == [
+        [{"$type": "app.bsky.richtext.facet#tag", "tag": name[1:]}] for name in shown
     ]
     for post in data["posts"]:
         assert grapheme_length(post["text"]) == post["length"] <= 300
@@ -309,7 +315,7 @@ def test_a_list_goes_out_whole_under_its_heading_when_it_fits():
     posts = [p.text for p in build_thread(article, "x").posts]
     broken = next(p for p in posts if "What Was Broken" in p)
     assert broken.splitlines()[0] == "📌 What Was Broken:"
-    assert broken.splitlines()[1] == "1. The email was pasted from a Google Doc."
+    assert broken.splitlines()[1] == "• The email was pasted from a Google Doc."
     # On a platform too short for the whole list, one post per item.
     narrow = [p.text for p in build_thread(article, "x", limit=90).posts]
     assert any(p.startswith("📌 The email was pasted from a Google Doc.") for p in narrow)
@@ -357,3 +363,30 @@ def test_hashtags_that_differ_only_in_case_count_once(tmp_path):
     article = read_path(source)
     closing = build_thread(article, "mastodon").posts[-1].text
     assert closing.split()[-4:-1] == ["#tag", "#OpenSource", "#news"]
+
+
+def test_max_posts_drops_a_list_item_by_item():
+    """--max-posts trims a list from its end rather than dropping all of it."""
+    full = [p.text for p in build_thread(read_path(SEED), "x").posts]
+    posts = [p.text for p in build_thread(read_path(SEED), "x", max_posts=4).posts]
+    assert 3 <= len(posts) <= 4 < len(full)
+    # The quote, openers and dek went first; part of the takeaways remains.
+    assert "The partnership has shifted from collaborative growth" in "\n".join(posts)
+    assert posts[-1].startswith("For businesses and developers")
+
+
+def test_a_quote_too_long_for_any_shortening_keeps_its_marks_on_every_part():
+    posts = [p.text for p in build_thread(read_path(SEED), "bluesky", limit=120).posts]
+    quoted = [p for p in posts if p.startswith("💬")]
+    assert len(quoted) >= 2
+    for post in quoted:
+        body = post.rsplit(" ", 1)[0]  # without the post number
+        assert "“" in body and "”" in body, post
+    assert "— Senior Industry Analyst" in quoted[-1]
+    assert all(grapheme_length(p) <= 120 for p in posts)
+
+
+def test_linkedin_lists_keep_their_section_headings():
+    post = build_thread(read_path(STACK), "linkedin").posts[0].text
+    assert "\n\nWhat Was Broken:\n🔹 The email was pasted from a Google Doc.\n" in post
+    assert "\n\nHow It Works Now:\n🔹 Write the article once, in Markdown.\n" in post

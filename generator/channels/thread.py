@@ -11,11 +11,14 @@ kind of post; this module decides what is said, splits what is too long
 
 from __future__ import annotations
 
+import contextlib
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 from typing import Any
 
+import regex
 from jinja2 import Environment, TemplateNotFound
 
 from generator.config import Config, campaign_name
@@ -25,7 +28,13 @@ from generator.model import FAQ, Article, ListBlock, Paragraph, Quote, RichText,
 from generator.platforms import Platform, get_platform
 from generator.resources import template_environment, template_errors
 from generator.text.counting import bluesky_shorten
-from generator.text.splitting import Fits, first_sentence, sentences, split_to_fit
+from generator.text.splitting import (
+    Fits,
+    SplitError,
+    first_sentence,
+    sentences,
+    split_to_fit,
+)
 from generator.text.urls import article_link, utm_link
 
 _TAKEAWAY_HEADING = re.compile(
@@ -73,14 +82,18 @@ class _Draft:
     # Shorter wordings of the same post, longest first, for when `text` does
     # not fit one post: a long quote cut to its first sentences stays a quote.
     shorter: tuple[str, ...] = ()
-    # The posts to make instead when `text` does not fit one post: a list
-    # goes out whole under its heading, else one post per item.
-    instead: tuple[str, ...] = ()
+    # A list: one post per item, or the first n items worded as one post
+    # under the section heading (`together(n)`) when that fits.
+    items: tuple[str, ...] = ()
+    together: Callable[[int], str] | None = None
+    # The last resort for a text that fits no post: how to split it (a quote
+    # keeps its quote marks on every part); plain splitting when None.
+    split: Callable[[Fits], list[str]] | None = None
 
     @property
     def weight(self) -> int:
         """How many ideas the draft carries (a list: one per item)."""
-        return len(self.instead) or 1
+        return len(self.items) or 1
 
 
 class ThreadError(MastheadError):
@@ -121,7 +134,8 @@ def build_thread(
                 f"the hook and closing post alone need {len(texts)} posts on "
                 f"{rules.name}; --max-posts {max_posts} is too few"
             )
-    return Thread(rules, tuple(_post(rules, i, t) for i, t in enumerate(texts, start=1)))
+    tags = tuple(_hashtags(article, rules))
+    return Thread(rules, tuple(_post(rules, i, t, tags) for i, t in enumerate(texts, start=1)))
 
 
 # --- choosing what is said ------------------------------------------------------
@@ -240,7 +254,7 @@ def _drafts(
 ) -> list[_Draft]:
     body, why = _body_drafts(article, macros, include_faq)
     closing = _Draft("closing", macros("closing", why, link, _hashtags(article, rules)))
-    return [d for d in (*body, closing) if d.text or d.instead]
+    return [d for d in (*body, closing) if d.text or d.items]
 
 
 # The last article's body drafts, by the templates that worded them: the
@@ -289,12 +303,13 @@ def _section_ideas(section: Section, macros: _Macros, include_faq: bool) -> list
         if isinstance(block, ListBlock):
             kind = "takeaway" if is_takeaway else "fact"
             items = [text for item in block.items if (text := post_text(item))]
-            singles = [macros(kind, text, section.heading) for text in items]
+            singles = tuple(macros(kind, text, section.heading) for text in items)
             if len(items) > 1 and macros.has("points"):
                 # Under its heading a list keeps its context: "What broke:
                 # • …" reads as written, a lone "📌 The email was pasted…" not.
-                together = macros("points", heading, items, block.ordered)
-                ideas.append(_Draft(kind, together, instead=tuple(singles)))
+                ideas.append(
+                    _Draft(kind, "", items=singles, together=_together(macros, heading, items))
+                )
             else:
                 ideas.extend(_Draft(kind, text) for text in singles)
         elif isinstance(block, Quote) and (draft := _quote(block, macros)):
@@ -328,12 +343,30 @@ def _quote(block: Quote, macros: _Macros) -> _Draft | None:
     opening, closing = "“", "”"
     if inner[:1] in _OPEN_QUOTES and inner[-1:] in _CLOSE_QUOTES and len(inner) > 1:
         opening, closing, inner = inner[0], inner[-1], inner[1:-1].strip()
-    said = sentences(inner)
-    shorter = tuple(
-        macros("quote", f"{opening}{' '.join(said[:count]).strip()} …{closing}", attribution)
-        for count in range(len(said) - 1, 0, -1)
-    )
-    return _Draft("quote", macros("quote", text, attribution), shorter=shorter)
+    said = sentences(inner) or [inner]
+    cuts = [f"{' '.join(said[:count]).strip()} …" for count in range(len(said) - 1, 0, -1)]
+    shorter = tuple(macros("quote", f"{opening}{cut}{closing}", attribution) for cut in cuts)
+
+    def split(fits: Fits) -> list[str]:
+        # Not even the first sentence fits with its attribution: it goes over
+        # several posts, each part in quote marks, the attribution on the last.
+        def worded(part: str, last: bool = True) -> str:
+            return macros("quote", f"{opening}{part}{closing}", attribution if last else "")
+
+        parts = split_to_fit(cuts[-1] if cuts else inner, lambda part: fits(worded(part)))
+        return [worded(part, n == len(parts)) for n, part in enumerate(parts, start=1)]
+
+    return _Draft("quote", macros("quote", text, attribution), shorter=shorter, split=split)
+
+
+def _together(macros: _Macros, heading: str, items: list[str]) -> Callable[[int], str]:
+    """The first n items of a list as one post under its heading."""
+
+    @cache
+    def worded(count: int) -> str:
+        return macros("points", heading, items[:count])
+
+    return worded
 
 
 def _opener(section: Section, macros: _Macros) -> list[_Draft]:
@@ -343,10 +376,15 @@ def _opener(section: Section, macros: _Macros) -> list[_Draft]:
 
 
 def _drop_one(drafts: list[_Draft]) -> bool:
+    """Drop the least important idea: a whole draft, or a list's last item."""
     for kind in _DROP_ORDER:
         for index in range(len(drafts) - 1, -1, -1):
-            if drafts[index].kind == kind:
-                del drafts[index]
+            draft = drafts[index]
+            if draft.kind == kind:
+                if len(draft.items) > 1:
+                    drafts[index] = replace(draft, items=draft.items[:-1])
+                else:
+                    del drafts[index]
                 return True
     return False
 
@@ -381,31 +419,44 @@ def _layout(drafts: list[_Draft], rules: Platform, macros: _Macros, numbered: bo
 
 
 def _fit(draft: _Draft, fits: Fits) -> list[str]:
-    """The posts one draft becomes: itself, a shorter wording, the posts to
-    make instead, or, as a last resort, itself split where it must be."""
+    """The posts one draft becomes: itself, a shorter wording, or split."""
+    if draft.items:
+        count = len(draft.items)
+        if draft.together is not None and count > 1 and fits(whole := draft.together(count)):
+            return [whole]
+        return [part for text in draft.items for part in split_to_fit(text, fits)]
     for text in (draft.text, *draft.shorter):
         if text and fits(text.strip()):
             return [text.strip()]
-    if draft.instead:
-        return [part for text in draft.instead for part in split_to_fit(text, fits)]
+    if draft.split is not None:
+        with contextlib.suppress(SplitError):  # e.g. an attribution longer than a post
+            return draft.split(fits)
     return split_to_fit(draft.text, fits)
 
 
-def _post(rules: Platform, index: int, text: str) -> Post:
+def _post(rules: Platform, index: int, text: str, hashtags: tuple[str, ...] = ()) -> Post:
     if rules.counter == "bluesky":
         shown, links = bluesky_shorten(text)
+        spans = [(start, end, _LINK_FACET, {"uri": uri}) for start, end, uri in links]
+        for tag in hashtags:  # ours only: the app makes these clickable, the API needs facets
+            for match in regex.finditer(rf"(?<!\S){regex.escape(tag)}(?![\w])", shown):
+                spans.append((match.start(), match.end(), _TAG_FACET, {"tag": tag[1:]}))
         facets = tuple(
             {
                 "index": {
                     "byteStart": len(shown[:start].encode("utf-8")),
                     "byteEnd": len(shown[:end].encode("utf-8")),
                 },
-                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}],
+                "features": [{"$type": kind, **value}],
             }
-            for start, end, uri in links
+            for start, end, kind, value in sorted(spans, key=lambda span: span[0])
         )
         return Post(index, text, rules.count(text), facets)
     return Post(index, text, rules.count(text))
+
+
+_LINK_FACET = "app.bsky.richtext.facet#link"
+_TAG_FACET = "app.bsky.richtext.facet#tag"
 
 
 def _single_post(article: Article, rules: Platform, macros: _Macros, link: str | None) -> Thread:
@@ -417,18 +468,26 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
                 points += [post_text(i) for i in block.items if post_text(i)]
             elif isinstance(block, Quote) and (parts := _quote_parts(block))[0]:
                 quotes.append({"text": parts[0], "attribution": parts[1]})
-    if not points:
-        points = [
-            post_text(i)
-            for s in article.sections
-            for b in s.blocks
-            if isinstance(b, ListBlock)
-            for i in b.items
-        ]
+    groups: list[dict[str, Any]] = []
+    if points:
+        groups.append({"heading": "", "points": points})
+    else:
+        # Without takeaways, every list, each under its section's heading: two
+        # lists run together ("what broke", "how it works now") read as one.
+        for section in article.sections:
+            items = [
+                text
+                for block in section.blocks
+                if isinstance(block, ListBlock)
+                for item in block.items
+                if (text := post_text(item))
+            ]
+            if items:
+                groups.append({"heading": clean(section.heading), "points": items})
     why = _why_it_matters(article)
     hashtags = _hashtags(article, rules)
     title, dek = clean(article.title), clean(article.dek or "")
-    extra: dict[str, str] = {}
+    extra: dict[str, Any] = {}
     if (
         rules.fold
         and dek
@@ -438,13 +497,17 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
         # The title and dek are the hook, shown before "see more": a dek too
         # long for that opens the body instead, as its first paragraph.
         extra["intro"], dek = dek, ""
+    grouped = macros.has("post", "groups")  # else an older copy: one flat list
     # Drop the least important parts until the post fits: quotes, then points.
     while True:
+        flat = [point for group in groups for point in group["points"]]
+        if grouped:
+            extra["groups"] = groups
         text = macros(
             "post",
             title,
             dek,
-            points,
+            [] if grouped else flat,
             quotes,
             why,
             link,
@@ -455,8 +518,10 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
             break
         if quotes:
             quotes.pop()
-        elif points:
-            points.pop()
+        elif groups:
+            groups[-1]["points"].pop()
+            if not groups[-1]["points"]:
+                groups.pop()
         elif why:
             why = None
         else:
