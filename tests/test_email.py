@@ -335,3 +335,23 @@ def test_missing_unsubscribe_link_is_a_warning(cli, tmp_path):
         "[no-unsubscribe]"
     ) == 0
     assert cli("render", SEED, "-o", out, "--force", "-q").stderr == ""
+
+
+def test_text_part_wraps_the_title_and_lines_up_tables():
+    from generator.channels.email.parts import byline, email_parts
+    from generator.channels.email.text import render_text
+    from generator.language import labels_for
+
+    seed = read_path(SEED)
+    lines = render_text(email_parts(seed, Config())).split("\n")
+    assert lines[:3] == [
+        "The Great AI Divorce: How Microsoft and OpenAI Became Each Other’s",
+        "Biggest Rivals",
+        "=" * len(lines[0]),
+    ]
+    stack = read_path(ARTICLES / "newsletter-stack-2026.md")
+    text = render_text(email_parts(stack, Config()))
+    assert "Channel | Before    | After\n" in text
+    assert "RSS     | forgotten | automatic\n" in text
+    # A wrapped byline starts its next line with the separator, never ends with it.
+    assert " ·\u00a0" in (byline(stack, labels_for("en")) or "")

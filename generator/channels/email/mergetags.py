@@ -7,10 +7,10 @@ delimiter characters of article text become character references, which
 render the same but which no ESP's tag parser sees. In plain text a
 zero-width space goes between the delimiters.
 
-The HTML minifier decodes character references it considers unnecessary, so
-article delimiters travel through templating and minifying as Unicode
+Article delimiters travel through templating and the MJML compile as Unicode
 noncharacters (U+FDD0…, reserved for exactly this kind of internal use) and
-become references only in the finished HTML (`restore_html`).
+become references only in the finished HTML (`restore_html`), so no step in
+between can decode a reference back into a live delimiter.
 """
 
 from __future__ import annotations

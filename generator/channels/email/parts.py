@@ -88,7 +88,9 @@ def byline(article: Article, labels: dict[str, str]) -> str | None:
     if article.reading_minutes:
         # No-break spaces keep "5 min read" on one line.
         parts.append(labels["min_read"].format(n=article.reading_minutes).replace(" ", "\u00a0"))
-    return " · ".join(parts) or None
+    # The separator is glued to the part after it: a byline that wraps never
+    # leaves a "·" dangling at the end of a line.
+    return " ·\u00a0".join(parts) or None
 
 
 def email_parts(
@@ -132,7 +134,10 @@ def email_parts(
 def _footer(config: Config, esp: ESP, labels: dict[str, str], theme: dict[str, Any]) -> Footer:
     sender = config.sender.name or config.brand.name or None
     why = (
-        labels["why_brand"].format(brand=config.brand.name) if config.brand.name else labels["why"]
+        # No-break spaces keep the brand's name on one line.
+        labels["why_brand"].format(brand=config.brand.name.replace(" ", "\u00a0"))
+        if config.brand.name
+        else labels["why"]
     )
     links: list[Markup] = []
     texts: dict[str, str | None] = {"unsubscribe": None, "web_version": None}

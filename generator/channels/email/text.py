@@ -68,8 +68,8 @@ def render_text(parts: EmailParts) -> str:
     def rich(text: RichText) -> str:
         return "".join(_inline(node, links) for node in text.nodes)
 
-    title = clean(article.title)
-    out += [title, "=" * min(len(title), WIDTH), ""]
+    title = fill(clean(article.title), WIDTH)
+    out += [title, "=" * max(len(line) for line in title.split("\n")), ""]
     if parts.byline_text:
         out += [wrap(clean(parts.byline_text)), ""]
     if article.dek:
@@ -100,10 +100,7 @@ def render_text(parts: EmailParts) -> str:
             case CodeBlock(text=text):
                 out.extend(["    " + line for line in clean(text).split("\n")] + [""])
             case Table(header=header, rows=rows):
-                if header:
-                    out.append(" | ".join(rich(c) for c in header))
-                    out.append("-" * min(WIDTH, len(out[-1])))
-                out.extend(" | ".join(rich(c) for c in row) for row in rows)
+                out.extend(_table([rich(c) for c in header], [[rich(c) for c in r] for r in rows]))
                 out.append("")
             case Image(alt=alt):
                 if alt:
@@ -142,6 +139,27 @@ def render_text(parts: EmailParts) -> str:
     if footer.web_version_text:
         out.append(f"{labels['web_version']}: {footer.web_version_text}")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """A table as lines, columns padded to line up when the table fits the
+    width, else each row's cells joined by " | "."""
+    cells = [[" ".join(c.split()) for c in row] for row in ([header] if header else []) + rows]
+    columns = max((len(row) for row in cells), default=0)
+    widths = [
+        max((len(row[n]) for row in cells if n < len(row)), default=0) for n in range(columns)
+    ]
+    aligned = sum(widths) + 3 * (columns - 1) <= WIDTH
+    lines = []
+    for number, row in enumerate(cells):
+        if aligned:
+            line = " | ".join(cell.ljust(widths[n]) for n, cell in enumerate(row)).rstrip()
+        else:
+            line = " | ".join(row)
+        lines.append(line)
+        if number == 0 and header:
+            lines.append("-" * min(WIDTH, max(len(line), sum(widths) + 3 * (columns - 1))))
+    return lines
 
 
 def _inline(node, links: _Links) -> str:  # type: ignore[no-untyped-def]
