@@ -17,6 +17,7 @@ from generator.channels.email import Email, build_email
 from generator.channels.thread import build_thread
 from generator.config import Config
 from generator.errors import MastheadError
+from generator.esp import get_esp
 from generator.language import has_labels
 from generator.model import Article, Image, Inline, Link, RichText
 from generator.platforms import platforms
@@ -59,11 +60,12 @@ def check_config(config: Config, *, esp: str | None = None) -> Iterator[Finding]
             where,
             "warning",
             "no-unsubscribe",
-            "emails have no unsubscribe link: choose your email service (--esp, or "
-            "[email] esp) so its unsubscribe tag goes in the footer, or set "
-            "[email] unsubscribe_url; bulk-sender rules require the link",
+            "emails have no unsubscribe link: set [email] esp in masthead.toml to your "
+            "email service (or pass --esp to render and email) so its unsubscribe tag goes "
+            "in the footer, or set [email] unsubscribe_url; bulk-sender rules require it",
         )
-    if not config.postal_address:
+    # An email service with an address tag (Mailchimp's) fills it in itself.
+    if not config.postal_address and not get_esp(esp or config.email.esp).address:
         yield Finding(
             where,
             "warning",

@@ -514,6 +514,8 @@ class _Reporter:
     def progress(self, result, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
         if result.status == "failed":
             typer.echo(f"error: {result.error}", err=True)
+        for problem in result.errors:  # rendered, but `check` would fail it
+            typer.echo(f"error: {result.path}: {problem}", err=True)
         if self.quiet:
             return
         if self.tty:
@@ -541,7 +543,7 @@ class _Reporter:
                     r.slug or "",
                     f"{r.email_bytes / 1024:.1f} KB",
                     *(str(r.posts.get(k, "")) for k in columns),
-                    "; ".join(r.warnings) or "-",
+                    "; ".join([*(f"error: {e}" for e in r.errors), *r.warnings]) or "-",
                 ]
                 for r in rendered
             ]

@@ -57,6 +57,7 @@ class Result:
     email_bytes: int = 0
     posts: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # check errors in what was rendered
     feed_item: PreparedItem | None = None  # for the run's feed
     digest: str | None = None
     timings: dict[str, float] = field(default_factory=dict)  # emptied once counted
@@ -125,11 +126,11 @@ def render_files(
     files["item.xml"] = standalone.encode("utf-8")
     timings["rss"] = time.perf_counter() - clock
 
-    warnings = [
-        f"{f.message} [{f.rule}]"
-        for f in check_article(article, config, "", email=message, skip_threads=True)
-        if f.severity == "warning"
-    ]
+    findings = list(check_article(article, config, "", email=message, skip_threads=True))
+    warnings = [f"{f.message} [{f.rule}]" for f in findings if f.severity == "warning"]
+    # What `masthead check` calls an error (a clipped email, a link no client
+    # opens) is written anyway, but never silently: the run reports it.
+    errors = [f"{f.message} [{f.rule}]" for f in findings if f.severity == "error"]
     result = Result(
         path="",
         status="rendered",
@@ -137,6 +138,7 @@ def render_files(
         email_bytes=len(files["email.html"]),
         posts=posts,
         warnings=warnings,
+        errors=errors,
         feed_item=feed_item,
         timings=timings,
     )
@@ -191,6 +193,7 @@ def fingerprint(config: Config, options: Options) -> str:
 @dataclass(frozen=True, slots=True)
 class _Task:
     path: str
+    key: str  # the absolute path: how the cache knows the source
     out_dir: str
     run_id: str
     fingerprint: str
@@ -201,8 +204,10 @@ class _Task:
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(config: Config, options: Options, now: dt.datetime) -> None:
-    _WORKER.update(config=config, options=options, now=now)
+def _init_worker(
+    config: Config, options: Options, now: dt.datetime, reserved: dict[str, str]
+) -> None:
+    _WORKER.update(config=config, options=options, now=now, reserved=reserved)
 
 
 def _work(task: _Task) -> Result:
@@ -249,6 +254,13 @@ def _render_one(task: _Task, config: Config, options: Options, now: dt.datetime)
     if article.draft and not options.drafts:
         return Result(task.path, "draft", slug=article.slug, digest=digest)
 
+    owner = _WORKER.get("reserved", {}).get(article.slug)  # type: ignore[union-attr]
+    if owner and owner != task.key:
+        raise MastheadError(
+            f"has the same slug '{article.slug}' as {owner}, rendered into this folder "
+            f"before; {_OTHER_SLUG}",
+            task.path,
+        )
     files, result = render_files(article, config, options, now=now)
     _claim(out_dir, article.slug, task.path, task.run_id)
     clock = time.perf_counter()
@@ -274,6 +286,12 @@ def _file_names(options: Options) -> list[str]:
     return names
 
 
+_OTHER_SLUG = (
+    "give one of them another slug: rename its file, or in Markdown set 'slug:' in the "
+    "front matter"
+)
+
+
 def _claim(out_dir: Path, slug: str, source: str, run_id: str) -> None:
     """Reserve `slug` for `source` in this run; a second article with the same
     slug is refused rather than allowed to overwrite the first."""
@@ -286,11 +304,8 @@ def _claim(out_dir: Path, slug: str, source: str, run_id: str) -> None:
         owner = claim.read_text(encoding="utf-8").strip() or "another article"
         if owner == source:
             return
-        raise MastheadError(
-            f"has the same slug '{slug}' as {owner}; give one of them another slug "
-            "(rename the file, or set 'slug:' in its front matter)",
-            source,
-        ) from None
+        message = f"has the same slug '{slug}' as {owner}; {_OTHER_SLUG}"
+        raise MastheadError(message, source) from None
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(source)
 
@@ -319,9 +334,18 @@ def render_run(
     stamp = fingerprint(config, options)
     run_id = uuid.uuid4().hex
     keys = {str(p): str(p.resolve()) for p in articles}  # cache keys: absolute paths
+    # Slugs this folder already holds for sources outside this run: another
+    # article must not take them over (its render would replace their files).
+    in_run = set(keys.values())
+    reserved = {
+        entry["slug"]: source
+        for source, entry in cache.items()
+        if source not in in_run and entry.get("slug") and Path(source).exists()
+    }
     tasks = [
         _Task(
             path=path,
+            key=key,
             out_dir=str(out_dir),
             run_id=run_id,
             fingerprint=stamp,
@@ -334,7 +358,7 @@ def render_run(
     timings: collections.Counter[str] = collections.Counter()
     with _Spool(out_dir) as spool:
         try:
-            for result in _execute(tasks, config, options, now, jobs):
+            for result in _execute(tasks, config, options, now, jobs, reserved):
                 # Keep what the summary shows; the rest would grow with the folder.
                 if result.feed_item is not None:
                     spool.add(result.feed_item)
@@ -430,15 +454,20 @@ class _Spool:
 
 
 def _execute(
-    tasks: list[_Task], config: Config, options: Options, now: dt.datetime, jobs: int
+    tasks: list[_Task],
+    config: Config,
+    options: Options,
+    now: dt.datetime,
+    jobs: int,
+    reserved: dict[str, str],
 ) -> Iterator[Result]:
     if jobs <= 1 or len(tasks) <= 1:
-        _init_worker(config, options, now)
+        _init_worker(config, options, now, reserved)
         for task in tasks:
             yield _work(task)
         return
     chunk = max(1, min(32, len(tasks) // (jobs * 4)))
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(config, options, now)
+        max_workers=jobs, initializer=_init_worker, initargs=(config, options, now, reserved)
     ) as pool:
         yield from pool.map(_work, tasks, chunksize=chunk)

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import email
 import email.policy
+import html as html_module
 import re
 
 import pytest
@@ -355,3 +356,20 @@ def test_text_part_wraps_the_title_and_lines_up_tables():
     assert "RSS     | forgotten | automatic\n" in text
     # A wrapped byline starts its next line with the separator, never ends with it.
     assert " ·\u00a0" in (byline(stack, labels_for("en")) or "")
+
+
+def test_subject_delimiters_are_references_everywhere_mjml_copies_the_title(tmp_path):
+    """MJML copies the subject into <title> and an aria-label: there too the
+    merge-tag delimiters are character references, and nothing internal
+    (no private-use or noncharacter code point) reaches the HTML."""
+    source = tmp_path / "pipes.txt"
+    source.write_text(
+        "Pipes | and {{ x }} *|UNSUB|* [tag] <$x$>\nA dek.\n\nA paragraph.\n", encoding="utf-8"
+    )
+    html = build_email(read_path(source), Config()).html
+    assert not re.search("[\ufdd0-\ufdef\ue000-\uf8ff]|\\\\u\\{", html)
+    title = re.search(r"<title>(.*?)</title>", html).group(1)
+    label = re.search(r'aria-label="([^"]*)"', html).group(1)
+    for text in (title, label):
+        assert "|" not in text and "{" not in text and "[" not in text
+        assert html_module.unescape(text) == "Pipes | and {{ x }} *|UNSUB|* [tag] <$x$>"

@@ -310,3 +310,36 @@ def test_run_summary_keeps_rows_not_content(tmp_path):
     assert len(rendered) == len(SLUGS)
     assert all(r.feed_item is None and r.timings == {} for r in rendered)
     assert len(feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes()).entries) == 4
+
+
+def test_a_slug_rendered_earlier_is_not_taken_over_by_another_source(cli, tmp_path):
+    """Across runs too: an article that would land on a folder this output
+    already holds for another (still existing) source is refused."""
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    shutil.copy(SEED, first / "story.txt")
+    (second / "story.txt").write_text("Other Story\nDek.\n\nBody.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli("render", first, "-o", out).exit_code == 0
+    run = cli("render", second, "-o", out)
+    assert run.exit_code == 1
+    assert "has the same slug 'story'" in run.stderr and "rendered into this folder before" in run.stderr
+    assert "The Great AI Divorce" in (out / "story" / "email.txt").read_text(encoding="utf-8")
+    # Once the first source is gone, its slug is free again.
+    (first / "story.txt").unlink()
+    assert cli("render", second, "-o", out).exit_code == 0
+    assert "Other Story" in (out / "story" / "email.txt").read_text(encoding="utf-8")
+
+
+def test_render_reports_what_check_calls_an_error(cli, tmp_path):
+    article = tmp_path / "ftp.md"
+    article.write_text(
+        "---\ntitle: Links\n---\n\nA paragraph with a [file](ftp://example.com/file).\n",
+        encoding="utf-8",
+    )
+    run = cli("render", article, "-o", tmp_path / "out", "-q")
+    assert run.exit_code == 0  # written: the link is inert text in every channel
+    assert "error:" in run.stderr and "[link-scheme]" in run.stderr and "ftp.md" in run.stderr
+    table = cli("render", article, "-o", tmp_path / "out", "--force").stdout
+    assert "error: " in table and "[link-scheme]" in table

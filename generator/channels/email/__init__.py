@@ -1,6 +1,6 @@
 """The email channel: Article -> newsletter (subject, preheader, HTML, plain text).
 
-- `html`: Jinja2 templates -> MJML -> HTML (mjml-python), minified.
+- `html`: Jinja2 templates -> MJML -> HTML (mjml-python).
 - `text`: the plain-text part.
 - `mergetags`: keeps article text from ever becoming an ESP merge tag.
 - `eml`: a complete RFC 5322 message file.

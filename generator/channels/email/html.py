@@ -13,7 +13,6 @@ from typing import Any
 import mjml
 from markupsafe import Markup
 
-from generator.channels.email.mergetags import restore_html
 from generator.channels.email.parts import EmailParts, html_attr, html_rich, html_text
 from generator.model import (
     FAQ,
@@ -92,7 +91,7 @@ def _render_html(parts: EmailParts) -> str:
     # MJML's output is left as it is: a minifier saved about 1 KB of 20 and
     # cost as much time as the compile.
     compiled = mjml.mjml2html(source, disable_comments=True, fonts={})
-    return restore_html(_insert_preheader(compiled, parts.preheader_text))
+    return _insert_preheader(compiled, parts.preheader_text)
 
 
 def _insert_preheader(html: str, preheader: str) -> str:

@@ -82,7 +82,8 @@ def new_feed(config: Config, *, now: dt.datetime, link: str | None) -> bytes:
     home = config.site_url or link
     if home:
         ET.SubElement(channel, "link").text = xml_safe(home)
-    description = config.feed.description or f"Articles from {title}"
+    named = config.feed.title or config.brand.name or config.site_url
+    description = config.feed.description or (f"Articles from {title}" if named else title)
     ET.SubElement(channel, "description").text = xml_safe(description)
     ET.SubElement(channel, "language").text = config.lang
     ET.SubElement(channel, "lastBuildDate").text = rfc822(now)
