@@ -108,12 +108,13 @@ def check_article(
             "no-preheader",
             "no dek or preheader: inboxes will preview the first words of the body",
         )
-    if not has_labels(article.lang):
+    if not has_labels(article.lang, dict(config.labels)):
         yield finding(
             "warning",
             "no-labels",
             f"no labels for language '{article.lang}': the fixed words around the content "
-            "are in English (add them under [labels] in masthead.toml)",
+            "are in English (set every label under [labels] in masthead.toml; "
+            "generator/labels.toml lists them)",
         )
 
     try:

@@ -569,9 +569,14 @@ class _Reporter:
         if summary.failed:
             counts.append(f"{len(summary.failed)} failed")
         if not rendered and not summary.failed:
-            typer.echo(
-                "Nothing changed since the last run; nothing rendered (--force renders all)."
-            )
+            if summary.count("skipped"):
+                typer.echo(
+                    "Nothing changed since the last run; nothing rendered (--force renders all)."
+                )
+            elif summary.count("draft"):
+                typer.echo("Nothing to render: every article is a draft (--drafts renders them).")
+            else:
+                typer.echo("No articles found (.txt, .md or .markdown).")
         typer.echo(", ".join(counts) + ".")
         if summary.feed_message:
             typer.echo(summary.feed_message)

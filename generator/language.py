@@ -33,8 +33,12 @@ def label_keys() -> tuple[str, ...]:
     return tuple(_table()[FALLBACK])
 
 
-def has_labels(lang: str) -> bool:
-    return base_language(lang) in _table()
+def has_labels(lang: str, overrides: Mapping[str, str] | None = None) -> bool:
+    """Whether every label has words for `lang`: shipped, or all set in the
+    config's [labels]."""
+    if base_language(lang) in _table():
+        return True
+    return bool(overrides) and set(_table()[FALLBACK]) <= set(overrides)
 
 
 def labels_for(lang: str, overrides: Mapping[str, str] | None = None) -> dict[str, str]:

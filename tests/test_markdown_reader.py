@@ -314,3 +314,13 @@ def test_random_markdown_reads_or_fails_cleanly(pieces):
         return
     assert article.title
     assert article.slug.isascii()
+
+
+def test_standard_input_opening_with_front_matter_is_read_as_markdown(cli):
+    source = (ARTICLES / "newsletter-stack-2026.md").read_text(encoding="utf-8")
+    data = cli("inspect", "-", "--format", "json", input=source).json()
+    assert data["title"] == "How We Rebuilt Our Newsletter Stack in a Weekend"
+    heading_only = cli("inspect", "-", "--format", "json", input="# A Title\n\nBody text.\n")
+    assert heading_only.json()["title"] == "A Title"
+    seed = cli("inspect", "-", "--format", "json", input="A Plain Title\nA dek.\n\nBody.\n")
+    assert seed.json()["title"] == "A Plain Title"

@@ -343,3 +343,29 @@ def test_render_reports_what_check_calls_an_error(cli, tmp_path):
     assert "error:" in run.stderr and "[link-scheme]" in run.stderr and "ftp.md" in run.stderr
     table = cli("render", article, "-o", tmp_path / "out", "--force").stdout
     assert "error: " in table and "[link-scheme]" in table
+
+
+def test_all_drafts_or_nothing_found_say_so(cli, tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    out = tmp_path / "out"
+    assert "No articles found" in cli("render", src, "-o", out).stdout
+    (src / "d.md").write_text("---\ntitle: D\ndraft: true\n---\n\nBody.\n", encoding="utf-8")
+    run = cli("render", src, "-o", out)
+    assert "every article is a draft" in run.stdout and "Nothing changed" not in run.stdout
+
+
+def test_no_labels_warning_goes_once_every_label_is_set(cli, tmp_path):
+    import tomllib
+
+    from generator.language import FALLBACK
+    from generator.resources import _PACKAGE
+
+    keys = tomllib.loads((_PACKAGE / "labels.toml").read_text(encoding="utf-8"))[FALLBACK]
+    article = tmp_path / "pt.md"
+    article.write_text("---\ntitle: Olá\nlang: pt\n---\n\nUm parágrafo.\n", encoding="utf-8")
+    assert "[no-labels]" in cli("check", article).stdout
+    labels = "".join(f'{key} = "x {{brand}} {{n}}"\n' for key in keys)
+    (tmp_path / "masthead.toml").write_text(f"[labels]\n{labels}", encoding="utf-8")
+    run = cli("check", article)
+    assert "[no-labels]" not in run.stdout, run.stdout + run.stderr

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -77,5 +78,10 @@ def read_path(path: str | os.PathLike[str], *, fmt: str | None = None, lang: str
 def read_bytes(
     data: bytes, *, name: str = "<stdin>", fmt: str | None = None, lang: str = "en"
 ) -> Article:
+    """Text with no file name (standard input): Markdown when it opens with
+    front matter (`---`) or a `# ` heading, else the plain-text layout — a
+    seed article's first line is its title, which is neither."""
+    if fmt is None and re.match(rb"(?:\xef\xbb\xbf)?(?:---[ \t]*\r?\n|# )", data):
+        fmt = "markdown"
     reader = reader_for(None, fmt)
     return reader.read(load_bytes(data, name), lang=lang)
