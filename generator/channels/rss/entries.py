@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from generator.channels.rss.item import parse_rfc822
-from generator.channels.rss.scan import ScannedFeed, ScannedItem
+from generator.channels.rss.scan import ScannedItem
 
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 
@@ -38,10 +38,6 @@ class Entry:
     @property
     def title_text(self) -> str:
         return plain(self.title) if self.title_is_html else self.title
-
-
-def entries(feed: ScannedFeed, *, id_base: str) -> list[Entry]:
-    return [entry(item, id_base=id_base) for item in feed.items]
 
 
 def entry(item: ScannedItem, *, id_base: str) -> Entry:

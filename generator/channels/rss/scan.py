@@ -104,13 +104,12 @@ class ScannedFeed:
     channel: dict[str, str]
 
 
-def scan(data: bytes, name: str, *, full: bool = False, dates: bool = False) -> ScannedFeed:
-    """Scan a feed. With `full`, collect every item field (for Atom/JSON Feed);
-    otherwise only the guid (and `pubDate` with `dates`). An item without a
-    guid has its link and title read afterwards (see `ScannedItem.guid`).
-    """
+def scan(data: bytes, name: str, *, dates: bool = False) -> ScannedFeed:
+    """Scan a feed for merging: each item's span and guid (and `pubDate` with
+    `dates`). An item without a guid has its link and title read afterwards
+    (see `ScannedItem.guid`). `stream_items` reads every field instead."""
     items: list[ScannedItem] = []
-    parser, marks, channel = _parser(name, items.append, data=data, full=full, dates=dates)
+    parser, marks, channel = _parser(name, items.append, data=data, full=False, dates=dates)
     _parse(parser, data, True, name)
     if marks["channel"] < 0 or marks["channel_end"] < 0:
         raise FeedError("the feed has no <channel>; this is not an RSS 2.0 feed", name)
@@ -118,7 +117,7 @@ def scan(data: bytes, name: str, *, full: bool = False, dates: bool = False) -> 
     if marks["build"] >= 0:
         last_build = (marks["build"], marks["build_end"])
     for entry in items:
-        if "guid" not in entry.fields or (not full and not dates):
+        if "guid" not in entry.fields or not dates:
             entry.source = data
     return ScannedFeed(
         data=data,
