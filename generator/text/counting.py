@@ -215,7 +215,12 @@ def bluesky_short_url(url: str) -> str:
     return host + path
 
 
+_NEEDS_PERCENT = re.compile(r"[^\x21-\x7e]")
+
+
 def _percent_encode(text: str, also: str) -> str:
+    if not _NEEDS_PERCENT.search(text) and not any(c in text for c in also):
+        return text  # the usual case: nothing to encode
     return "".join(
         quote(c, safe="") if ord(c) > 0x7E or ord(c) < 0x21 or c in also else c for c in text
     )
