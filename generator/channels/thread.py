@@ -51,6 +51,8 @@ MIN_POSTS = 2
 # With fewer facts, takeaways and quotes than this, the opening sentence of
 # each prose-only section joins the thread so no part of the story is silent.
 FEW_IDEAS = 8
+# An opener takes the sentences after its first while it stays this short.
+OPENER_CHARACTERS = 200
 
 # What --max-posts drops first; kinds not listed (hook, closing) always stay.
 _DROP_ORDER = ("faq", "fact", "quote", "opener", "dek", "takeaway")
@@ -370,9 +372,19 @@ def _together(macros: _Macros, heading: str, items: list[str]) -> Callable[[int]
 
 
 def _opener(section: Section, macros: _Macros) -> list[_Draft]:
+    """The section's first sentence, with the sentences after it while they
+    stay short: "New beekeepers open the hive too often." alone states a
+    problem; the next sentence says what to do instead."""
     first = next((b for b in section.blocks if isinstance(b, Paragraph)), None)
-    sentence = first_sentence(post_text(first.text)) if first else ""
-    return [_Draft("opener", macros("fact", sentence, section.heading))] if sentence else []
+    said = sentences(post_text(first.text)) if first else []
+    if not said:
+        return []
+    text = said[0]
+    for sentence in said[1:]:
+        if len(text) + 1 + len(sentence) > OPENER_CHARACTERS:
+            break
+        text += " " + sentence
+    return [_Draft("opener", macros("fact", text, section.heading))]
 
 
 def _drop_one(drafts: list[_Draft]) -> bool:
