@@ -165,6 +165,10 @@ def _lang(value: str) -> str | None:
 def _email(value: str) -> str | None:
     if value and not _EMAIL.match(value):
         return "must be an email address such as 'news@example.com'"
+    if value and not value.rsplit("@", 1)[0].isascii():
+        # A non-ASCII name before the @ needs SMTPUTF8, which .eml previews
+        # and many servers lack; a non-ASCII domain is fine (sent as IDNA).
+        return "must have only ASCII letters before the @ (the domain may be international)"
     return None
 
 

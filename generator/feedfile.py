@@ -135,8 +135,10 @@ def _write_all(
             pending[0].flush()
             written = Path(pending[0].temporary_path)
             pending += _write_siblings(feed, written, channel, config, now=now, siblings=siblings)
+        for file in pending:  # every file flushed and closed before any is renamed
+            file.finish()
         for file in pending:
-            file.commit()
+            file.rename()
     except BaseException:
         for file in pending:
             file.discard()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
@@ -418,6 +419,10 @@ class SpooledItem:
         return os.pread(self.fd, self.size, self.offset).decode("utf-8")
 
 
+def _no_progress() -> int:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
 class _Spool:
     """Where a run keeps its feed items until the feed is written: an unnamed
     temporary file, so the parent's memory does not grow with the folder."""
@@ -435,7 +440,11 @@ class _Spool:
     def add(self, item: PreparedItem) -> None:
         data = item.xml.encode("utf-8")
         try:
-            os.pwrite(self._file.fileno(), data, self._offset)
+            written = 0
+            while written < len(data):  # a write may be cut short on a full disk
+                written += os.pwrite(
+                    self._file.fileno(), data[written:], self._offset + written
+                ) or _no_progress()
         except OSError as exc:
             raise MastheadError(
                 f"cannot keep the run's feed items ({exc.strerror})", self._where

@@ -111,8 +111,15 @@ def _bytecode_cache() -> BytecodeCache | None:
     # edited or overriding template is always compiled afresh.
     if os.environ.get("MASTHEAD_NO_TEMPLATE_CACHE"):
         return None
+    # Jinja checks a cached entry against the template's source and Python's
+    # version, not its own: the file names carry Jinja's and Masthead's.
+    import jinja2
+
+    from generator import __version__
+
+    pattern = f"__masthead_{__version__}_jinja_{jinja2.__version__}_%s.cache"
     try:
-        return _QuietBytecodeCache()
+        return _QuietBytecodeCache(pattern=pattern)
     except (OSError, RuntimeError):  # no usable temp dir, or one not ours
         return None
 

@@ -8,8 +8,8 @@ a mix. The directory is fsynced so the rename itself survives a crash.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
+import secrets
 from collections.abc import Iterable
 
 from generator.errors import MastheadError
@@ -21,9 +21,11 @@ class PendingFile:
 
     For output too large to build in memory first (a feed of thousands of
     items): write it in pieces, and commit only when every piece is written.
-    `durable` flushes the data and the directory entry to disk, so the write
-    survives a power cut; files a run can simply make again skip it, as it is
-    most of the cost of a small write.
+    Files that must change together are `finish`ed first, all of them, and
+    only then each `rename`d, so a failure to flush one leaves every target
+    as it was. `durable` flushes the data and the directory entry to disk, so
+    the write survives a power cut; files a run can simply make again skip
+    it, as it is most of the cost of a small write.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, durable: bool = True) -> None:
@@ -31,16 +33,25 @@ class PendingFile:
         self.durable = durable
         directory, name = os.path.split(self.target)
         self._directory = directory or "."
-        self._tmp = os.path.join(self._directory, f".{name}.{_PID[0]}.{next(_serial)}.tmp")
-        try:
-            # Created with 0o666 less the umask, as a new file would be.
-            self._fd = _create(self._tmp)
-        except FileNotFoundError:
-            raise MastheadError(
-                "the output folder does not exist; create it first", self.target
-            ) from None
-        except OSError as exc:
-            raise MastheadError(f"cannot write here ({exc.strerror})", self.target) from None
+        self._fd = -1
+        self._done = False  # renamed into place: nothing left to discard
+        for _ in range(8):
+            # Random, so a name left behind by a killed run is never in the way.
+            self._tmp = os.path.join(self._directory, f".{name}.{secrets.token_hex(6)}.tmp")
+            try:
+                # Created with 0o666 less the umask, as a new file would be.
+                self._fd = _create(self._tmp)
+                break
+            except FileExistsError:
+                continue
+            except FileNotFoundError:
+                raise MastheadError(
+                    "the output folder does not exist; create it first", self.target
+                ) from None
+            except OSError as exc:
+                raise MastheadError(f"cannot write here ({exc.strerror})", self.target) from None
+        else:
+            raise MastheadError("cannot find a free temporary name here", self.target)
 
     @property
     def temporary_path(self) -> str:
@@ -58,7 +69,8 @@ class PendingFile:
     def flush(self) -> None:
         """Nothing is buffered: what was written is readable at `temporary_path`."""
 
-    def commit(self) -> None:
+    def finish(self) -> None:
+        """Flush (when durable), close and give the target's mode; no rename yet."""
         try:
             if self.durable:
                 os.fsync(self._fd)
@@ -66,36 +78,43 @@ class PendingFile:
             self._fd = -1
             with contextlib.suppress(FileNotFoundError):
                 os.chmod(self._tmp, os.stat(self.target).st_mode & 0o7777)
+        except OSError as exc:
+            self.discard()
+            raise self._error(exc) from None
+
+    def rename(self) -> None:
+        try:
             os.replace(self._tmp, self.target)
         except OSError as exc:
             self.discard()
             raise self._error(exc) from None
+        self._done = True
+        if self.durable:
+            _fsync_dir(self._directory)
+
+    def commit(self) -> None:
+        try:
+            self.finish()
+            self.rename()
         except BaseException:
             self.discard()
             raise
-        if self.durable:
-            _fsync_dir(self._directory)
 
     def discard(self) -> None:
         if self._fd >= 0:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
             self._fd = -1
-        with contextlib.suppress(OSError):
-            os.unlink(self._tmp)
+        if not self._done:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
 
     def _error(self, exc: OSError) -> MastheadError:
         return MastheadError(f"cannot write the file ({exc.strerror})", self.target)
 
 
-# Temporary names are unique per process (pid) and per write (serial); O_EXCL
-# refuses a name left behind by a killed run rather than writing through it.
-_serial = itertools.count()
-_PID = [os.getpid()]
-os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
-
-
 def _create(path: str) -> int:
+    # O_EXCL: never write through a file (or a link) that is already there.
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
 
 

@@ -373,3 +373,26 @@ def test_subject_delimiters_are_references_everywhere_mjml_copies_the_title(tmp_
     for text in (title, label):
         assert "|" not in text and "{" not in text and "[" not in text
         assert html_module.unescape(text) == "Pipes | and {{ x }} *|UNSUB|* [tag] <$x$>"
+
+
+def test_international_sender_domain_goes_out_as_idna(tmp_path):
+    from generator.channels.email.eml import build_eml
+
+    config = dataclasses.replace(Config(), sender=Sender("Bücher", "news@bücher.de"))
+    when = dt.datetime(2026, 3, 3, tzinfo=dt.UTC)
+    data = build_eml(subject="S", text="t", html="<p>h</p>", config=config, now=when)
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    assert message["From"].addresses[0].addr_spec == "news@xn--bcher-kva.de"
+    assert message["Message-ID"].endswith("@xn--bcher-kva.de>")
+    error = parse_config_error('[sender]\naddress = "nöws@example.com"\n')
+    assert "ASCII" in error and "sender.address" in error
+
+
+def parse_config_error(text: str) -> str:
+    from generator.errors import MastheadError
+
+    try:
+        parse_config(text)
+    except MastheadError as exc:
+        return str(exc)
+    raise AssertionError("no error")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import textwrap
 from datetime import date
@@ -151,3 +152,52 @@ def test_terminal_escape_sequences_are_dropped_whole():
     assert decode(raw.encode(), "a.txt") == (
         "Red warning and green, a title, a bell , a stray  end.\n"
     )
+
+
+def test_a_stray_escape_loses_no_text():
+    from generator.readers.source import decode
+
+    assert decode(b"See \x1b[Link](x)\n", "a.txt") == "See [Link](x)\n"
+    raw = b"Title \x1b]oops\n\nWhole paragraph\x07 end\n"
+    assert decode(raw, "a.txt") == "Title ]oops\n\nWhole paragraph end\n"
+
+
+def test_a_temporary_file_left_by_a_killed_run_is_not_in_the_way(tmp_path, monkeypatch):
+    import generator.writers as writers
+
+    target = tmp_path / "feed.xml"
+    names = iter(["aaaaaaaaaaaa", "aaaaaaaaaaaa", "bbbbbbbbbbbb"])
+    monkeypatch.setattr(writers.secrets, "token_hex", lambda n: next(names))
+    (tmp_path / ".feed.xml.aaaaaaaaaaaa.tmp").write_text("left by a kill", encoding="utf-8")
+    write_atomic(target, "new")
+    assert target.read_text(encoding="utf-8") == "new"
+    assert (tmp_path / ".feed.xml.aaaaaaaaaaaa.tmp").read_text(encoding="utf-8") == "left by a kill"
+
+
+def test_files_that_change_together_are_all_flushed_before_any_is_renamed(tmp_path, monkeypatch):
+    """A flush failing on the second of two files leaves both targets as they were."""
+    import generator.writers as writers
+    from generator.writers import PendingFile
+
+    first, second = tmp_path / "feed.xml", tmp_path / "atom.xml"
+    first.write_text("old feed", encoding="utf-8")
+    second.write_text("old atom", encoding="utf-8")
+    pending = [PendingFile(first), PendingFile(second)]
+    for file in pending:
+        file.write(b"new")
+    calls = []
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(writers.os, "fsync", fsync)
+    with pytest.raises(MastheadError, match="Input/output error"):
+        for file in pending:
+            file.finish()
+    for file in pending:
+        file.discard()
+    assert first.read_text(encoding="utf-8") == "old feed"
+    assert second.read_text(encoding="utf-8") == "old atom"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["atom.xml", "feed.xml"]

@@ -19,10 +19,13 @@ from generator.errors import ReaderError
 _BINARY_CONTROL = set(range(0x00, 0x09)) | {0x0B} | set(range(0x0E, 0x20)) - {0x1B}
 _BINARY_CONTROL_BYTES = bytes(sorted(_BINARY_CONTROL))
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Terminal escape sequences as pasted from a terminal: CSI (ESC [ … final
-# byte: colours, cursor moves) and OSC (ESC ] … BEL or string terminator: titles).
-# A lone ESC before ordinary text is only the ESC, so no text is ever lost.
-_TERMINAL_SEQUENCE = re.compile("\x1b\\[[0-?]*[ -/]*[@-~]|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)")
+# Terminal escape sequences as pasted from a terminal: colours and erasures
+# (ESC [ 31 m, ESC [ K: CSI with parameters, or the common bare finals) and
+# window titles (ESC ] … BEL, within one line). Anything else is only the ESC
+# byte, so a stray ESC before "[Link](…)" or a paragraph loses no text.
+_TERMINAL_SEQUENCE = re.compile(
+    "\x1b\\[(?:[0-9;?]+[ -/]*[@-~]|[HJKm])|\x1b\\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\\\)"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,10 @@ def build_eml(
     name, address = (config.sender.name, config.sender.address)
     if not address:
         name, address = PLACEHOLDER_FROM
-    domain = address.rsplit("@", 1)[-1]
+    local, domain = address.rsplit("@", 1)
+    if not domain.isascii():  # an international domain goes out as IDNA
+        domain = domain.encode("idna").decode("ascii")
+        address = f"{local}@{domain}"
     boundary = f"masthead-{digest[32:56]}"
     headers = (
         f"From: {formataddr((' '.join(name.split()), address))}\r\n"
