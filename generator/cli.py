@@ -495,8 +495,11 @@ def render(
     if not quiet:
         from generator.check import check_config
 
-        for finding in check_config(cfg, esp=options.esp):
+        findings = list(check_config(cfg, esp=options.esp))
+        for finding in findings:
             typer.echo(f"warning: {finding.message} [{finding.rule}]", err=True)
+        if findings and cfg.path is None:
+            typer.echo("hint: `masthead init` writes a masthead.toml to fill in", err=True)
     if summary.failed:
         raise typer.Exit(1)
 

@@ -332,6 +332,7 @@ def test_missing_unsubscribe_link_is_a_warning(cli, tmp_path):
     out = tmp_path / "out"
     run = cli("render", SEED, "-o", out)
     assert "warning:" in run.stderr and "[no-unsubscribe]" in run.stderr
+    assert "hint: `masthead init`" in run.stderr  # no config file yet
     assert cli("render", SEED, "-o", out, "--force", "--esp", "buttondown").stderr.count(
         "[no-unsubscribe]"
     ) == 0
