@@ -14,11 +14,11 @@ file back with the standard library and compare each header and part.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import datetime as dt
 import hashlib
 import re
+from email.header import Header
 from email.utils import format_datetime, formataddr
 
 from generator.config import Config
@@ -31,9 +31,6 @@ PLACEHOLDER_TO = "subscriber@example.invalid"
 # the reader's mail client), and short enough to need no folding.
 _PLAIN_HEADER = re.compile(r"[ -~]{0,900}")
 _HEADER_URL = re.compile(r"[!-=?-~]+")
-# RFC 2047: an encoded word is at most 75 characters; 45 bytes of UTF-8 make
-# 60 of base64, plus `=?utf-8?b?` and `?=`.
-_WORD_BYTES = 45
 
 
 def build_eml(
@@ -94,23 +91,7 @@ def header_value(value: str) -> str:
     value = " ".join(value.split())  # no CR/LF can reach a header
     if _PLAIN_HEADER.fullmatch(value) and "=?" not in value:
         return value
-    words: list[str] = []
-    chunk: list[bytes] = []
-    size = 0
-    for char in value:
-        encoded = char.encode("utf-8")
-        if size + len(encoded) > _WORD_BYTES:
-            words.append(_encoded_word(b"".join(chunk)))
-            chunk, size = [], 0
-        chunk.append(encoded)
-        size += len(encoded)
-    if chunk:
-        words.append(_encoded_word(b"".join(chunk)))
-    return "\r\n ".join(words)
-
-
-def _encoded_word(data: bytes) -> str:
-    return "=?utf-8?b?" + base64.b64encode(data).decode("ascii") + "?="
+    return Header(value, "utf-8", maxlinelen=76).encode(linesep="\r\n")
 
 
 # RFC 2045: base64 lines of at most 76 characters.
