@@ -304,7 +304,7 @@ def _section_ideas(section: Section, macros: _Macros, include_faq: bool) -> list
     for block in section.blocks:
         if isinstance(block, ListBlock):
             kind = "takeaway" if is_takeaway else "fact"
-            items = [text for item in block.items if (text := post_text(item))]
+            items = _item_texts(block)
             singles = tuple(macros(kind, text, section.heading) for text in items)
             if len(items) > 1 and macros.has("points"):
                 # Under its heading a list keeps its context: "What broke:
@@ -322,6 +322,11 @@ def _section_ideas(section: Section, macros: _Macros, include_faq: bool) -> list
                 question = post_text(item.question)
                 ideas.append(_Draft("faq", macros("faq", question, answer)))
     return ideas
+
+
+def _item_texts(block: ListBlock) -> list[str]:
+    """A list's items as post text, empty ones left out."""
+    return [text for item in block.items if (text := post_text(item))]
 
 
 def _quote_parts(block: Quote) -> tuple[str, str]:
@@ -477,7 +482,7 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
     for section in article.sections:
         for block in section.blocks:
             if isinstance(block, ListBlock) and _TAKEAWAY_HEADING.search(section.heading):
-                points += [post_text(i) for i in block.items if post_text(i)]
+                points += _item_texts(block)
             elif isinstance(block, Quote) and (parts := _quote_parts(block))[0]:
                 quotes.append({"text": parts[0], "attribution": parts[1]})
     groups: list[dict[str, Any]] = []
@@ -491,8 +496,7 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
                 text
                 for block in section.blocks
                 if isinstance(block, ListBlock)
-                for item in block.items
-                if (text := post_text(item))
+                for text in _item_texts(block)
             ]
             if items:
                 groups.append({"heading": clean(section.heading), "points": items})
@@ -510,16 +514,15 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
         # long for that opens the body instead, as its first paragraph.
         extra["intro"], dek = dek, ""
     grouped = macros.has("post", "groups")  # else an older copy: one flat list
+    if grouped:
+        extra["groups"] = groups  # trimmed in place below
     # Drop the least important parts until the post fits: quotes, then points.
     while True:
-        flat = [point for group in groups for point in group["points"]]
-        if grouped:
-            extra["groups"] = groups
         text = macros(
             "post",
             title,
             dek,
-            [] if grouped else flat,
+            [] if grouped else [point for group in groups for point in group["points"]],
             quotes,
             why,
             link,
