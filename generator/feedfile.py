@@ -16,6 +16,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -85,9 +86,7 @@ def add_articles(
     """Merge `articles` into `feed` and rewrite its siblings. The returned
     update's `data` is empty: the merged feed goes to disk in pieces."""
     with feed_lock(feed, lock_timeout):
-        result = merge(
-            _read(feed), articles, config, now=now, name=str(feed), max_items=max_items
-        )
+        result = merge(_read(feed), articles, config, now=now, name=str(feed), max_items=max_items)
         _write_all(feed, result.chunks(), result.channel, config, now=now, siblings=siblings)
     return FeedUpdate(b"", result.added, result.replaced, result.dropped, result.total)
 
@@ -132,8 +131,7 @@ def _write_all(
         for chunk in chunks:
             pending[0].write(chunk)
         if siblings.atom or siblings.json:
-            pending[0].flush()
-            written = Path(pending[0].temporary_path)
+            written = Path(pending[0].temporary_path)  # unbuffered: readable as written
             pending += _write_siblings(feed, written, channel, config, now=now, siblings=siblings)
         for file in pending:  # every file flushed and closed before any is renamed
             file.finish()
@@ -165,33 +163,27 @@ def _write_siblings(
     docs: list[tuple[Path, Callable[[Iterable[Entry]], Iterator[bytes]]]] = []
     if siblings.atom:
         self_url = urljoin(config.feed.url, siblings.atom.name) if config.feed.url else None
-
-        def atom(items: Iterable[Entry]) -> Iterator[bytes]:
-            return atom_feed(
-                items,
-                title=title,
-                feed_id=feed_id + "/",
-                home=home,
-                self_url=self_url,
-                lang=lang,
-                now=now,
-            )
-
+        atom = partial(
+            atom_feed,
+            title=title,
+            feed_id=feed_id + "/",
+            home=home,
+            self_url=self_url,
+            lang=lang,
+            now=now,
+        )
         docs.append((siblings.atom, atom))
     if siblings.json:
         feed_url = urljoin(config.feed.url, siblings.json.name) if config.feed.url else None
         description = channel.get("description") or title
-
-        def jsonfeed(items: Iterable[Entry]) -> Iterator[bytes]:
-            return json_feed(
-                items,
-                title=title,
-                description=description,
-                home=home,
-                feed_url=feed_url,
-                lang=lang,
-            )
-
+        jsonfeed = partial(
+            json_feed,
+            title=title,
+            description=description,
+            home=home,
+            feed_url=feed_url,
+            lang=lang,
+        )
         docs.append((siblings.json, jsonfeed))
     files: list[PendingFile] = []
     try:

@@ -66,9 +66,6 @@ class PendingFile:
             self.discard()
             raise self._error(exc) from None
 
-    def flush(self) -> None:
-        """Nothing is buffered: what was written is readable at `temporary_path`."""
-
     def finish(self) -> None:
         """Flush (when durable), close and give the target's mode; no rename yet."""
         try:
