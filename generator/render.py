@@ -419,10 +419,6 @@ class SpooledItem:
         return os.pread(self.fd, self.size, self.offset).decode("utf-8")
 
 
-def _no_progress() -> int:
-    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-
 class _Spool:
     """Where a run keeps its feed items until the feed is written: an unnamed
     temporary file, so the parent's memory does not grow with the folder."""
@@ -442,9 +438,10 @@ class _Spool:
         try:
             written = 0
             while written < len(data):  # a write may be cut short on a full disk
-                written += os.pwrite(
-                    self._file.fileno(), data[written:], self._offset + written
-                ) or _no_progress()
+                step = os.pwrite(self._file.fileno(), data[written:], self._offset + written)
+                if not step:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                written += step
         except OSError as exc:
             raise MastheadError(
                 f"cannot keep the run's feed items ({exc.strerror})", self._where
