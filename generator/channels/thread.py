@@ -125,7 +125,8 @@ def build_thread(
     if not rules.thread:
         return _single_post(article, rules, macros, link)
 
-    drafts = _drafts(article, rules, macros, link, include_faq)
+    tags = _hashtags(article, rules)
+    drafts = _drafts(article, macros, link, tags, include_faq)
     numbered = numbering and rules.numbering
     while True:
         texts = _layout(drafts, rules, macros, numbered)
@@ -136,7 +137,6 @@ def build_thread(
                 f"the hook and closing post alone need {len(texts)} posts on "
                 f"{rules.name}; --max-posts {max_posts} is too few"
             )
-    tags = tuple(_hashtags(article, rules))
     return Thread(rules, tuple(_post(rules, i, t, tags) for i, t in enumerate(texts, start=1)))
 
 
@@ -252,10 +252,10 @@ def _why_it_matters(article: Article) -> str | None:
 
 
 def _drafts(
-    article: Article, rules: Platform, macros: _Macros, link: str | None, include_faq: bool
+    article: Article, macros: _Macros, link: str | None, tags: list[str], include_faq: bool
 ) -> list[_Draft]:
     body, why = _body_drafts(article, macros, include_faq)
-    closing = _Draft("closing", macros("closing", why, link, _hashtags(article, rules)))
+    closing = _Draft("closing", macros("closing", why, link, tags))
     return [d for d in (*body, closing) if d.text or d.items]
 
 
@@ -451,7 +451,7 @@ def _fit(draft: _Draft, fits: Fits) -> list[str]:
     return split_to_fit(draft.text, fits)
 
 
-def _post(rules: Platform, index: int, text: str, hashtags: tuple[str, ...] = ()) -> Post:
+def _post(rules: Platform, index: int, text: str, hashtags: list[str]) -> Post:
     if rules.counter == "bluesky":
         shown, links = bluesky_shorten(text)
         spans = [(start, end, _LINK_FACET, {"uri": uri}) for start, end, uri in links]
