@@ -288,8 +288,7 @@ def _file_names(options: Options) -> list[str]:
 
 
 _OTHER_SLUG = (
-    "give one of them another slug: rename its file, or in Markdown set 'slug:' in the "
-    "front matter"
+    "give one of them another slug: rename its file, or in Markdown set 'slug:' in the front matter"
 )
 
 
@@ -447,9 +446,7 @@ class _Spool:
                 f"cannot keep the run's feed items ({exc.strerror})", self._where
             ) from None
         fd = self._file.fileno()
-        self.items.append(
-            SpooledItem(item.guid, item.link, item.date, fd, self._offset, len(data))
-        )
+        self.items.append(SpooledItem(item.guid, item.link, item.date, fd, self._offset, len(data)))
         self._offset += len(data)
 
     def __enter__(self) -> _Spool:

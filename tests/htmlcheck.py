@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 # The hostile samples that are valid articles (the rest must be refused).
@@ -151,3 +152,17 @@ class Page(HTMLParser):
 
     def all(self, tag: str) -> list[dict[str, str]]:
         return [attrs for t, attrs in self.tags if t == tag]
+
+
+_ARIA_LABEL = re.compile(r' aria-label="([^"]*)"')
+
+
+def assert_same_email(reused: str, whole: str, subject: str) -> None:
+    """The email from the reused compiled layout is the one a compile of the
+    whole article gives. Only the aria-label MJML copies from the title may
+    differ: MJML writes it with Rust's debug escapes (a backslash doubled,
+    U+202E as `\\u{202e}`), where the reused layout keeps the title as it is
+    in <title>."""
+    labels = _ARIA_LABEL.findall(reused)
+    assert labels == [subject], labels
+    assert _ARIA_LABEL.sub("", reused) == _ARIA_LABEL.sub("", whole)

@@ -11,7 +11,7 @@ import re
 
 import pytest
 from conftest import ARTICLES, ROOT, SEED
-from htmlcheck import ALLOWED_ATTRS, ALLOWED_TAGS, VALID_HOSTILE, Page
+from htmlcheck import ALLOWED_ATTRS, ALLOWED_TAGS, VALID_HOSTILE, Page, assert_same_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -287,9 +287,7 @@ def test_built_in_themes_are_wcag_aa(theme):
     subject=st.text(
         st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=300
     ),
-    name=st.text(
-        st.characters(blacklist_categories=("Cs",)), max_size=40
-    ),
+    name=st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
     body=st.text(st.characters(blacklist_categories=("Cs",)), max_size=400),
 )
 def test_eml_parses_back_to_what_went_in(subject, name, body):
@@ -333,9 +331,12 @@ def test_missing_unsubscribe_link_is_a_warning(cli, tmp_path):
     run = cli("render", SEED, "-o", out)
     assert "warning:" in run.stderr and "[no-unsubscribe]" in run.stderr
     assert "hint: `masthead init`" in run.stderr  # no config file yet
-    assert cli("render", SEED, "-o", out, "--force", "--esp", "buttondown").stderr.count(
-        "[no-unsubscribe]"
-    ) == 0
+    assert (
+        cli("render", SEED, "-o", out, "--force", "--esp", "buttondown").stderr.count(
+            "[no-unsubscribe]"
+        )
+        == 0
+    )
     assert cli("render", SEED, "-o", out, "--force", "-q").stderr == ""
 
 
@@ -397,3 +398,30 @@ def parse_config_error(text: str) -> str:
     except MastheadError as exc:
         return str(exc)
     raise AssertionError("no error")
+
+
+REUSE_CONFIGS = [
+    "",
+    'site_url = "https://news.example.com/a/"\npostal_address = "1 Main St"\n[utm]\nenabled = true',
+    '[email]\nesp = "mailchimp"\n[brand]\nname = "A & B <x>"\nlogo_url = "https://e.com/l.png"',
+]
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(ARTICLES.iterdir()) + sorted((ROOT / "tests" / "hostile").iterdir()),
+    ids=lambda p: p.name,
+)
+def test_reused_layout_gives_what_a_full_compile_gives(path):
+    from generator.channels.email.html import _render_html
+    from generator.channels.email.parts import email_parts, html_attr
+    from generator.errors import MastheadError
+
+    try:
+        article = read_path(path)
+    except MastheadError:
+        pytest.skip("not an article")
+    for text in REUSE_CONFIGS:
+        parts = email_parts(article, parse_config(text))
+        whole = _render_html(parts, reuse_compiled=False)
+        assert_same_email(_render_html(parts), whole, html_attr(parts.subject_raw))

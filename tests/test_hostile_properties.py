@@ -12,11 +12,13 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 import feedparser
-from htmlcheck import ALLOWED_ATTRS, ALLOWED_TAGS, Page
+from htmlcheck import ALLOWED_ATTRS, ALLOWED_TAGS, Page, assert_same_email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.channels.email import build_email
+from generator.channels.email.html import _render_html
+from generator.channels.email.parts import email_parts, html_attr
 from generator.channels.rss.feed import upsert
 from generator.channels.rss.item import article_item_xml
 from generator.channels.thread import build_thread
@@ -143,6 +145,9 @@ def test_generated_articles_through_every_channel(parts):
         return
 
     email = build_email(parsed, CONFIG)
+    parts = email_parts(parsed, CONFIG)
+    whole = _render_html(parts, reuse_compiled=False)
+    assert_same_email(email.html, whole, html_attr(parts.subject_raw))
     page = Page(email.html)
     for tag, attrs in page.tags:
         assert tag in ALLOWED_TAGS, tag

@@ -324,7 +324,10 @@ def test_a_slug_rendered_earlier_is_not_taken_over_by_another_source(cli, tmp_pa
     assert cli("render", first, "-o", out).exit_code == 0
     run = cli("render", second, "-o", out)
     assert run.exit_code == 1
-    assert "has the same slug 'story'" in run.stderr and "rendered into this folder before" in run.stderr
+    assert (
+        "has the same slug 'story'" in run.stderr
+        and "rendered into this folder before" in run.stderr
+    )
     assert "The Great AI Divorce" in (out / "story" / "email.txt").read_text(encoding="utf-8")
     # Once the first source is gone, its slug is free again.
     (first / "story.txt").unlink()

@@ -98,6 +98,7 @@ def test_every_part_fits_and_nothing_is_lost(platform, text):
 def test_a_signpost_is_never_a_post_of_its_own(lead):
     """A signpost before a token too long for any post goes with the token's
     first piece instead of standing alone as an empty post."""
+
     def fits(text: str) -> bool:
         return len(text) <= 100
 
