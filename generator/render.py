@@ -11,12 +11,12 @@ articles that would share a slug, and updates the run's feeds once.
 from __future__ import annotations
 
 import collections
-import contextlib
 import datetime as dt
 import errno
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 import uuid
@@ -32,7 +32,7 @@ from generator.errors import MastheadError
 from generator.model import Article
 from generator.platforms import platforms
 from generator.resources import templates_dir
-from generator.writers import write_atomic
+from generator.writers import write_atomic, write_folder
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 CACHE_NAME = ".masthead-cache.json"
@@ -196,7 +196,7 @@ class _Task:
     path: str
     key: str  # the absolute path: how the cache knows the source
     out_dir: str
-    run_id: str
+    claims: str  # the run's folder of slug claims
     fingerprint: str
     cached_digest: str | None
     cached_slug: str | None
@@ -246,7 +246,7 @@ def _render_one(task: _Task, config: Config, options: Options, now: dt.datetime)
         and task.cached_slug
         and _complete(out_dir / task.cached_slug, options)
     ):
-        _claim(out_dir, task.cached_slug, task.path, task.run_id)
+        _claim(task.claims, task.cached_slug, task.path)
         return Result(task.path, "skipped", slug=task.cached_slug, digest=digest)
 
     reader = reader_for(path)
@@ -263,12 +263,9 @@ def _render_one(task: _Task, config: Config, options: Options, now: dt.datetime)
             task.path,
         )
     files, result = render_files(article, config, options, now=now)
-    _claim(out_dir, article.slug, task.path, task.run_id)
+    _claim(task.claims, article.slug, task.path)
     clock = time.perf_counter()
-    folder = out_dir / article.slug
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, payload in files.items():
-        write_atomic(folder / name, payload, durable=False)
+    write_folder(out_dir / article.slug, files)
     result.timings["write"] = time.perf_counter() - clock
     result.timings["read"] = read_time
     result.path = task.path
@@ -292,22 +289,23 @@ _OTHER_SLUG = (
 )
 
 
-def _claim(out_dir: Path, slug: str, source: str, run_id: str) -> None:
+def _claim(claims: str, slug: str, source: str) -> None:
     """Reserve `slug` for `source` in this run; a second article with the same
     slug is refused rather than allowed to overwrite the first."""
-    folder = out_dir / slug
-    folder.mkdir(parents=True, exist_ok=True)
-    claim = folder / f".claim-{run_id}"
+    claim = os.path.join(claims, slug)
     try:
         fd = os.open(claim, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
-        owner = claim.read_text(encoding="utf-8").strip() or "another article"
+        with open(claim, encoding="utf-8") as handle:
+            owner = handle.read().strip() or "another article"
         if owner == source:
             return
         message = f"has the same slug '{slug}' as {owner}; {_OTHER_SLUG}"
         raise MastheadError(message, source) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(source)
+    try:
+        os.write(fd, source.encode("utf-8", "surrogateescape"))
+    finally:
+        os.close(fd)
 
 
 def _load_cache(out_dir: Path) -> dict[str, dict[str, str]]:
@@ -332,7 +330,9 @@ def render_run(
     articles = find_articles(paths, out_dir)
     cache = _load_cache(out_dir)
     stamp = fingerprint(config, options)
-    run_id = uuid.uuid4().hex
+    # One file per slug, for the run only (removed at its end), kept in a
+    # folder of its own so the cleanup is one folder, not a search of all.
+    claims = out_dir / f".masthead-claims-{uuid.uuid4().hex}"
     keys = {str(p): str(p.resolve()) for p in articles}  # cache keys: absolute paths
     # Slugs this folder already holds for sources outside this run: another
     # article must not take them over (its render would replace their files).
@@ -347,7 +347,7 @@ def render_run(
             path=path,
             key=key,
             out_dir=str(out_dir),
-            run_id=run_id,
+            claims=str(claims),
             fingerprint=stamp,
             cached_digest=cache.get(key, {}).get("digest"),
             cached_slug=cache.get(key, {}).get("slug"),
@@ -356,6 +356,7 @@ def render_run(
     ]
     results: list[Result] = []
     timings: collections.Counter[str] = collections.Counter()
+    claims.mkdir()
     with _Spool(out_dir) as spool:
         try:
             for result in _execute(tasks, config, options, now, jobs, reserved):
@@ -369,9 +370,7 @@ def render_run(
                 if progress:
                     progress(result, len(results), len(tasks))
         finally:
-            for claim in out_dir.glob(f"*/.claim-{run_id}"):
-                with contextlib.suppress(OSError):
-                    claim.unlink()
+            shutil.rmtree(claims, ignore_errors=True)
 
         summary = RunSummary(results, timings=dict(timings))
         if spool.items:

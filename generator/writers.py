@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Iterable
+import shutil
+from collections.abc import Iterable, Mapping
 
 from generator.errors import MastheadError
 
@@ -132,6 +133,56 @@ def write_pieces(
         pending.discard()
         raise
     pending.commit()
+
+
+def write_folder(folder: str | os.PathLike[str], files: Mapping[str, bytes]) -> None:
+    """Write `files` (name -> data) into `folder`, each file atomically.
+
+    A folder that does not exist yet is filled under a temporary name and
+    renamed into place whole, so it appears complete or not at all, for one
+    rename instead of one per file. Not durable: for output a run can make
+    again.
+    """
+    target = os.fspath(folder)
+    if not os.path.isdir(target):
+        parent, name = os.path.split(target)
+        stage = os.path.join(parent or ".", f".{name}.{secrets.token_hex(6)}.tmp")
+        try:
+            os.mkdir(stage)
+        except FileNotFoundError:
+            message = "the output folder does not exist; create it first"
+            raise MastheadError(message, target) from None
+        except OSError as exc:
+            raise MastheadError(f"cannot write here ({exc.strerror})", target) from None
+        try:
+            for file_name, data in files.items():
+                _write_new(os.path.join(stage, file_name), data)
+            try:
+                os.rename(stage, target)
+                return
+            except OSError:  # the folder appeared meanwhile: move the files in one by one
+                for file_name in files:
+                    os.replace(os.path.join(stage, file_name), os.path.join(target, file_name))
+                os.rmdir(stage)
+                return
+        except OSError as exc:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise MastheadError(f"cannot write the files ({exc.strerror})", target) from None
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+    for file_name, data in files.items():
+        write_atomic(os.path.join(target, file_name), data, durable=False)
+
+
+def _write_new(path: str, data: bytes) -> None:
+    fd = _create(path)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(directory: str) -> None:

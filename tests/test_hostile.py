@@ -239,6 +239,22 @@ def test_feed_locked_by_another_process(cli, tmp_path, monkeypatch):
         holder.wait()
 
 
+def _assert_only_whole_files(out):
+    for path in out.rglob("*"):
+        if any(part.startswith(".") for part in path.relative_to(out).parts):
+            continue  # a temporary file or folder the kill left behind, never read
+        if not path.is_file():
+            continue
+        assert not path.name.endswith(".tmp"), path
+        data = path.read_bytes()
+        if path.suffix == ".json":
+            json.loads(data)
+        elif path.suffix == ".xml":
+            ET.fromstring(data)
+        elif path.suffix == ".html":
+            assert data.rstrip().endswith(b"</html>")
+
+
 def test_render_killed_midway_leaves_only_whole_files(tmp_path):
     out = tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -260,17 +276,32 @@ def test_render_killed_midway_leaves_only_whole_files(tmp_path):
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        for path in out.rglob("*"):
-            if not path.is_file() or path.name.startswith(".claim"):
-                continue
-            assert not path.name.endswith(".tmp") or path.name.startswith("."), path
-            if path.name.startswith("."):
-                continue  # a temporary file the kill left behind, never read
-            data = path.read_bytes()
-            if path.suffix == ".json":
-                json.loads(data)
-            elif path.suffix == ".xml":
-                ET.fromstring(data)
-            elif path.suffix == ".html":
-                assert data.rstrip().endswith(b"</html>")
+        _assert_only_whole_files(out)
         assert feedparser.parse((out / "feed.xml").read_bytes()).bozo == 0
+
+
+def test_first_render_killed_midway_leaves_only_whole_folders(tmp_path):
+    """An article's folder, new in a run, appears with every file or not at all."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    names = {
+        "email.html",
+        "email.txt",
+        "email.eml",
+        "thread.json",
+        "item.xml",
+        "linkedin.txt",
+        *(f"thread-{key}.txt" for key in ("x", "bluesky", "mastodon", "threads")),
+    }
+    for delay in (0.1, 0.2, 0.3, 0.45):
+        out = tmp_path / f"out-{delay}"
+        command = [sys.executable, "-m", "generator", "render", str(ARTICLES), "-o", str(out)]
+        proc = subprocess.Popen([*command, "-j", "1", "-q"], env=env, cwd=tmp_path)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if not out.exists():
+            continue
+        for folder in out.iterdir():
+            if folder.is_dir() and not folder.name.startswith("."):
+                assert {p.name for p in folder.iterdir()} == names, folder
+        _assert_only_whole_files(out)

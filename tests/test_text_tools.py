@@ -6,6 +6,7 @@ import errno
 import os
 import textwrap
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -201,3 +202,65 @@ def test_files_that_change_together_are_all_flushed_before_any_is_renamed(tmp_pa
     assert first.read_text(encoding="utf-8") == "old feed"
     assert second.read_text(encoding="utf-8") == "old atom"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["atom.xml", "feed.xml"]
+
+
+def test_a_new_folder_appears_whole(tmp_path, monkeypatch):
+    from generator.writers import write_folder
+
+    seen = []
+    rename = os.rename
+
+    def watch(src, dst):
+        # At the moment of the rename, the target is absent and the files are complete.
+        seen.append((Path(dst).exists(), sorted(p.name for p in Path(src).iterdir())))
+        rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", watch)
+    write_folder(tmp_path / "story", {"a.txt": b"one", "b.txt": b"two"})
+    assert seen == [(False, ["a.txt", "b.txt"])]
+    assert (tmp_path / "story" / "b.txt").read_bytes() == b"two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["story"]
+
+
+def test_an_existing_folder_gets_each_file_replaced(tmp_path):
+    from generator.writers import write_folder
+
+    folder = tmp_path / "story"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(b"old")
+    (folder / "keep.txt").write_bytes(b"mine")
+    write_folder(folder, {"a.txt": b"new", "b.txt": b"two"})
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
+        "a.txt": b"new",
+        "b.txt": b"two",
+        "keep.txt": b"mine",
+    }
+
+
+def test_a_folder_that_appears_meanwhile_gets_the_files(tmp_path, monkeypatch):
+    from generator.writers import write_folder
+
+    rename = os.rename
+
+    def late(src, dst):
+        Path(dst).mkdir()
+        (Path(dst) / "other.txt").write_bytes(b"x")
+        rename(src, dst)  # a folder with files in it: the rename fails
+
+    monkeypatch.setattr(os, "rename", late)
+    write_folder(tmp_path / "story", {"a.txt": b"one"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["story"]
+    assert sorted(p.name for p in (tmp_path / "story").iterdir()) == ["a.txt", "other.txt"]
+
+
+def test_a_failed_folder_write_leaves_nothing(tmp_path, monkeypatch):
+    from generator import writers
+    from generator.writers import write_folder
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writers.os, "write", full)
+    with pytest.raises(MastheadError, match="No space left"):
+        write_folder(tmp_path / "story", {"a.txt": b"one"})
+    assert list(tmp_path.iterdir()) == []
