@@ -264,3 +264,22 @@ def test_a_failed_folder_write_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(MastheadError, match="No space left"):
         write_folder(tmp_path / "story", {"a.txt": b"one"})
     assert list(tmp_path.iterdir()) == []
+
+
+@settings(max_examples=3000)
+@given(
+    scheme=st.sampled_from(["https://", "http://", "HTTPS://"]),
+    rest=st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40) | st.text(max_size=30),
+    params=st.dictionaries(st.text(max_size=5), st.text(max_size=8), max_size=3),
+)
+def test_query_added_on_the_end_only_where_a_full_merge_gives_the_same(scheme, rest, params):
+    from generator.text.urls import _merged_query, add_query
+
+    url = scheme + rest
+    try:
+        expected = _merged_query(url, params)
+    except ValueError:  # urlsplit refuses it (a stray '['): so must add_query
+        with pytest.raises(ValueError):
+            add_query(url, params)
+        return
+    assert add_query(url, params) == expected

@@ -52,9 +52,24 @@ def article_link(url: str | None, site_url: str, slug: str) -> str | None:
     return None
 
 
+# URL characters but for the query, fragment and IPv6 delimiters: a URL
+# urlsplit and urlunsplit would give back as it is.
+_PLAIN_URL = re.compile(r"[\w\-.~:/!$&'()*+,;=%@]+", re.ASCII)
+
+
 def add_query(url: str, params: dict[str, str]) -> str:
     """`url` with `params` merged into its query string (replacing keys it
     already has), keeping any fragment after the query where it belongs."""
+    if params and url.startswith(("https://", "http://")) and _PLAIN_URL.fullmatch(url):
+        # Nothing to merge with or keep after (most links): the query goes on
+        # the end. Every link of every post and email passes here.
+        from urllib.parse import urlencode
+
+        return f"{url}?{urlencode(params)}"
+    return _merged_query(url, params)
+
+
+def _merged_query(url: str, params: dict[str, str]) -> str:
     from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
     parts = urlsplit(url)

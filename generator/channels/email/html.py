@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import mjml
+from jinja2 import Environment
 from markupsafe import Markup
 
 from generator.channels.email.parts import EmailParts, html_attr, html_rich, html_text
@@ -49,7 +50,8 @@ def _environment(parts: EmailParts):  # type: ignore[no-untyped-def]
 def _render_html(parts: EmailParts, *, reuse_compiled: bool = True) -> str:
     env = _environment(parts)
     article = parts.article
-    blocks = _body(parts)
+    reuse = reuse_compiled and parts.config.templates_path() is None
+    blocks = _body(parts, reuse=reuse)
     image = article.image if article.image and _safe_image(article.image) else None
     # What differs from article to article, escaped for where it goes.
     fields: dict[str, Markup | None] = {
@@ -65,7 +67,7 @@ def _render_html(parts: EmailParts, *, reuse_compiled: bool = True) -> str:
         "link_text": html_text(parts.link) if parts.link else None,
     }
     template = env.get_template("base.mjml.j2")
-    if not reuse_compiled or parts.config.templates_path() is not None:
+    if not reuse:
         # A user's own templates are compiled as they are, article by article.
         return _finish(_compile(render_template(template, _context(parts, fields))), parts)
     # The MJML compile is the costliest step of an email, and it depends on
@@ -155,6 +157,62 @@ def _context(parts: EmailParts, fields: dict[str, Markup | None]) -> dict[str, A
     }
 
 
+# --- block stencils --------------------------------------------------------------
+# A block template only places its values: rendered once per shape (which
+# values are present, how many items) with a placeholder for each piece of
+# text, it serves every block of that shape; the article's escaped text goes
+# into the placeholders. The tests compare this with rendering each block.
+
+_STENCIL_SLOT = re.compile(r"mhb(\d+)z")
+_Stencil = tuple[str, bool]  # the rendered template, whether every slot is in it once
+_STENCILS: dict[tuple[Any, ...], _Stencil] = {}
+
+
+def _stencilled(
+    layout: tuple[Any, ...],
+    name: str,
+    values: dict[str, Any],
+    env: Environment,
+    t: dict[str, Any],
+    start: str,
+) -> Markup:
+    fills: list[str] = []
+    shape: list[Any] = []
+    slotted = {key: _slot(value, fills, shape) for key, value in values.items()}
+    key = (layout, name, tuple(values), tuple(shape))
+    stencil = _STENCILS.get(key)
+    if stencil is None:
+        template = env.get_template(f"blocks/{name}.html.j2")
+        text = render_template(template, {"t": t, "start": start, **slotted})
+        found = sorted(int(i) for i in _STENCIL_SLOT.findall(text))
+        stencil = (text, found == list(range(len(fills))))
+        if len(_STENCILS) > 512:
+            _STENCILS.clear()
+        _STENCILS[key] = stencil
+    text, whole = stencil
+    if not whole:  # a placeholder repeated or dropped: render the block itself
+        template = env.get_template(f"blocks/{name}.html.j2")
+        return Markup(render_template(template, {"t": t, "start": start, **values}))
+    return Markup(_STENCIL_SLOT.sub(lambda m: fills[int(m.group(1))], text))
+
+
+def _slot(value: Any, fills: list[str], shape: list[Any]) -> Any:
+    """`value` with each piece of escaped text a placeholder; `shape` gets
+    what the template may test or loop over."""
+    if isinstance(value, Markup):
+        fills.append(str(value))
+        shape.append("")
+        return Markup(f"mhb{len(fills) - 1}z")
+    if isinstance(value, list):
+        shape.append(len(value))
+        return [_slot(v, fills, shape) for v in value]
+    if isinstance(value, dict):
+        shape.append(tuple(value))
+        return {k: _slot(v, fills, shape) for k, v in value.items()}
+    shape.append(value)  # None, a tag name: part of the shape
+    return value
+
+
 def _finish(html: str, parts: EmailParts) -> str:
     return _insert_preheader(html, parts.preheader_text)
 
@@ -178,15 +236,20 @@ def _safe_image(src: str) -> bool:
     return is_safe_href(src) and not src.lower().startswith("mailto:")
 
 
-def _body(parts: EmailParts) -> list[Markup]:
+def _body(parts: EmailParts, *, reuse: bool) -> list[Markup]:
     env = _environment(parts)
     t = parts.theme
     start = "right" if parts.dir == "rtl" else "left"
+    # The environment itself, not its id: a preview that reloads templates
+    # makes a new one, which must not find the old one's stencils.
+    layout = (env, tuple(sorted(t.items())), start)
 
     def rich(text: RichText) -> Markup:
         return html_rich(text, t)
 
     def render(name: str, **values: Any) -> Markup:
+        if reuse:
+            return _stencilled(layout, name, values, env, t, start)
         template = env.get_template(f"blocks/{name}.html.j2")
         return Markup(render_template(template, {"t": t, "start": start, **values}))
 
