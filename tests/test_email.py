@@ -409,18 +409,13 @@ REUSE_CONFIGS = [
 
 @pytest.mark.parametrize(
     "path",
-    sorted(ARTICLES.iterdir()) + sorted((ROOT / "tests" / "hostile").iterdir()),
+    sorted(ARTICLES.iterdir()) + [ROOT / "tests" / "hostile" / name for name in VALID_HOSTILE],
     ids=lambda p: p.name,
 )
 def test_reused_layout_gives_what_a_full_compile_gives(path):
     from generator.channels.email.html import _render_html
     from generator.channels.email.parts import email_parts, html_attr
-    from generator.errors import MastheadError
-
-    try:
-        article = read_path(path)
-    except MastheadError:
-        pytest.skip("not an article")
+    article = read_path(path)
     for text in REUSE_CONFIGS:
         parts = email_parts(article, parse_config(text))
         whole = _render_html(parts, reuse_compiled=False)
