@@ -415,8 +415,81 @@ REUSE_CONFIGS = [
 def test_reused_layout_gives_what_a_full_compile_gives(path):
     from generator.channels.email.html import _render_html
     from generator.channels.email.parts import email_parts, html_attr
+
     article = read_path(path)
     for text in REUSE_CONFIGS:
         parts = email_parts(article, parse_config(text))
         whole = _render_html(parts, reuse_compiled=False)
         assert_same_email(_render_html(parts), whole, html_attr(parts.subject_raw))
+
+
+def test_article_text_cannot_spell_a_placeholder(tmp_path):
+    """Placeholders carry a random part: text that looks like one (here in the
+    language tag, which goes into attributes as it is) is only text."""
+    from generator.channels.email.html import _render_html
+    from generator.channels.email.parts import email_parts, html_attr
+
+    source = tmp_path / "spoof.md"
+    source.write_text(
+        "---\n"
+        "title: 'T\" onmouseover=\"alert(1)'\n"
+        "lang: en-mhslot1z\n"
+        "description: mhslot2z mhb0z\n"
+        "---\n\nBody mhslot6z and mhb1z.\n",
+        encoding="utf-8",
+    )
+    article = read_path(source)
+    email = build_email(article, Config())
+    page = Page(email.html)
+    for tag, attrs in page.tags:
+        assert "onmouseover" not in attrs, (tag, attrs)
+    assert 'lang="en-mhslot1z"' in email.html
+    assert "Body mhslot6z and mhb1z." in email.html
+    parts = email_parts(article, Config())
+    whole = _render_html(parts, reuse_compiled=False)
+    assert_same_email(email.html, whole, html_attr(parts.subject_raw))
+
+
+def test_text_placeholder_inside_a_tag_is_seen():
+    """A layout that put text escaped for a text node into an attribute
+    would be compiled whole, not filled in: the skeleton says where each
+    placeholder sits."""
+    from generator.channels.email.html import _NONCE, _skeleton
+
+    token = f"mh{_NONCE}s1z"
+    source = (
+        "<mjml><mj-body><mj-section><mj-column>"
+        f'<mj-image src="https://e.com/a.png" alt="{token}" />'
+        f"<mj-text>mh{_NONCE}s2z</mj-text>"
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
+    _, found, in_tags = _skeleton(source)
+    assert {token, f"mh{_NONCE}s2z"} <= found
+    assert token in in_tags and f"mh{_NONCE}s2z" not in in_tags
+
+
+def test_layout_with_text_in_an_attribute_is_compiled_whole(monkeypatch):
+    from generator.channels.email import html as email_html
+    from generator.channels.email.parts import email_parts
+
+    article = read_path(SEED)
+    context = email_html._context
+
+    def title_in_lang(parts, fields):
+        values = context(parts, fields)
+        values["lang"] = values["title"]  # a layout that puts the title in an attribute
+        return values
+
+    compiled: list[str] = []
+    compile_ = email_html._compile
+
+    def spy(source: str) -> str:
+        compiled.append(source)
+        return compile_(source)
+
+    email_html._skeleton.cache_clear()
+    monkeypatch.setattr(email_html, "_context", title_in_lang)
+    monkeypatch.setattr(email_html, "_compile", spy)
+    email_html._render_html(email_parts(article, Config()))
+    email_html._skeleton.cache_clear()
+    assert any(f'lang="{article.title}"' in source for source in compiled)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import secrets
 from typing import Any
 
 import mjml
@@ -76,18 +77,33 @@ def _render_html(parts: EmailParts, *, reuse_compiled: bool = True) -> str:
     # escaped) text. Placeholders are letters and digits, which MJML passes
     # through untouched in text and attributes alike; the tests compare the
     # two ways over every sample and hostile article.
-    slots = {name: Markup(f"mhslot{i}z") for i, (name, value) in enumerate(fields.items()) if value}
-    skeleton, found = _skeleton(render_template(template, _context(parts, {**fields, **slots})))
+    slots = {
+        name: Markup(f"mh{_NONCE}s{i}z") for i, (name, value) in enumerate(fields.items()) if value
+    }
+    skeleton, found, in_tags = _skeleton(
+        render_template(template, _context(parts, {**fields, **slots}))
+    )
     values = {str(slots[name]): str(fields[name]) for name in slots}
-    if not found.issuperset(values):  # a placeholder MJML did not keep
+    text_only = {str(slots[name]) for name in slots if name not in _ATTRIBUTE_SAFE}
+    if not found.issuperset(values) or not in_tags.isdisjoint(text_only):
+        # A placeholder MJML did not keep, or text escaped for a text node
+        # that MJML put inside a tag, where its quotes would not be escaped.
         return _finish(_compile(render_template(template, _context(parts, fields))), parts)
     return _finish(_SLOT.sub(lambda m: values[m.group(0)], skeleton), parts)
 
 
-_SLOT = re.compile(r"mhslot\d+z")
+# Placeholders carry a random part, new in each process and never written
+# out, so no article or config text can spell one and have another text
+# put in its place (in an attribute, say).
+_NONCE = secrets.token_hex(6)
+# Fields escaped with html_attr, safe in an attribute as in text.
+_ATTRIBUTE_SAFE = frozenset({"subject", "image_src", "image_alt", "link"})
+
+
+_SLOT = re.compile(rf"mh{_NONCE}s\d+z")
 # A placeholder on a line of its own stands for block tags, around which
 # MJML would have dropped the line breaks.
-_BLOCK_SLOT = re.compile(r">\n\s*(mhslot\d+z)\n\s*<")
+_BLOCK_SLOT = re.compile(rf">\n\s*(mh{_NONCE}s\d+z)\n\s*<")
 # MJML drops text that is only white space starting with a line break, as
 # between two tags on separate lines: the body goes into its placeholder the
 # way MJML would have left it.
@@ -106,10 +122,16 @@ def _as_compiled(html: str) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _skeleton(source: str) -> tuple[str, frozenset[str]]:
-    """The compiled layout with placeholders, and the placeholders in it."""
+def _skeleton(source: str) -> tuple[str, frozenset[str], frozenset[str]]:
+    """The compiled layout with placeholders, the placeholders in it, and
+    those of them inside a tag (in an attribute)."""
     compiled = _BLOCK_SLOT.sub(r">\1<", _compile(source))
-    return compiled, frozenset(_SLOT.findall(compiled))
+    in_tags = frozenset(
+        m.group()
+        for m in _SLOT.finditer(compiled)
+        if compiled.rfind("<", 0, m.start()) > compiled.rfind(">", 0, m.start())
+    )
+    return compiled, frozenset(_SLOT.findall(compiled)), in_tags
 
 
 def _compile(source: str) -> str:
@@ -163,7 +185,7 @@ def _context(parts: EmailParts, fields: dict[str, Markup | None]) -> dict[str, A
 # text, it serves every block of that shape; the article's escaped text goes
 # into the placeholders. The tests compare this with rendering each block.
 
-_STENCIL_SLOT = re.compile(r"mhb(\d+)z")
+_STENCIL_SLOT = re.compile(rf"mh{_NONCE}b(\d+)z")
 _Stencil = tuple[str, bool]  # the rendered template, whether every slot is in it once
 _STENCILS: dict[tuple[Any, ...], _Stencil] = {}
 
@@ -202,7 +224,7 @@ def _slot(value: Any, fills: list[str], shape: list[Any]) -> Any:
     if isinstance(value, Markup):
         fills.append(str(value))
         shape.append("")
-        return Markup(f"mhb{len(fills) - 1}z")
+        return Markup(f"mh{_NONCE}b{len(fills) - 1}z")
     if isinstance(value, list):
         shape.append(len(value))
         return [_slot(v, fills, shape) for v in value]
