@@ -296,7 +296,7 @@ def _claim(claims: str, slug: str, source: str) -> None:
     try:
         fd = os.open(claim, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
-        with open(claim, encoding="utf-8") as handle:
+        with open(claim, encoding="utf-8", errors="surrogateescape") as handle:
             owner = handle.read().strip() or "another article"
         if owner == source:
             return

@@ -493,3 +493,20 @@ def test_layout_with_text_in_an_attribute_is_compiled_whole(monkeypatch):
     email_html._render_html(email_parts(article, Config()))
     email_html._skeleton.cache_clear()
     assert any(f'lang="{article.title}"' in source for source in compiled)
+
+
+def test_text_empty_once_escaped_renders_as_a_full_compile(tmp_path):
+    """An attribution or code language of noncharacters only is empty once
+    escaped: the reused blocks leave it out, as rendering each block does."""
+    from generator.channels.email.html import _render_html
+    from generator.channels.email.parts import email_parts, html_attr
+
+    source = tmp_path / "empty.md"
+    source.write_text(
+        "# T\n\n> quote text\n> — \ufdd0\n\n```\ufdd0\ncode\n```\n", encoding="utf-8"
+    )
+    parts = email_parts(read_path(source), Config())
+    reused = _render_html(parts)
+    assert "— </p>" not in reused and 'data-language=""' not in reused
+    whole = _render_html(parts, reuse_compiled=False)
+    assert_same_email(reused, whole, html_attr(parts.subject_raw))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -372,3 +373,18 @@ def test_no_labels_warning_goes_once_every_label_is_set(cli, tmp_path):
     (tmp_path / "masthead.toml").write_text(f"[labels]\n{labels}", encoding="utf-8")
     run = cli("check", article)
     assert "[no-labels]" not in run.stdout, run.stdout + run.stderr
+
+
+def test_duplicate_slug_named_when_the_first_file_name_is_not_utf8(tmp_path):
+    # A real process: its stderr replaces what it cannot encode, as a terminal's does.
+    src = tmp_path / "src"
+    src.mkdir()
+    first = os.fsdecode(b"0\xff.md")
+    (src / first).write_text("---\ntitle: One\nslug: same\n---\n\nBody one.\n", encoding="utf-8")
+    (src / "1.md").write_text("---\ntitle: Two\nslug: same\n---\n\nBody two.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "generator", "render", "src", "-o", "out", "-j", "1", "-q"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    run = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "src/1.md: has the same slug 'same' as src/0" in run.stderr
+    assert "internal error" not in run.stderr

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.errors import MastheadError
@@ -267,6 +267,8 @@ def test_a_failed_folder_write_leaves_nothing(tmp_path, monkeypatch):
 
 
 @settings(max_examples=3000)
+@example(scheme="https://", rest="//x", params={"a": "b"})
+@example(scheme="https://", rest="", params={"a": "b"})
 @given(
     scheme=st.sampled_from(["https://", "http://", "HTTPS://"]),
     rest=st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40) | st.text(max_size=30),

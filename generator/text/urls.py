@@ -60,7 +60,12 @@ _PLAIN_URL = re.compile(r"[\w\-.~:/!$&'()*+,;=%@]+", re.ASCII)
 def add_query(url: str, params: dict[str, str]) -> str:
     """`url` with `params` merged into its query string (replacing keys it
     already has), keeping any fragment after the query where it belongs."""
-    if params and url.startswith(("https://", "http://")) and _PLAIN_URL.fullmatch(url):
+    if (
+        params
+        and url.startswith(("https://", "http://"))
+        and url.partition("://")[2][:1] not in ("", "/")  # a host, which urlsplit keeps
+        and _PLAIN_URL.fullmatch(url)
+    ):
         # Nothing to merge with or keep after (most links): the query goes on
         # the end. Every link of every post and email passes here.
         from urllib.parse import urlencode

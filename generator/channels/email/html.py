@@ -222,6 +222,9 @@ def _slot(value: Any, fills: list[str], shape: list[Any]) -> Any:
     """`value` with each piece of escaped text a placeholder; `shape` gets
     what the template may test or loop over."""
     if isinstance(value, Markup):
+        if not value:  # empty once escaped (a template may test it): part of the shape
+            shape.append(None)
+            return value
         fills.append(str(value))
         shape.append("")
         return Markup(f"mh{_NONCE}b{len(fills) - 1}z")
