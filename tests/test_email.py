@@ -502,9 +502,7 @@ def test_text_empty_once_escaped_renders_as_a_full_compile(tmp_path):
     from generator.channels.email.parts import email_parts, html_attr
 
     source = tmp_path / "empty.md"
-    source.write_text(
-        "# T\n\n> quote text\n> — \ufdd0\n\n```\ufdd0\ncode\n```\n", encoding="utf-8"
-    )
+    source.write_text("# T\n\n> quote text\n> — \ufdd0\n\n```\ufdd0\ncode\n```\n", encoding="utf-8")
     parts = email_parts(read_path(source), Config())
     reused = _render_html(parts)
     assert "— </p>" not in reused and 'data-language=""' not in reused

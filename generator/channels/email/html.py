@@ -68,9 +68,13 @@ def _render_html(parts: EmailParts, *, reuse_compiled: bool = True) -> str:
         "link_text": html_text(parts.link) if parts.link else None,
     }
     template = env.get_template("base.mjml.j2")
+
+    def compiled_whole() -> str:
+        return _finish(_compile(render_template(template, _context(parts, fields))), parts)
+
     if not reuse:
         # A user's own templates are compiled as they are, article by article.
-        return _finish(_compile(render_template(template, _context(parts, fields))), parts)
+        return compiled_whole()
     # The MJML compile is the costliest step of an email, and it depends on
     # the article's text only where the text sits: compiled once with a
     # placeholder in each place, the result takes each article's (already
@@ -88,7 +92,7 @@ def _render_html(parts: EmailParts, *, reuse_compiled: bool = True) -> str:
     if not found.issuperset(values) or not in_tags.isdisjoint(text_only):
         # A placeholder MJML did not keep, or text escaped for a text node
         # that MJML put inside a tag, where its quotes would not be escaped.
-        return _finish(_compile(render_template(template, _context(parts, fields))), parts)
+        return compiled_whole()
     return _finish(_SLOT.sub(lambda m: values[m.group(0)], skeleton), parts)
 
 
@@ -204,8 +208,7 @@ def _stencilled(
     key = (layout, name, tuple(values), tuple(shape))
     stencil = _STENCILS.get(key)
     if stencil is None:
-        template = env.get_template(f"blocks/{name}.html.j2")
-        text = render_template(template, {"t": t, "start": start, **slotted})
+        text = _render_block(env, name, t, start, slotted)
         found = sorted(int(i) for i in _STENCIL_SLOT.findall(text))
         stencil = (text, found == list(range(len(fills))))
         if len(_STENCILS) > 512:
@@ -213,9 +216,15 @@ def _stencilled(
         _STENCILS[key] = stencil
     text, whole = stencil
     if not whole:  # a placeholder repeated or dropped: render the block itself
-        template = env.get_template(f"blocks/{name}.html.j2")
-        return Markup(render_template(template, {"t": t, "start": start, **values}))
+        return Markup(_render_block(env, name, t, start, values))
     return Markup(_STENCIL_SLOT.sub(lambda m: fills[int(m.group(1))], text))
+
+
+def _render_block(
+    env: Environment, name: str, t: dict[str, Any], start: str, values: dict[str, Any]
+) -> str:
+    template = env.get_template(f"blocks/{name}.html.j2")
+    return render_template(template, {"t": t, "start": start, **values})
 
 
 def _slot(value: Any, fills: list[str], shape: list[Any]) -> Any:
@@ -275,8 +284,7 @@ def _body(parts: EmailParts, *, reuse: bool) -> list[Markup]:
     def render(name: str, **values: Any) -> Markup:
         if reuse:
             return _stencilled(layout, name, values, env, t, start)
-        template = env.get_template(f"blocks/{name}.html.j2")
-        return Markup(render_template(template, {"t": t, "start": start, **values}))
+        return Markup(_render_block(env, name, t, start, values))
 
     def block(b: Block) -> Markup | None:
         match b:
