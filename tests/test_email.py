@@ -508,3 +508,26 @@ def test_text_empty_once_escaped_renders_as_a_full_compile(tmp_path):
     assert "— </p>" not in reused and 'data-language=""' not in reused
     whole = _render_html(parts, reuse_compiled=False)
     assert_same_email(reused, whole, html_attr(parts.subject_raw))
+
+
+def test_hard_line_breaks_are_line_breaks_in_html(tmp_path):
+    """A Markdown hard break (two spaces or a backslash at the end of a line)
+    and the break between a quote's paragraphs stay breaks: HTML would fold a
+    bare newline into a space, or into nothing between two formatted spans."""
+    from generator.channels.email.html import _render_html
+    from generator.channels.email.parts import email_parts, html_attr
+
+    source = tmp_path / "breaks.md"
+    source.write_text(
+        "---\ntitle: T\n---\n\n**a**  \n*b* and c\\\nd\n\n> One.\n>\n> Two.\n> — Someone\n",
+        encoding="utf-8",
+    )
+    article = read_path(source)
+    email = build_email(article, Config())
+    assert "<strong>a</strong><br /><em>b</em> and c<br />d</p>" in email.html
+    assert "One.<br />Two.</p>" in email.html
+    parts = email_parts(article, Config())
+    assert_same_email(
+        email.html, _render_html(parts, reuse_compiled=False), html_attr(parts.subject_raw)
+    )
+    assert "\na\nb and c\nd\n" in email.text

@@ -419,3 +419,9 @@ def test_marker_text_in_an_article_is_not_taken_for_its_date(tmp_path):
     parsed = feedparser.parse(data)
     assert parsed.entries[0].title == f"Dates {PUB_DATE} here"
     assert parsed.entries[0].published == "Tue, 03 Mar 2026 00:00:00 +0000"
+
+
+def test_hard_line_break_is_a_br_in_item_html(tmp_path):
+    source = tmp_path / "breaks.md"
+    source.write_text("---\ntitle: T\n---\n\n**a**  \n*b*\n", encoding="utf-8")
+    assert "<p><strong>a</strong><br /><em>b</em></p>" in article_html(read_path(source))

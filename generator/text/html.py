@@ -56,6 +56,8 @@ def _node(node: Inline, neutralize: TextFilter | None, attrs: dict[str, str]) ->
 
     match node:
         case Text(text=text):
+            if "\n" in text:  # a hard line break, which HTML would fold into a space
+                return "<br />".join(text_html(line, neutralize) for line in text.split("\n"))
             return text_html(text, neutralize)
         case Code(text=text):
             return tag("code", text_html(text, neutralize))
