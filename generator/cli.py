@@ -482,15 +482,24 @@ def render(
         force=force,
     )
     reporter = _Reporter(quiet=quiet)
-    summary = render_run(
-        paths,
-        output,
-        cfg,
-        options,
-        now=now(),
-        jobs=jobs or os.cpu_count() or 1,
-        progress=reporter.progress,
-    )
+    try:
+        summary = render_run(
+            paths,
+            output,
+            cfg,
+            options,
+            now=now(),
+            jobs=jobs or os.cpu_count() or 1,
+            progress=reporter.progress,
+        )
+    except KeyboardInterrupt:
+        reporter.stop()
+        typer.echo(
+            f"interrupted: the article folders written so far are complete; {output}'s feeds "
+            "were not updated. Run the same command again to finish.",
+            err=True,
+        )
+        raise typer.Exit(130) from None
     reporter.finish(summary, options)
     if not quiet:
         from generator.check import check_config
@@ -532,9 +541,13 @@ class _Reporter:
         else:
             typer.echo(f"[{done}/{total}] {result.status}: {result.path}")
 
-    def finish(self, summary, options) -> None:  # type: ignore[no-untyped-def]
+    def stop(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
+
+    def finish(self, summary, options) -> None:  # type: ignore[no-untyped-def]
+        self.stop()
         if self.quiet:
             return
         rendered = [r for r in summary.results if r.status == "rendered"]

@@ -388,3 +388,51 @@ def test_duplicate_slug_named_when_the_first_file_name_is_not_utf8(tmp_path):
     assert run.returncode == 1
     assert "src/1.md: has the same slug 'same' as src/0" in run.stderr
     assert "internal error" not in run.stderr
+
+
+def test_ctrl_c_leaves_complete_folders_and_the_old_feed(tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it)
+    stops the run with one line and exit 130: no traceback, no half-written
+    folder, no stray temporary files, and the feed a user had is untouched."""
+    import signal
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(400):
+        (src / f"a{n:03d}.md").write_text(
+            f"---\ntitle: Article {n}\n---\n\n" + f"Paragraph {n} of some length. " * 40 + "\n",
+            encoding="utf-8",
+        )
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "feed.xml").write_bytes(
+        b"<rss version='2.0'><channel><title>old</title></channel></rss>"
+    )
+    before = (out / "feed.xml").read_bytes()
+    command = [sys.executable, "-m", "generator", "render", "src", "-o", "out", "-j", "2"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # the first article is done: the pool is working
+    assert first.startswith("[1/400] rendered")
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert "interrupted:" in err and "Run the same command again" in err
+    assert (out / "feed.xml").read_bytes() == before
+    folders = [p for p in out.iterdir() if p.is_dir()]
+    assert all(
+        not p.name.startswith(".") for p in out.iterdir() if p.name != ".masthead-cache.json"
+    )
+    assert 0 < len(folders) < 400
+    for folder in folders:
+        assert len(list(folder.iterdir())) == len(OUTPUTS), folder
