@@ -7,10 +7,11 @@ exit code 1; usage mistakes exit 2. A traceback only appears with `--debug`.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
@@ -483,15 +484,16 @@ def render(
     )
     reporter = _Reporter(quiet=quiet)
     try:
-        summary = render_run(
-            paths,
-            output,
-            cfg,
-            options,
-            now=now(),
-            jobs=jobs or os.cpu_count() or 1,
-            progress=reporter.progress,
-        )
+        with _stop_on_sigterm():
+            summary = render_run(
+                paths,
+                output,
+                cfg,
+                options,
+                now=now(),
+                jobs=jobs or os.cpu_count() or 1,
+                progress=reporter.progress,
+            )
     except KeyboardInterrupt:
         reporter.stop()
         typer.echo(
@@ -511,6 +513,27 @@ def render(
             typer.echo("hint: `masthead init` writes a masthead.toml to fill in", err=True)
     if summary.failed:
         raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """Make SIGTERM (a `kill`, a CI job cancelled) stop a run as Ctrl-C does:
+    cleanly, leaving no temporary files behind."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _Reporter:

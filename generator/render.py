@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import tempfile
 import time
 import uuid
@@ -358,8 +359,9 @@ def render_run(
     timings: collections.Counter[str] = collections.Counter()
     claims.mkdir()
     with _Spool(out_dir) as spool:
+        running = _execute(tasks, config, options, now, jobs, reserved)
         try:
-            for result in _execute(tasks, config, options, now, jobs, reserved):
+            for result in running:
                 # Keep what the summary shows; the rest would grow with the folder.
                 if result.feed_item is not None:
                     spool.add(result.feed_item)
@@ -370,6 +372,7 @@ def render_run(
                 if progress:
                     progress(result, len(results), len(tasks))
         finally:
+            running.close()  # stop the workers before their claims go
             shutil.rmtree(claims, ignore_errors=True)
 
         summary = RunSummary(results, timings=dict(timings))
@@ -469,7 +472,24 @@ def _execute(
             yield _work(task)
         return
     chunk = max(1, min(32, len(tasks) // (jobs * 4)))
-    with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_init_worker, initargs=(config, options, now, reserved)
-    ) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        initializer=_init_pool_worker,
+        initargs=(config, options, now, reserved),
+    )
+    try:
         yield from pool.map(_work, tasks, chunksize=chunk)
+    finally:
+        # On Ctrl-C or an error, chunks not started are dropped and the ones
+        # running finish, so no worker is stopped halfway through a folder.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _init_pool_worker(
+    config: Config, options: Options, now: dt.datetime, reserved: dict[str, str]
+) -> None:
+    # Ctrl-C reaches the whole process group; the parent alone decides what
+    # stops, so a worker is never interrupted in the middle of an article.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _init_worker(config, options, now, reserved)
