@@ -276,3 +276,21 @@ def test_reading_time_is_at_least_one_minute():
     assert read("T\nDek.\nShort.\n").reading_minutes == 1
     long_body = "T\nDek.\n" + ("word " * 1000).strip() + ".\n"
     assert read(long_body).reading_minutes == 5  # ceil(1001 / 230)
+
+
+def test_a_line_that_reads_as_a_sentence_is_not_an_attribution():
+    a = read(
+        "T\nDek.\nLead.\n"
+        "The Vote\n"
+        "Members debated for four hours.\n"
+        "More details are in the table below\n"
+        "Construction starts in May.\n"
+        "Follow us for updates\n"
+        "It is a fine plan.\n"
+        "Jane Doe, who chairs the board\n"
+    )
+    blocks = a.sections[0].blocks
+    assert [type(b) for b in blocks] == [Paragraph] * 4 + [Quote]
+    assert blocks[-1].attribution.plain_text == "Jane Doe, who chairs the board"
+    a = read("T\nDek.\nLead.\nThe Vote\nMembers debated.\n— Follow us for updates\n")
+    assert a.sections[0].blocks[0].attribution.plain_text == "Follow us for updates"

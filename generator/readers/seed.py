@@ -19,8 +19,10 @@ The rules, in the order they apply (blank lines are ignored everywhere):
    one list.
 7. Inside a section, a paragraph followed by a short (at most 100 characters),
    non-heading line without closing punctuation is a **quote** and its
-   **attribution**. Several such pairs may follow each other. A line starting
-   with an em dash (`— Name`) after a paragraph is always an attribution.
+   **attribution**, unless the line reads as a sentence (a verb such as "is"
+   or "will", a pronoun, or a first word such as "Follow" or "See").
+   Several such pairs may follow each other. A line starting with an em dash
+   (`— Name`) after a paragraph is always an attribution.
 8. In a section headed `FAQ`, `FAQs` or `Frequently Asked Questions`, a line
    ending in `?` is a **question**; the lines up to the next question are its
    **answer** (several lines are kept as separate answer lines). A heading ends
@@ -79,6 +81,85 @@ _SMALL_WORDS = frozenset(
         "vs",
         "via",
         "with",
+    ]
+)
+# An unmarked attribution names someone ("Jane Doe, head of research"); a
+# short line with one of these words reads as a sentence that lost its full
+# stop ("More details are below", "Follow us for updates") and stays a
+# paragraph. `— Name` always marks an attribution.
+_SENTENCE_WORDS = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "weren't",
+        "won't",
+        "can't",
+        "don't",
+        "doesn't",
+        "didn't",
+        "it's",
+        "that's",
+        "there's",
+        "here's",
+        "we",
+        "you",
+        "they",
+        "i",
+    ]
+)
+_IMPERATIVES = frozenset(
+    [
+        "follow",
+        "see",
+        "read",
+        "click",
+        "subscribe",
+        "join",
+        "sign",
+        "find",
+        "learn",
+        "visit",
+        "check",
+        "share",
+        "contact",
+        "stay",
+        "watch",
+        "listen",
+        "call",
+        "email",
+        "download",
+        "register",
+        "tell",
+        "let",
+        "try",
+        "keep",
+        "send",
+        "reply",
+        "write",
+        "more",
     ]
 )
 _CLOSING_PUNCT = ".!?;:,…。！？；：、"
@@ -306,4 +387,14 @@ def _is_attribution(line: str, *, in_section: bool) -> bool:
         return False
     if _DASH_PREFIX.match(line) and not line.startswith("- "):
         return bool(_DASH_PREFIX.sub("", line))
-    return in_section and not _ends_with_punct(line) and not _is_heading(line)
+    return (
+        in_section
+        and not _ends_with_punct(line)
+        and not _is_heading(line)
+        and not _reads_as_sentence(line)
+    )
+
+
+def _reads_as_sentence(line: str) -> bool:
+    words = [w.strip(_OPENERS + _CLOSERS + ",").lower() for w in line.split()]
+    return bool(words) and (words[0] in _IMPERATIVES or not _SENTENCE_WORDS.isdisjoint(words))
