@@ -30,6 +30,7 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 
 from generator.errors import MastheadError
+from generator.text.splitting import with_colon
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -59,7 +60,8 @@ def template_environment(
     With `override`, templates in `override/<kind>/` shadow the built-in ones
     file by file (a loader chain). `emojize` turns `:shortcode:` in a template
     into emoji; it is applied to template literals only, so an article's own
-    text is never rewritten.
+    text is never rewritten. `with_colon` ends a heading that introduces
+    points with a colon, unless it ends in punctuation already.
     """
     folders = [templates_dir() / kind]
     if override is not None:
@@ -73,6 +75,7 @@ def template_environment(
         bytecode_cache=_bytecode_cache(),
     )
     env.filters["emojize"] = lambda text: emoji.emojize(text, language="alias")
+    env.filters["with_colon"] = with_colon
     return env
 
 

@@ -112,3 +112,14 @@ def test_a_signpost_is_never_a_post_of_its_own(lead):
 def test_a_signpost_before_a_long_link_does_not_let_the_link_be_cut():
     with pytest.raises(SplitError, match="link"):
         split_to_fit("📌 https://example.com/" + "a" * 600, lambda text: len(text) <= 100)
+
+
+def test_with_colon_adds_one_only_where_none_is():
+    from generator.text.splitting import with_colon
+
+    assert with_colon("Key Takeaways") == "Key Takeaways:"
+    assert with_colon("What We Learned:") == "What We Learned:"
+    assert with_colon("What's Next?") == "What's Next?"
+    assert with_colon("“Why Now?”") == "“Why Now?”"
+    assert with_colon("Q&A") == "Q&A:"
+    assert with_colon("今後。") == "今後。"

@@ -393,3 +393,15 @@ def test_linkedin_lists_keep_their_section_headings():
     post = build_thread(read_path(STACK), "linkedin").posts[0].text
     assert "\n\nWhat Was Broken:\n🔹 The email was pasted from a Google Doc.\n" in post
     assert "\n\nHow It Works Now:\n🔹 Write the article once, in Markdown.\n" in post
+
+
+@pytest.mark.parametrize("platform", ["x", "linkedin"])
+def test_a_heading_that_ends_in_punctuation_gets_no_second_colon(platform):
+    article = read_bytes(
+        b"---\ntitle: T\n---\n\n## What We Learned:\n\n- One thing.\n- Another.\n\n"
+        b"## What's Next?\n\n- Soon.\n- Later.\n",
+        name="t.md",
+    )
+    text = "\n".join(p.text for p in build_thread(article, platform).posts)
+    assert "What We Learned:\n" in text and "What's Next?\n" in text
+    assert "::" not in text and "?:" not in text

@@ -81,6 +81,18 @@ def sentences(text: str) -> list[str]:
     return [unit.strip() for unit in _units(text.strip(), 0) if unit.strip()]
 
 
+_ENDS_IN_PUNCTUATION = regex.compile(r"[\p{Po}\p{Pd}][\"'”’)\]»]*$")
+
+
+def with_colon(heading: str) -> str:
+    """`heading` introducing what follows: "Key Takeaways:", but "What's
+    Next?" and "Q&A:" stay as they are, never "Next?:"."""
+    heading = heading.rstrip()
+    if not heading or _ENDS_IN_PUNCTUATION.search(heading):
+        return heading
+    return heading + ":"
+
+
 def first_sentence(text: str) -> str:
     """The first sentence of `text` (all of it when it has one sentence)."""
     units = _units(text.strip(), 0)
