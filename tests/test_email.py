@@ -531,3 +531,16 @@ def test_hard_line_breaks_are_line_breaks_in_html(tmp_path):
         email.html, _render_html(parts, reuse_compiled=False), html_attr(parts.subject_raw)
     )
     assert "\na\nb and c\nd\n" in email.text
+
+
+def test_plain_text_breaks_only_what_could_open_a_merge_tag():
+    """A zero-width space goes only where an ESP tag could start, so code in
+    the text part (`arr[0]`, `*args`, `{x}`) copies as written."""
+    from generator.channels.email.mergetags import neutralize_text
+
+    code = "arr[0] = f(*args, **kw) or {x} or 2*3"
+    assert neutralize_text(code) == code
+    for tag in ("*|UNSUB|*", "{{ a }}", "{% b %}", "{$c}", "[Name]", "[[v]]", "<unsubscribe>"):
+        neutral = neutralize_text(tag)
+        assert neutral == tag[0] + ZWSP + tag[1:] or neutral.startswith(tag[0] + ZWSP)
+        assert not any(p.search(neutral) for p in all_patterns()), tag
