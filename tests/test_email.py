@@ -236,6 +236,10 @@ def test_utm_merged_into_article_links():
     hrefs = [a["href"] for a in Page(message.html).all("a")]
     assert hrefs.count(expected) == 2  # the button and the footer link
     assert "https://example.com/post?a=1&utm_source=newsletter" in message.text
+    # The footer shows the link as written; the tracking stays in the href.
+    page = Page(message.html)
+    assert "https://example.com/post?a=1#top" in page.visible
+    assert "utm_" not in page.visible
 
 
 def test_eml_round_trip_and_reproducible(cli, tmp_path, monkeypatch):

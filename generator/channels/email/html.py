@@ -65,7 +65,7 @@ def _render_html(parts: EmailParts, *, reuse_compiled: bool = True) -> str:
         "image_alt": html_attr(article.image_alt or "") if image else None,
         "body": Markup(_as_compiled("".join(blocks))) if blocks else None,
         "link": html_attr(parts.link) if parts.link else None,
-        "link_text": html_text(parts.link) if parts.link else None,
+        "link_text": html_text(parts.link_shown) if parts.link_shown else None,
     }
     template = env.get_template("base.mjml.j2")
 

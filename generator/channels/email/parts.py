@@ -41,6 +41,7 @@ class EmailParts:
     subject_raw: str  # as written, for the HTML <title> (escaped there)
     preheader_text: str  # plain, neutralized
     link: str | None  # the article link, with UTM when on
+    link_shown: str | None  # the article link as readers see it written: no UTM
     byline_text: str | None
     footer: Footer
     labels: dict[str, str]
@@ -102,7 +103,7 @@ def email_parts(
     theme: str | None = None,
 ) -> EmailParts:
     provider = get_esp(esp or config.email.esp)
-    link = article_link(article.url, config.site_url, article.slug)
+    link = shown = article_link(article.url, config.site_url, article.slug)
     if link and config.utm.enabled:
         link = utm_link(
             link,
@@ -111,7 +112,7 @@ def email_parts(
             campaign=campaign_name(config, article.slug),
         )
     if link and not is_safe_href(link):
-        link = None
+        link = shown = None
     subject_raw = " ".join((subject or article.subject or article.title).split())
     preheader = article.preheader or article.dek or ""
     labels = labels_for(article.lang, dict(config.labels))
@@ -124,6 +125,7 @@ def email_parts(
         subject_raw=subject_raw,
         preheader_text=neutralize_text(" ".join(preheader.split())),
         link=link,
+        link_shown=shown,
         byline_text=byline(article, labels),
         footer=_footer(config, provider, labels, palette),
         labels=labels,
