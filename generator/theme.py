@@ -45,7 +45,11 @@ def themes() -> dict[str, dict[str, Any]]:
 def resolve(name: str, overrides: dict[str, Any]) -> dict[str, Any]:
     """The theme `name` with `overrides` applied and derived colours added."""
     theme = dict(themes()[name])
-    theme.update({k: v for k, v in overrides.items() if v not in ("", None)})
+    overrides = {k: v for k, v in overrides.items() if v not in ("", None)}
+    theme.update(overrides)
+    if "accent" in overrides and "dark_accent" not in overrides:
+        # A brand colour is kept in dark mode too, lightened until it reads.
+        theme["dark_accent"] = lightened(theme["accent"], theme["dark_card"])
     theme["box"] = mix(theme["accent"], theme["card"], 0.08)
     theme["dark_box"] = mix(theme["dark_accent"], theme["dark_card"], 0.12)
     return theme
@@ -58,6 +62,17 @@ def low_contrast(theme: dict[str, Any]) -> list[tuple[str, str, float]]:
         for fg, bg in CONTRAST_PAIRS
         if (ratio := contrast(theme[fg], theme[bg])) < AA
     ]
+
+
+def lightened(colour: str, background: str) -> str:
+    """`colour` mixed with white in small steps until it has AA contrast on a
+    dark `background` (as text, and as a button under `background`-coloured
+    text)."""
+    for step in range(21):
+        candidate = mix("#ffffff", colour, step / 20)
+        if contrast(candidate, background) >= AA + 0.1:  # a margin for rounding
+            return candidate
+    return "#ffffff"
 
 
 def mix(colour: str, base: str, amount: float) -> str:

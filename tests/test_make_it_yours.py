@@ -309,3 +309,24 @@ def read_dek() -> str:
     from generator.readers import read_path
 
     return read_path(SEED).dek or ""
+
+
+def test_brand_accent_carries_into_dark_mode_lightened(cli, tmp_path):
+    """The design brief: in dark mode the accent is lightened to keep 4.5:1,
+    not replaced by the theme's own blue."""
+    from generator.config import parse_config
+    from generator.theme import contrast, themes
+
+    (tmp_path / "masthead.toml").write_text('[brand]\naccent = "#b45309"\n', encoding="utf-8")
+    theme = parse_config('[brand]\naccent = "#b45309"\n').resolved_theme()
+    dark = theme["dark_accent"]
+    assert dark != themes()["classic"]["dark_accent"]
+    assert contrast(dark, theme["dark_card"]) >= 4.5
+    red, green, blue = (int(dark[i : i + 2], 16) for i in (1, 3, 5))
+    assert red > green > blue  # still amber, lighter
+    html = cli("email", SEED).stdout
+    dark_css = html[html.index("prefers-color-scheme: dark") :]
+    assert dark in dark_css and "#8ab4f8" not in dark_css
+    # A dark accent set in the config is used as it is.
+    chosen = parse_config('[brand]\naccent = "#b45309"\n[theme]\ndark_accent = "#fbbf24"\n')
+    assert chosen.resolved_theme()["dark_accent"] == "#fbbf24"
