@@ -319,9 +319,27 @@ def test_a_list_goes_out_whole_under_its_heading_when_it_fits():
     broken = next(p for p in posts if "What Was Broken" in p)
     assert broken.splitlines()[0] == "📌 What Was Broken:"
     assert broken.splitlines()[1] == "• The email was pasted from a Google Doc."
-    # On a platform too short for the whole list, one post per item.
+    # On a platform too short for the whole list: as few posts as fit, each
+    # under the heading, the items in order.
     narrow = [p.text for p in build_thread(article, "x", limit=90).posts]
-    assert any(p.startswith("📌 The email was pasted from a Google Doc.") for p in narrow)
+    parts = [p for p in narrow if "What Was Broken" in p]
+    assert len(parts) >= 2 and all(p.startswith("📌 What Was Broken:\n• ") for p in parts)
+    items = [line[2:] for p in parts for line in p.rsplit(" ", 1)[0].splitlines()[1:]]
+    assert items == [
+        "The email was pasted from a Google Doc.",
+        "The thread was written by hand on a phone.",
+        "The RSS feed was updated only when someone remembered.",
+    ]
+
+
+def test_a_list_too_long_for_one_post_is_shared_out_evenly():
+    """Four items that need two posts go two and two, never three and a lone
+    last one."""
+    posts = [
+        p.text for p in build_thread(read_path(ARTICLES / "urban-beekeeping-guide.txt"), "x").posts
+    ]
+    parts = [p for p in posts if p.startswith("📌 Getting Started:")]
+    assert [p.count("\n• ") for p in parts] == [2, 2]
 
 
 def test_linkedin_hook_fits_before_see_more():
@@ -405,3 +423,34 @@ def test_a_heading_that_ends_in_punctuation_gets_no_second_colon(platform):
     text = "\n".join(p.text for p in build_thread(article, platform).posts)
     assert "What We Learned:\n" in text and "What's Next?\n" in text
     assert "::" not in text and "?:" not in text
+
+
+def test_the_lead_carries_its_news_into_the_thread():
+    """What comes before the first heading is often the news itself; a lead
+    that only repeats the dek is not said twice."""
+    article = read_bytes(
+        b"---\ntitle: We Are Moving\ndescription: Our office has a new home.\n---\n\n"
+        b"From 1 June we work from 12 Quay Street, Portsmouth. Parking is behind the building.\n",
+        name="t.md",
+    )
+    for platform in ("x", "mastodon"):
+        posts = [p.text for p in build_thread(article, platform).posts]
+        assert any("12 Quay Street" in p for p in posts), posts
+    echo = read_bytes(
+        b"---\ntitle: T\ndescription: Our office has a new home.\n---\n\n"
+        b"Our office has a new home. We moved to 12 Quay Street.\n\n## Details\n\n- One.\n- Two.\n",
+        name="t.md",
+    )
+    posts = [p.text for p in build_thread(echo, "x").posts]
+    assert sum("Our office has a new home" in p for p in posts) == 1
+    assert any(p.startswith("📌 We moved to 12 Quay Street.") for p in posts)
+
+
+@pytest.mark.parametrize("platform", ["x", "linkedin"])
+def test_a_quote_in_straight_quote_marks_goes_out_in_curly_ones(platform):
+    article = read_bytes(
+        b'---\ntitle: T\n---\n\n## Said\n\n> "This one uses straight quotes."\n> \xe2\x80\x94 Ann Lee\n',
+        name="t.md",
+    )
+    text = "\n".join(p.text for p in build_thread(article, platform).posts)
+    assert "“This one uses straight quotes.”" in text and '"' not in text

@@ -24,7 +24,7 @@ from jinja2 import Environment, TemplateNotFound
 from generator.config import Config, campaign_name
 from generator.errors import MastheadError
 from generator.language import labels_for
-from generator.model import FAQ, Article, ListBlock, Paragraph, Quote, RichText, Section
+from generator.model import FAQ, Article, Block, ListBlock, Paragraph, Quote, RichText, Section
 from generator.platforms import Platform, get_platform
 from generator.resources import template_environment, template_errors
 from generator.text.counting import bluesky_shorten
@@ -55,7 +55,7 @@ FEW_IDEAS = 8
 OPENER_CHARACTERS = 200
 
 # What --max-posts drops first; kinds not listed (hook, closing) always stay.
-_DROP_ORDER = ("faq", "fact", "quote", "opener", "dek", "takeaway")
+_DROP_ORDER = ("faq", "fact", "quote", "opener", "lead", "dek", "takeaway")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +84,11 @@ class _Draft:
     # Shorter wordings of the same post, longest first, for when `text` does
     # not fit one post: a long quote cut to its first sentences stays a quote.
     shorter: tuple[str, ...] = ()
-    # A list: one post per item, or the first n items worded as one post
-    # under the section heading (`together(n)`) when that fits.
+    # A list: its items packed into as few posts as fit, each under the
+    # section heading (`together(start, end)` words items[start:end]); an
+    # item too long for that is a post of its own (`items`), split if need be.
     items: tuple[str, ...] = ()
-    together: Callable[[int], str] | None = None
+    together: Callable[[int, int], str] | None = None
     # The last resort for a text that fits no post: how to split it (a quote
     # keeps its quote marks on every part); plain splitting when None.
     split: Callable[[Fits], list[str]] | None = None
@@ -216,8 +217,15 @@ def clean(text: str) -> str:
     return " ".join(_INVALID_IN_POSTS.sub("", text).split())
 
 
+# Straight quote marks round a whole quote become curly, as the brief asks.
+_CURLED = {'"': ("“", "”"), "'": ("‘", "’")}
+
+
 def _quoted(text: str) -> str:
     text = text.strip()
+    if len(text) > 1 and text[0] == text[-1] and text[0] in _CURLED:
+        opening, closing = _CURLED[text[0]]
+        return f"{opening}{text[1:-1].strip()}{closing}"
     if text[:1] in _OPEN_QUOTES:
         return text
     return f"“{text}”"
@@ -277,12 +285,14 @@ def _body_drafts(
         drafts.append(_Draft("dek", macros("dek", clean(article.dek))))
     why = _why_it_matters(article)
     ideas: list[_Draft] = []
+    # The lead often carries the news itself, before any heading.
+    ideas.extend(_opener(article.lead, "", macros, skip=article.dek or "", kind="lead"))
     ideas.extend(d for b in article.lead if isinstance(b, Quote) if (d := _quote(b, macros)))
     for section in article.sections:
         found = _section_ideas(section, macros, include_faq)
         if not found and not _WHY_HEADING.search(section.heading):
             # A section of prose only: its opening sentence may stand for it.
-            found = _opener(section, macros)
+            found = _opener(section.blocks, section.heading, macros)
         ideas.extend(found)
     takeaways = sum(d.weight for d in ideas if d.kind == "takeaway")
     if takeaways and takeaways + sum(d.weight for d in ideas if d.kind == "fact") > FEW_IDEAS:
@@ -350,6 +360,8 @@ def _quote(block: Quote, macros: _Macros) -> _Draft | None:
     opening, closing = "“", "”"
     if inner[:1] in _OPEN_QUOTES and inner[-1:] in _CLOSE_QUOTES and len(inner) > 1:
         opening, closing, inner = inner[0], inner[-1], inner[1:-1].strip()
+        if opening == closing and opening in _CURLED:
+            opening, closing = _CURLED[opening]
     said = sentences(inner) or [inner]
     cuts = [f"{' '.join(said[:count]).strip()} …" for count in range(len(said) - 1, 0, -1)]
     shorter = tuple(macros("quote", f"{opening}{cut}{closing}", attribution) for cut in cuts)
@@ -366,22 +378,27 @@ def _quote(block: Quote, macros: _Macros) -> _Draft | None:
     return _Draft("quote", macros("quote", text, attribution), shorter=shorter, split=split)
 
 
-def _together(macros: _Macros, heading: str, items: list[str]) -> Callable[[int], str]:
-    """The first n items of a list as one post under its heading."""
+def _together(macros: _Macros, heading: str, items: list[str]) -> Callable[[int, int], str]:
+    """items[start:end] of a list as one post under its heading."""
 
     @cache
-    def worded(count: int) -> str:
-        return macros("points", heading, items[:count])
+    def worded(start: int, end: int) -> str:
+        return macros("points", heading, items[start:end])
 
     return worded
 
 
-def _opener(section: Section, macros: _Macros) -> list[_Draft]:
-    """The section's first sentence, with the sentences after it while they
-    stay short: "New beekeepers open the hive too often." alone states a
-    problem; the next sentence says what to do instead."""
-    first = next((b for b in section.blocks if isinstance(b, Paragraph)), None)
+def _opener(
+    blocks: tuple[Block, ...], heading: str, macros: _Macros, skip: str = "", kind: str = "opener"
+) -> list[_Draft]:
+    """The first paragraph's first sentence, with the sentences after it
+    while they stay short: "New beekeepers open the hive too often." alone
+    states a problem; the next sentence says what to do instead. A first
+    sentence that repeats `skip` (a lead that opens with the dek) is left out."""
+    first = next((b for b in blocks if isinstance(b, Paragraph)), None)
     said = sentences(post_text(first.text)) if first else []
+    if said and skip and _same_words(said[0], skip):
+        said = said[1:]
     if not said:
         return []
     text = said[0]
@@ -389,7 +406,12 @@ def _opener(section: Section, macros: _Macros) -> list[_Draft]:
         if len(text) + 1 + len(sentence) > OPENER_CHARACTERS:
             break
         text += " " + sentence
-    return [_Draft("opener", macros("fact", text, section.heading))]
+    return [_Draft(kind, macros("fact", text, heading))]
+
+
+def _same_words(a: str, b: str) -> bool:
+    words = [regex.findall(r"\w+", t.casefold()) for t in (a, b)]
+    return words[0][: len(words[1])] == words[1] or words[1][: len(words[0])] == words[0]
 
 
 def _drop_one(drafts: list[_Draft]) -> bool:
@@ -438,10 +460,9 @@ def _layout(drafts: list[_Draft], rules: Platform, macros: _Macros, numbered: bo
 def _fit(draft: _Draft, fits: Fits) -> list[str]:
     """The posts one draft becomes: itself, a shorter wording, or split."""
     if draft.items:
-        count = len(draft.items)
-        if draft.together is not None and count > 1 and fits(whole := draft.together(count)):
-            return [whole]
-        return [part for text in draft.items for part in split_to_fit(text, fits)]
+        if draft.together is None or len(draft.items) == 1:
+            return [part for text in draft.items for part in split_to_fit(text, fits)]
+        return _packed(draft.items, draft.together, fits)
     for text in (draft.text, *draft.shorter):
         if text and fits(text.strip()):
             return [text.strip()]
@@ -449,6 +470,45 @@ def _fit(draft: _Draft, fits: Fits) -> list[str]:
         with contextlib.suppress(SplitError):  # e.g. an attribution longer than a post
             return draft.split(fits)
     return split_to_fit(draft.text, fits)
+
+
+def _packed(singles: tuple[str, ...], together: Callable[[int, int], str], fits: Fits) -> list[str]:
+    """A list in as few posts as fit, each keeping the heading ("Getting
+    started: • … • …", then "Getting started: • …"), in the list's order and
+    evened out, so no post carries a lone last item when two could share."""
+    count = len(singles)
+    if fits(whole := together(0, count)):
+        return [whole]
+    runs: list[tuple[int, int]] = []  # items [start, end) per post; end == start: alone
+    start = 0
+    while start < count:
+        end = start
+        while end < count and fits(together(start, end + 1)):
+            end += 1
+        runs.append((start, end))
+        start = max(end, start + 1)
+    if all(end > start for start, end in runs):
+        even = _even_runs(count, len(runs))
+        if all(fits(together(start, end)) for start, end in even):
+            runs = even
+    posts: list[str] = []
+    for start, end in runs:
+        if end == start:  # this item alone is too long to go under the heading
+            posts.extend(split_to_fit(singles[start], fits))
+        else:
+            posts.append(together(start, end))
+    return posts
+
+
+def _even_runs(count: int, parts: int) -> list[tuple[int, int]]:
+    """`count` items in `parts` runs whose sizes differ by one at most."""
+    size, extra = divmod(count, parts)
+    runs, start = [], 0
+    for index in range(parts):
+        end = start + size + (1 if index < extra else 0)
+        runs.append((start, end))
+        start = end
+    return runs
 
 
 def _post(rules: Platform, index: int, text: str, hashtags: list[str]) -> Post:
