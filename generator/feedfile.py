@@ -1,6 +1,6 @@
 """The feed file on disk: lock, read, merge, write — never a lost item.
 
-Concurrent runs take an exclusive `fcntl` lock on `FILE.lock` (not on the feed,
+Concurrent runs take an exclusive `flock` on the feed's folder (not on the feed,
 which the atomic rename replaces) around the whole read-modify-write, and the
 Atom and JSON Feed siblings are written inside the same lock. Every file is
 written to a temporary file and renamed, so a run killed at any moment leaves
@@ -38,12 +38,19 @@ class Siblings:
 
 @contextlib.contextmanager
 def feed_lock(feed: Path, timeout: float | None = None) -> Iterator[None]:
+    """An exclusive lock on the feed's folder for one read-modify-write.
+
+    The folder, not a lock file: the feed itself is replaced by a rename, and
+    a `feed.xml.lock` beside it would be published with the site.
+    """
     timeout = LOCK_TIMEOUT if timeout is None else timeout
-    lock_path = feed.with_name(feed.name + ".lock")
+    folder = feed.parent
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise FeedError("the folder does not exist; create it first", str(folder)) from None
     except OSError as exc:
-        raise FeedError(f"cannot create the lock file ({exc.strerror})", str(lock_path)) from None
+        raise FeedError(f"cannot open the feed's folder ({exc.strerror})", str(folder)) from None
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -53,9 +60,8 @@ def feed_lock(feed: Path, timeout: float | None = None) -> Iterator[None]:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise FeedError(
-                        f"another process has held {lock_path.name} for {timeout:.0f} s; "
-                        "wait for it to finish, or remove the lock file if no masthead "
-                        "is running",
+                        f"another process has been updating the feeds in {folder} for "
+                        f"{timeout:.0f} s; wait for it to finish and run this again",
                         str(feed),
                     ) from None
                 time.sleep(0.02)

@@ -60,6 +60,9 @@ def assert_valid_output(out: Path, slugs: list[str]) -> None:
         assert len(parsed.entries) == len(slugs)
     feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    # Nothing but the site: no lock or temporary file to be published with it.
+    files = {p.name for p in out.iterdir() if p.is_file()}
+    assert files == {"feed.xml", "atom.xml", "feed.json", ".masthead-cache.json"}, files
     assert len(feed["items"]) == len(slugs)
 
 
