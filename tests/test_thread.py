@@ -275,6 +275,13 @@ def test_hashtag_camel_case():
     assert hashtag("AI") == "#AI"
     assert hashtag("open-source tools") == "#OpenSourceTools"
     assert hashtag("!!!") == ""
+    assert hashtag("#AI") == "#AI"
+    assert hashtag("c++") == "#CPlusPlus"
+    assert hashtag("C#") == "#CSharp" and hashtag("F#") == "#FSharp"
+    assert hashtag(".NET") == "#DotNET"
+    assert hashtag("iOS 18") == "#iOS18"
+    assert hashtag("LGBTQ+") == "#LGBTQPlus"
+    assert hashtag("Node.js") == "#NodeJs"
 
 
 def test_every_platform_is_data():

@@ -231,14 +231,30 @@ def _quoted(text: str) -> str:
     return f"“{text}”"
 
 
+# Signs a hashtag cannot hold but that carry the meaning: C++, C#, .NET.
+_TAG_SIGNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"(?<=\w)\++"), lambda m: " Plus" * len(m.group()) + " "),
+    (re.compile(r"(?<=\w)#"), lambda m: " Sharp "),
+    (re.compile(r"(?<!\w)\.(?=\w)"), lambda m: " Dot "),
+)
+
+
 def hashtag(tag: str) -> str:
-    """`developer relations` -> `#DeveloperRelations`; one word keeps its case."""
+    """`developer relations` -> `#DeveloperRelations`; one word keeps its case,
+    as does a word cased inside (`iOS 18` -> `#iOS18`); `C++` -> `#CPlusPlus`."""
+    tag = tag.lstrip("#")
+    for sign, word in _TAG_SIGNS:
+        tag = sign.sub(word, tag)
     words = [w for w in re.split(r"[^\w]+", tag) if w]
     if not words:
         return ""
     if len(words) == 1:
         return "#" + words[0]
-    return "#" + "".join(w[:1].upper() + w[1:] for w in words)
+    return "#" + "".join(w if _cased_inside(w) else w[:1].upper() + w[1:] for w in words)
+
+
+def _cased_inside(word: str) -> bool:
+    return word[:1].islower() and any(c.isupper() for c in word[1:])
 
 
 def _hashtags(article: Article, rules: Platform) -> list[str]:
