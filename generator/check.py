@@ -19,7 +19,7 @@ from generator.config import Config
 from generator.errors import MastheadError
 from generator.esp import get_esp
 from generator.language import has_labels
-from generator.model import Article, Image, Inline, Link, RichText
+from generator.model import Article, Image, Inline, Link, ListBlock, RichText
 from generator.platforms import platforms
 
 Severity = Literal["warning", "error"]
@@ -200,7 +200,8 @@ def _block_texts(block: object) -> Iterator[RichText]:
         value = getattr(block, name, None)
         if isinstance(value, RichText):
             yield value
-    for item in getattr(block, "items", ()) or ():
+    items = block.flat_items() if isinstance(block, ListBlock) else getattr(block, "items", ())
+    for item in items or ():
         if isinstance(item, RichText):
             yield item
         else:  # an FAQ item

@@ -111,10 +111,28 @@ class Paragraph:
 class ListBlock:
     items: tuple[RichText, ...]
     ordered: bool = False
+    # Per item, the list nested under it (None where there is none); empty
+    # when no item has one.
+    sublists: tuple[ListBlock | None, ...] = ()
+
+    def sublist(self, index: int) -> ListBlock | None:
+        return self.sublists[index] if index < len(self.sublists) else None
+
+    def flat_items(self) -> tuple[RichText, ...]:
+        """Every item, nested ones after their parent, for channels without
+        nesting (a thread)."""
+        if not self.sublists:
+            return self.items
+        out: list[RichText] = []
+        for index, item in enumerate(self.items):
+            out.append(item)
+            if (nested := self.sublist(index)) is not None:
+                out.extend(nested.flat_items())
+        return tuple(out)
 
     @property
     def plain_text(self) -> str:
-        return "\n".join(item.plain_text for item in self.items)
+        return "\n".join(item.plain_text for item in self.flat_items())
 
 
 @dataclass(frozen=True, slots=True)

@@ -548,3 +548,26 @@ def test_plain_text_breaks_only_what_could_open_a_merge_tag():
         neutral = neutralize_text(tag)
         assert neutral == tag[0] + ZWSP + tag[1:] or neutral.startswith(tag[0] + ZWSP)
         assert not any(p.search(neutral) for p in all_patterns()), tag
+
+
+def test_nested_lists_stay_nested_in_html_and_text(tmp_path):
+    from generator.channels.email.html import _render_html
+    from generator.channels.email.parts import email_parts, html_attr
+
+    source = tmp_path / "nested.md"
+    source.write_text(
+        "---\ntitle: T\n---\n\n1. First step\n   1. Sub-step one\n   2. Sub-step two\n"
+        "2. Second step\n   - a bullet under it\n3. Third step\n",
+        encoding="utf-8",
+    )
+    article = read_path(source)
+    email = build_email(article, Config())
+    tags = [tag for tag, _ in Page(email.html).tags if tag in ("ol", "ul", "li")]
+    assert tags == ["ol", "li", "ol", "li", "li", "li", "ul", "li", "li"]
+    assert (
+        "1. First step\n   1. Sub-step one\n   2. Sub-step two\n"
+        "2. Second step\n   - a bullet under it\n3. Third step\n"
+    ) in email.text
+    parts = email_parts(article, Config())
+    whole = _render_html(parts, reuse_compiled=False)
+    assert_same_email(email.html, whole, html_attr(parts.subject_raw))

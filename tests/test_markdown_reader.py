@@ -83,8 +83,12 @@ def test_sample_json_every_field(cli):
         "items": [
             "Write the article once, in Markdown.",
             "Render every channel with one command.",
-            "Nested items are flattened after their parent.",
             "Paste, post, publish.",
+        ],
+        "nested": [
+            None,
+            {"type": "list", "ordered": False, "items": ["A nested item stays under its parent."]},
+            None,
         ],
     }
     assert works["blocks"][1]["language"] == "python"

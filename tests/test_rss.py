@@ -425,3 +425,9 @@ def test_hard_line_break_is_a_br_in_item_html(tmp_path):
     source = tmp_path / "breaks.md"
     source.write_text("---\ntitle: T\n---\n\n**a**  \n*b*\n", encoding="utf-8")
     assert "<p><strong>a</strong><br /><em>b</em></p>" in article_html(read_path(source))
+
+
+def test_nested_list_is_nested_in_item_html(tmp_path):
+    source = tmp_path / "nested.md"
+    source.write_text("---\ntitle: T\n---\n\n- a\n  1. b\n- c\n", encoding="utf-8")
+    assert "<ul><li>a<ol><li>b</li></ol></li><li>c</li></ul>" in article_html(read_path(source))

@@ -461,3 +461,13 @@ def test_a_quote_in_straight_quote_marks_goes_out_in_curly_ones(platform):
     )
     text = "\n".join(p.text for p in build_thread(article, platform).posts)
     assert "“This one uses straight quotes.”" in text and '"' not in text
+
+
+def test_a_nested_list_joins_its_parent_item():
+    article = read_bytes(
+        b"---\ntitle: T\n---\n\n## Steps\n\n1. First step\n   1. Sub one\n   2. Sub two\n"
+        b"2. Second step\n",
+        name="t.md",
+    )
+    post = next(p.text for p in build_thread(article, "x").posts if "Steps" in p.text)
+    assert "• First step: Sub one; Sub two\n• Second step" in post

@@ -30,7 +30,14 @@ def block_to_dict(block: Block) -> dict[str, Any]:
         case Paragraph(text=text):
             return {"type": "paragraph", "text": text.plain_text}
         case ListBlock(items=items, ordered=ordered):
-            return {"type": "list", "ordered": ordered, "items": [i.plain_text for i in items]}
+            out: dict[str, Any] = {
+                "type": "list",
+                "ordered": ordered,
+                "items": [i.plain_text for i in items],
+            }
+            if block.sublists:  # per item: its nested list, or null
+                out["nested"] = [block_to_dict(s) if s else None for s in block.sublists]
+            return out
         case Quote(text=text, attribution=attribution):
             return {
                 "type": "quote",

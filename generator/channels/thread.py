@@ -34,6 +34,7 @@ from generator.text.splitting import (
     first_sentence,
     sentences,
     split_to_fit,
+    with_colon,
 )
 from generator.text.urls import article_link, utm_link
 
@@ -351,8 +352,17 @@ def _section_ideas(section: Section, macros: _Macros, include_faq: bool) -> list
 
 
 def _item_texts(block: ListBlock) -> list[str]:
-    """A list's items as post text, empty ones left out."""
-    return [text for item in block.items if (text := post_text(item))]
+    """A list's items as post text, empty ones left out. A nested list joins
+    its parent item ("First step: do this; then that"): a post has no indent
+    to show that it belongs there."""
+    texts: list[str] = []
+    for index, item in enumerate(block.items):
+        text = post_text(item)
+        if (nested := block.sublist(index)) is not None and (under := _item_texts(nested)):
+            text = f"{with_colon(text)} {'; '.join(under)}" if text else "; ".join(under)
+        if text:
+            texts.append(text)
+    return texts
 
 
 def _quote_parts(block: Quote) -> tuple[str, str]:

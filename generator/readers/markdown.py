@@ -12,7 +12,7 @@ Front matter is read with python-frontmatter, the body with markdown-it-py
   next question are the answer.
 - A blockquote whose last line starts with `—`, `--` or `-` gets that line as
   its attribution.
-- Lists keep their order flag; nested items are flattened after their parent.
+- Lists keep their order flag and the lists nested in their items.
 - Fenced and indented code become `CodeBlock`s, GFM tables `Table`s, images
   alone in a paragraph `Image` blocks. An image before any text becomes the
   article image when the front matter names none.
@@ -373,7 +373,7 @@ class _Body:
         elif kind == "heading":
             yield Subheading(_inline(node))
         elif kind in ("bullet_list", "ordered_list"):
-            yield ListBlock(tuple(_list_items(node)), ordered=kind == "ordered_list")
+            yield _list(node)
         elif kind == "blockquote":
             if quote := _quote(node):
                 yield quote
@@ -416,19 +416,41 @@ def _answer_parts(node: SyntaxTreeNode) -> Iterator[RichText]:
         yield text
 
 
-def _list_items(node: SyntaxTreeNode) -> Iterator[RichText]:
+def _list(node: SyntaxTreeNode) -> ListBlock:
+    """A Markdown list, with the lists nested in its items."""
+    items: list[RichText] = []
+    sublists: list[ListBlock | None] = []
     for item in node.children:
         texts: list[RichText] = []
-        nested: list[RichText] = []
+        nested: list[ListBlock] = []
         for child in item.children:
             if child.type in ("bullet_list", "ordered_list"):
-                nested.extend(_list_items(child))
+                nested.append(_list(child))
             elif child.type in ("paragraph", "heading"):
                 texts.append(_inline(child))
             elif child.type in ("fence", "code_block"):
                 texts.append(RichText((Code(child.content.rstrip("\n")),)))
-        yield _join(texts, " ")
-        yield from nested
+        items.append(_join(texts, " "))
+        sublists.append(_merged_lists(nested))
+    return ListBlock(
+        tuple(items),
+        ordered=node.type == "ordered_list",
+        sublists=tuple(sublists) if any(sublists) else (),
+    )
+
+
+def _merged_lists(lists: list[ListBlock]) -> ListBlock | None:
+    """Two lists in one item (a paragraph between them) as one nested list."""
+    if len(lists) <= 1:
+        return lists[0] if lists else None
+    items = tuple(i for block in lists for i in block.items)
+    sublists = tuple(block.sublist(n) for block in lists for n in range(len(block.items)))
+    return ListBlock(items, lists[0].ordered, sublists if any(sublists) else ())
+
+
+def _list_items(node: SyntaxTreeNode) -> Iterator[RichText]:
+    """A list's items flattened, nested ones after their parent."""
+    yield from _list(node).flat_items()
 
 
 def _quote(node: SyntaxTreeNode) -> Quote | None:

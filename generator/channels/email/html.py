@@ -286,18 +286,21 @@ def _body(parts: EmailParts, *, reuse: bool) -> list[Markup]:
             return _stencilled(layout, name, values, env, t, start)
         return Markup(_render_block(env, name, t, start, values))
 
+    def list_block(b: ListBlock, nested: bool = False) -> Markup:
+        items = [
+            rich(item) + (list_block(sub, nested=True) if (sub := b.sublist(n)) else "")
+            for n, item in enumerate(b.items)
+        ]
+        return render("list", tag="ol" if b.ordered else "ul", items=items, nested=nested)
+
     def block(b: Block) -> Markup | None:
         match b:
             case Paragraph(text=text):
                 return render("paragraph", text=rich(text))
             case Subheading(text=text):
                 return render("subheading", text=rich(text))
-            case ListBlock(items=items, ordered=ordered):
-                return render(
-                    "list",
-                    tag="ol" if ordered else "ul",
-                    items=[rich(i) for i in items],
-                )
+            case ListBlock():
+                return list_block(b)
             case Quote(text=text, attribution=attribution):
                 return render(
                     "quote",

@@ -75,16 +75,21 @@ def render_text(parts: EmailParts) -> str:
     if article.dek:
         out += [wrap(clean(article.dek)), ""]
 
+    def list_lines(b: ListBlock, indent: str) -> None:
+        for n, item in enumerate(b.items, start=1):
+            marker = f"{n}. " if b.ordered else "- "
+            out.append(wrap(rich(item), indent + " " * len(marker), indent + marker))
+            if (nested := b.sublist(n - 1)) is not None:
+                list_lines(nested, indent + " " * len(marker))
+
     def block(b: Block) -> None:
         match b:
             case Paragraph(text=text):
                 out.extend([wrap(rich(text)), ""])
             case Subheading(text=text):
                 out.extend([rich(text).upper(), ""])
-            case ListBlock(items=items, ordered=ordered):
-                for n, item in enumerate(items, start=1):
-                    marker = f"{n}. " if ordered else "- "
-                    out.append(wrap(rich(item), " " * len(marker), marker))
+            case ListBlock():
+                list_lines(b, "")
                 out.append("")
             case Quote(text=text, attribution=attribution):
                 out.append(wrap(rich(text), "    ", "    "))

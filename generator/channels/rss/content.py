@@ -42,10 +42,8 @@ def _block(block: Block) -> str:
             return f"<p>{inline_html(text)}</p>"
         case Subheading(text=text):
             return f"<h3>{inline_html(text)}</h3>"
-        case ListBlock(items=items, ordered=ordered):
-            tag = "ol" if ordered else "ul"
-            lis = "".join(f"<li>{inline_html(i)}</li>" for i in items)
-            return f"<{tag}>{lis}</{tag}>"
+        case ListBlock():
+            return _list(block)
         case Quote(text=text, attribution=attribution):
             cite = f"<footer>— {inline_html(attribution)}</footer>" if attribution else ""
             return f"<blockquote><p>{inline_html(text)}</p>{cite}</blockquote>"
@@ -71,3 +69,12 @@ def _block(block: Block) -> str:
                 return ""
             return f'<figure><img src="{attr_html(src)}" alt="{attr_html(alt)}"/></figure>'
     raise TypeError(f"unknown block {block!r}")
+
+
+def _list(block: ListBlock) -> str:
+    tag = "ol" if block.ordered else "ul"
+    lis = "".join(
+        f"<li>{inline_html(item)}{_list(sub) if (sub := block.sublist(n)) else ''}</li>"
+        for n, item in enumerate(block.items)
+    )
+    return f"<{tag}>{lis}</{tag}>"
