@@ -471,3 +471,21 @@ def test_a_nested_list_joins_its_parent_item():
     )
     post = next(p.text for p in build_thread(article, "x").posts if "Steps" in p.text)
     assert "• First step: Sub one; Sub two\n• Second step" in post
+
+
+def test_the_dek_is_not_said_again_by_an_opener_or_the_closing_post():
+    article = read_bytes(
+        "Town Library Extends Weekend Hours\nBy Sam Lee — April 2, 2026\n"
+        "The library will open on Sundays starting in May.\nLead.\n"
+        "Details\nThe library will open on Sundays starting in May. Hours will be noon to five.\n"
+        "What Comes Next\nThe library will open on Sundays starting in May.\n".encode(),
+        name="t.txt",
+    )
+    posts = [p.text for p in build_thread(article, "x").posts]
+    assert sum("open on Sundays" in p for p in posts) == 1, posts
+    assert any(p.startswith("📌 Hours will be noon to five.") for p in posts)
+
+
+def test_linkedin_takeaways_keep_their_heading():
+    post = build_thread(read_path(SEED), "linkedin").posts[0].text
+    assert "\n\nKey Takeaways:\n🔹 The partnership has shifted" in post

@@ -268,11 +268,16 @@ def _hashtags(article: Article, rules: Platform) -> list[str]:
 
 
 def _why_it_matters(article: Article) -> str | None:
+    """The first sentence under a "why it matters" kind of heading, unless
+    it only says the dek again."""
     for section in article.sections:
         if _WHY_HEADING.search(section.heading):
             for block in section.blocks:
                 if isinstance(block, Paragraph):
-                    return first_sentence(post_text(block.text)) or None
+                    why = first_sentence(post_text(block.text))
+                    if article.dek and _same_words(why, clean(article.dek)):
+                        return None
+                    return why or None
     return None
 
 
@@ -309,7 +314,7 @@ def _body_drafts(
         found = _section_ideas(section, macros, include_faq)
         if not found and not _WHY_HEADING.search(section.heading):
             # A section of prose only: its opening sentence may stand for it.
-            found = _opener(section.blocks, section.heading, macros)
+            found = _opener(section.blocks, section.heading, macros, skip=article.dek or "")
         ideas.extend(found)
     takeaways = sum(d.weight for d in ideas if d.kind == "takeaway")
     if takeaways and takeaways + sum(d.weight for d in ideas if d.kind == "fact") > FEW_IDEAS:
@@ -564,16 +569,18 @@ _TAG_FACET = "app.bsky.richtext.facet#tag"
 
 def _single_post(article: Article, rules: Platform, macros: _Macros, link: str | None) -> Thread:
     points: list[str] = []
+    points_heading = ""
     quotes: list[dict[str, str]] = []
     for section in article.sections:
         for block in section.blocks:
             if isinstance(block, ListBlock) and _TAKEAWAY_HEADING.search(section.heading):
+                points_heading = points_heading or clean(section.heading)
                 points += _item_texts(block)
             elif isinstance(block, Quote) and (parts := _quote_parts(block))[0]:
                 quotes.append({"text": parts[0], "attribution": parts[1]})
     groups: list[dict[str, Any]] = []
     if points:
-        groups.append({"heading": "", "points": points})
+        groups.append({"heading": points_heading, "points": points})
     else:
         # Without takeaways, every list, each under its section's heading: two
         # lists run together ("what broke", "how it works now") read as one.
