@@ -571,3 +571,9 @@ def test_nested_lists_stay_nested_in_html_and_text(tmp_path):
     parts = email_parts(article, Config())
     whole = _render_html(parts, reuse_compiled=False)
     assert_same_email(email.html, whole, html_attr(parts.subject_raw))
+
+
+def test_text_title_underline_is_as_wide_as_the_title_on_screen():
+    email = build_email(read_path(ARTICLES / "urban-beekeeping-guide.txt"), Config())
+    title, underline = email.text.splitlines()[:2]
+    assert title.endswith("🐝") and underline == "=" * (len(title) + 1)

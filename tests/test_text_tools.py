@@ -285,3 +285,14 @@ def test_query_added_on_the_end_only_where_a_full_merge_gives_the_same(scheme, r
             add_query(url, params)
         return
     assert add_query(url, params) == expected
+
+
+def test_display_width_counts_columns():
+    from generator.text.wrapping import display_width
+
+    assert display_width("Bees") == 4
+    assert display_width("Bees 🐝") == 7
+    assert display_width("日本語") == 6
+    assert display_width("e\u0301") == 1
+    assert display_width("👩\u200d💻") == 4  # two wide emoji a terminal may join
+    assert display_width("❤\ufe0f") == 1

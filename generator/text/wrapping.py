@@ -11,6 +11,7 @@ become one space. This is what `textwrap.fill` does with
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _BREAK = re.compile(r"[\t\n\x0b\x0c\r ]+")
 
@@ -30,3 +31,17 @@ def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str
             line = subsequent_indent + word
     lines.append(line)
     return "\n".join(lines)
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a monospaced font: wide (CJK, most emoji) count
+    two, combining marks and format characters (ZWJ, variation selectors)
+    none."""
+    if text.isascii():
+        return len(text)
+    width = 0
+    for char in text:
+        if unicodedata.category(char) in ("Mn", "Me", "Cf") or "\ufe00" <= char <= "\ufe0f":
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width

@@ -27,7 +27,7 @@ from generator.model import (
     Text,
 )
 from generator.text.urls import is_safe_href
-from generator.text.wrapping import fill
+from generator.text.wrapping import display_width, fill
 
 WIDTH = 72
 
@@ -69,7 +69,7 @@ def render_text(parts: EmailParts) -> str:
         return "".join(_inline(node, links) for node in text.nodes)
 
     title = fill(clean(article.title), WIDTH)
-    out += [title, "=" * max(len(line) for line in title.split("\n")), ""]
+    out += [title, "=" * max(display_width(line) for line in title.split("\n")), ""]
     if parts.byline_text:
         out += [wrap(clean(parts.byline_text)), ""]
     if article.dek:
