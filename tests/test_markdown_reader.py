@@ -328,3 +328,13 @@ def test_standard_input_opening_with_front_matter_is_read_as_markdown(cli):
     assert heading_only.json()["title"] == "A Title"
     seed = cli("inspect", "-", "--format", "json", input="A Plain Title\nA dek.\n\nBody.\n")
     assert seed.json()["title"] == "A Plain Title"
+
+
+def test_a_quote_keeps_its_hard_breaks_and_loses_its_soft_ones():
+    a = md(
+        "---\ntitle: T\n---\n\n> First line  \n> second line, *soft\n> break* and [a\n"
+        "> link](https://e.com).\n> — Dana Q., editor\n"
+    )
+    quote = a.lead[0]
+    assert quote.text.plain_text == "First line\nsecond line, soft break and a link."
+    assert quote.attribution.plain_text == "Dana Q., editor"

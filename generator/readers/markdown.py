@@ -464,7 +464,7 @@ def _quote(node: SyntaxTreeNode) -> Quote | None:
         children = children[:-1]
     elif last is not None and last.type == "paragraph":
         # The attribution is the paragraph's last source line, so keep its breaks.
-        head, attribution = _split_attribution(_inline(last, softbreak="\n"))
+        head, attribution = _split_attribution(_inline(last, softbreak=_SOFT_BREAK))
         children = children[:-1]
         tail = [_soft_breaks_to_spaces(head)] if head else []
     parts = [p for child in children for p in _answer_parts(child)] + tail
@@ -473,19 +473,35 @@ def _quote(node: SyntaxTreeNode) -> Quote | None:
     return Quote(_join(parts, "\n"), attribution or None)
 
 
+# A soft line break while the attribution is looked for: the source normalises
+# every carriage return away, so none is article text; a hard break stays "\n".
+_SOFT_BREAK = "\r"
+
+
 def _soft_breaks_to_spaces(text: RichText) -> RichText:
-    return RichText(
-        tuple(Text(n.text.replace("\n", " ")) if isinstance(n, Text) else n for n in text.nodes)
-    )
+    return RichText(tuple(_unbroken(node) for node in text.nodes))
+
+
+def _unbroken(node: Inline) -> Inline:
+    match node:
+        case Text(text=text):
+            return Text(text.replace(_SOFT_BREAK, " "))
+        case Emphasis(children=children) | Strong(children=children):
+            return type(node)(tuple(_unbroken(c) for c in children))
+        case Link(href=href, children=children):
+            return Link(href, tuple(_unbroken(c) for c in children))
+    return node
 
 
 def _split_attribution(text: RichText) -> tuple[RichText, RichText | None]:
-    """Split `text` at its last line break when that line starts with a dash."""
+    """Split `text` at its last line break (soft or hard) when that line
+    starts with a dash."""
     nodes = list(text.nodes)
     for index in range(len(nodes) - 1, -1, -1):
         node = nodes[index]
-        if isinstance(node, Text) and "\n" in node.text:
-            before, _, after = node.text.rpartition("\n")
+        if isinstance(node, Text) and ("\n" in node.text or _SOFT_BREAK in node.text):
+            cut = max(node.text.rfind("\n"), node.text.rfind(_SOFT_BREAK))
+            before, after = node.text[:cut], node.text[cut + 1 :]
             rest = RichText(_merge([Text(after), *nodes[index + 1 :]]))
             m = _ATTRIBUTION.match(rest.plain_text)
             if not m:
