@@ -269,6 +269,8 @@ def test_a_failed_folder_write_leaves_nothing(tmp_path, monkeypatch):
 @settings(max_examples=3000)
 @example(scheme="https://", rest="//x", params={"a": "b"})
 @example(scheme="https://", rest="", params={"a": "b"})
+@example(scheme="https://", rest="e.com/p/", params={"utm_source": "x", "c": "a-b.c~d_9"})
+@example(scheme="https://", rest="e.com/p/", params={"utm_source": "x y", "c": "é&"})
 @given(
     scheme=st.sampled_from(["https://", "http://", "HTTPS://"]),
     rest=st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40) | st.text(max_size=30),

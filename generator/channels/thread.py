@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
-import regex
 from jinja2 import Environment, TemplateNotFound
 
 from generator.config import Config, campaign_name
@@ -440,8 +439,12 @@ def _opener(
     return [_Draft(kind, macros("fact", text, heading))]
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _same_words(a: str, b: str) -> bool:
-    words = [regex.findall(r"\w+", t.casefold()) for t in (a, b)]
+    """Whether one text says the other's words, and then maybe more."""
+    words = [_WORD.findall(t.casefold()) for t in (a, b)]
     return words[0][: len(words[1])] == words[1] or words[1][: len(words[0])] == words[0]
 
 
@@ -547,7 +550,7 @@ def _post(rules: Platform, index: int, text: str, hashtags: list[str]) -> Post:
         shown, links = bluesky_shorten(text)
         spans = [(start, end, _LINK_FACET, {"uri": uri}) for start, end, uri in links]
         for tag in hashtags:  # ours only: the app makes these clickable, the API needs facets
-            for match in regex.finditer(rf"(?<!\S){regex.escape(tag)}(?![\w])", shown):
+            for match in _tag_pattern(tag).finditer(shown):
                 spans.append((match.start(), match.end(), _TAG_FACET, {"tag": tag[1:]}))
         facets = tuple(
             {
@@ -561,6 +564,12 @@ def _post(rules: Platform, index: int, text: str, hashtags: list[str]) -> Post:
         )
         return Post(index, text, rules.count(text), facets)
     return Post(index, text, rules.count(text))
+
+
+@lru_cache(maxsize=256)
+def _tag_pattern(tag: str) -> re.Pattern[str]:
+    """`tag` standing alone: not inside a word, not the start of a longer tag."""
+    return re.compile(rf"(?<!\S){re.escape(tag)}(?!\w)")
 
 
 _LINK_FACET = "app.bsky.richtext.facet#link"

@@ -68,10 +68,20 @@ def add_query(url: str, params: dict[str, str]) -> str:
     ):
         # Nothing to merge with or keep after (most links): the query goes on
         # the end. Every link of every post and email passes here.
-        from urllib.parse import urlencode
-
-        return f"{url}?{urlencode(params)}"
+        return f"{url}?{_encoded(params)}"
     return _merged_query(url, params)
+
+
+# What urlencode never escapes: such keys and values go in as they are.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _encoded(params: dict[str, str]) -> str:
+    if all(_UNRESERVED.fullmatch(k) and _UNRESERVED.fullmatch(v) for k, v in params.items()):
+        return "&".join(f"{k}={v}" for k, v in params.items())
+    from urllib.parse import urlencode
+
+    return urlencode(params)
 
 
 def _merged_query(url: str, params: dict[str, str]) -> str:
