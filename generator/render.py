@@ -11,8 +11,10 @@ articles that would share a slug, and updates the run's feeds once.
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -357,8 +359,12 @@ def render_run(
     ]
     results: list[Result] = []
     timings: collections.Counter[str] = collections.Counter()
+    _remove_leftovers(out_dir)
     claims.mkdir()
-    with _Spool(out_dir) as spool:
+    # Held for the run: a later run knows by it that these claims are live.
+    live = os.open(claims, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fcntl.flock(live, fcntl.LOCK_EX)
+    with contextlib.closing(_Descriptor(live)), _Spool(out_dir) as spool:
         running = _execute(tasks, config, options, now, jobs, reserved)
         try:
             for result in running:
@@ -403,6 +409,56 @@ def render_run(
         json.dumps({"version": __version__, "articles": new_cache}, indent=1, sort_keys=True),
     )
     return summary
+
+
+# A staging folder (`.<slug>.<hex>.tmp`, see writers.write_folder) this old
+# was left by a run that was killed: a live one is renamed within a second.
+_STALE_STAGING_SECONDS = 3600
+_NEW_CLAIMS_SECONDS = 60
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """What runs killed outright (SIGKILL, power loss) left behind: claims
+    folders no live run holds, and old staging folders."""
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        name = entry.name
+        if (
+            name.startswith(".masthead-claims-")
+            and entry.is_dir(follow_symlinks=False)
+            # Not one a run has only just made and is about to lock.
+            and now - entry.stat(follow_symlinks=False).st_mtime > _NEW_CLAIMS_SECONDS
+        ):
+            try:
+                fd = os.open(entry.path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # held: a run is using it
+                continue
+            finally:
+                os.close(fd)
+            shutil.rmtree(entry.path, ignore_errors=True)
+        elif (
+            name.startswith(".")
+            and name.endswith(".tmp")
+            and entry.is_dir(follow_symlinks=False)
+            and now - entry.stat(follow_symlinks=False).st_mtime > _STALE_STAGING_SECONDS
+        ):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+class _Descriptor:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
 @dataclass(frozen=True, slots=True)

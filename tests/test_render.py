@@ -443,3 +443,36 @@ def test_a_stopped_run_leaves_complete_folders_and_the_old_feed(tmp_path, stop):
     assert 0 < len(folders) < 400
     for folder in folders:
         assert len(list(folder.iterdir())) == len(OUTPUTS), folder
+
+
+def test_a_run_clears_what_killed_runs_left_but_not_a_live_run(cli, tmp_path):
+    """SIGKILL leaves a claims folder and maybe a staging folder; the next
+    run removes them, but never the claims of a run still going (it holds a
+    lock on them) nor a staging folder that may be in use."""
+    import fcntl
+    import time
+
+    out = tmp_path / "out"
+    out.mkdir()
+    hour_ago = time.time() - 7200
+    dead = out / ".masthead-claims-dead"
+    dead.mkdir()
+    (dead / "slug").write_text("x", encoding="utf-8")
+    os.utime(dead, (hour_ago, hour_ago))
+    stale = out / ".story.0123456789ab.tmp"
+    stale.mkdir()
+    os.utime(stale, (hour_ago, hour_ago))
+    fresh = out / ".other.0123456789ab.tmp"
+    fresh.mkdir()
+    alive = out / ".masthead-claims-alive"
+    alive.mkdir()
+    os.utime(alive, (hour_ago, hour_ago))
+    fd = os.open(alive, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        run = cli("render", SEED, "-o", out, "-j", "1", "-q")
+        assert run.exit_code == 0, run.stderr
+    finally:
+        os.close(fd)
+    assert not dead.exists() and not stale.exists()
+    assert alive.exists() and fresh.exists()
