@@ -577,3 +577,27 @@ def test_text_title_underline_is_as_wide_as_the_title_on_screen():
     email = build_email(read_path(ARTICLES / "urban-beekeeping-guide.txt"), Config())
     title, underline = email.text.splitlines()[:2]
     assert title.endswith("🐝") and underline == "=" * (len(title) + 1)
+
+
+@pytest.mark.parametrize("esp", list(esps()))
+def test_a_merge_tag_split_over_inline_nodes_stays_inert_in_text(tmp_path, esp):
+    """Tags that only appear once inline nodes are joined, or once the text
+    part adds its brackets round an image's alt text, or in the front
+    matter's link."""
+    source = tmp_path / "split.md"
+    source.write_text(
+        '---\ntitle: T\nurl: "https://e.com/{{unsubscribe_url}}/*|UNSUB|*/[unsubscribe]"\n---\n\n'
+        "A {*{ unsubscribe_url }}* b \\[*unsubscribe*] c {`{ email_url }}` d <`unsubscribe`>"
+        " e {`$unsubscribe}` f x[*webversion*]y, *|*UNSUB*|* and {# hidden #}\n\n"
+        "![unsubscribe](https://e.com/x.png)\n",
+        encoding="utf-8",
+    )
+    message = build_email(read_path(source), FULL, esp=esp)
+    own = esps()[esp]
+    text = message.text
+    for tag in (own.unsubscribe_text, own.web_version_text, own.address):
+        if tag:
+            text = text.replace(tag, "")
+    for pattern in all_patterns():
+        assert not pattern.search(text), (pattern.pattern, pattern.search(text).group())
+    assert f"{{{ZWSP}#" in text

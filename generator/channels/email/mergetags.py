@@ -19,10 +19,10 @@ _REFERENCES = {"{": "&#123;", "|": "&#124;", "[": "&#91;"}
 _NONCHARACTERS = re.compile("[\ufdd0-\ufdef]")
 
 ZWSP = "\u200b"
-# Only the openings a tag can have: `*|`, `{{` `{%` `{$` `{!`, `[` or `<` before
+# Only the openings a tag can have: `*|`, `{{` `{%` `{$` `{!` `{#`, `[` or `<` before
 # a letter (`[Name]`, `<unsubscribe>`), `[[`, `</`, `<%`. So `arr[0]`,
 # `*args` and `{x}` in an article's code stay as they are, copyable.
-_TEXT_OPENERS = re.compile(r"(\*(?=\|)|\{(?=[{%$!])|\[(?=[^\W\d_]|\[)|<(?=[^\W\d_]|/|%))")
+_TEXT_OPENERS = re.compile(r"(\*(?=\|)|\{(?=[{%$!#])|\[(?=[^\W\d_]|\[)|<(?=[^\W\d_]|/|%))")
 
 
 def neutralize_html(escaped: str) -> str:

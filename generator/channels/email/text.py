@@ -49,9 +49,6 @@ def render_text(parts: EmailParts) -> str:
     links = _Links()
     out: list[str] = []
 
-    def clean(text: str) -> str:
-        return neutralize_text(text)
-
     def wrap(text: str, indent: str = "", first: str | None = None) -> str:
         paragraphs = text.split("\n")
         return "\n".join(
@@ -68,12 +65,12 @@ def render_text(parts: EmailParts) -> str:
     def rich(text: RichText) -> str:
         return "".join(_inline(node, links) for node in text.nodes)
 
-    title = fill(clean(article.title), WIDTH)
+    title = fill(article.title, WIDTH)
     out += [title, "=" * max(display_width(line) for line in title.split("\n")), ""]
     if parts.byline_text:
-        out += [wrap(clean(parts.byline_text)), ""]
+        out += [wrap(parts.byline_text), ""]
     if article.dek:
-        out += [wrap(clean(article.dek)), ""]
+        out += [wrap(article.dek), ""]
 
     def list_lines(b: ListBlock, indent: str) -> None:
         for n, item in enumerate(b.items, start=1):
@@ -103,19 +100,19 @@ def render_text(parts: EmailParts) -> str:
                         out.append(wrap(rich(answer)))
                     out.append("")
             case CodeBlock(text=text):
-                out.extend(["    " + line for line in clean(text).split("\n")] + [""])
+                out.extend(["    " + line for line in text.split("\n")] + [""])
             case Table(header=header, rows=rows):
                 out.extend(_table([rich(c) for c in header], [[rich(c) for c in r] for r in rows]))
                 out.append("")
             case Image(alt=alt):
                 if alt:
-                    out.extend([f"[{clean(alt)}]", ""])
+                    out.extend([f"[{alt}]", ""])
 
     for b in article.lead:
         block(b)
     for section in article.sections:
-        heading = clean(section.heading)
-        out += [heading, "-" * min(len(heading), WIDTH), ""]
+        heading = section.heading
+        out += [heading, "-" * min(display_width(heading), WIDTH), ""]
         for b in section.blocks:
             block(b)
 
@@ -127,14 +124,18 @@ def render_text(parts: EmailParts) -> str:
         out += [f"[{n}] {url}" for n, url in enumerate(links.urls, start=1)]
         out.append("")
 
+    # Article text is made inert in one pass over everything it reaches, so a
+    # merge tag split over inline nodes ("{*{ x }}*") or closed by our own
+    # brackets (an image's "[alt]") is seen whole. The footer, ours, follows.
+    out = [neutralize_text("\n".join(out))]
     footer = parts.footer
     out.append("-- ")
     for line in (footer.sender_text, footer.address_text):
         if line:
-            out.append(clean(line) if line is footer.sender_text else line)
+            out.append(neutralize_text(line) if line is footer.sender_text else line)
     out.append(
         wrap(
-            clean(labels["why_brand"].format(brand=parts.config.brand.name))
+            neutralize_text(labels["why_brand"].format(brand=parts.config.brand.name))
             if parts.config.brand.name
             else labels["why"]
         )
@@ -170,12 +171,12 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 def _inline(node, links: _Links) -> str:  # type: ignore[no-untyped-def]
     match node:
         case Text(text=text) | Code(text=text):
-            return neutralize_text(text)
+            return text
         case Emphasis(children=children) | Strong(children=children):
             return "".join(_inline(c, links) for c in children)
         case Link(href=href, children=children):
             inner = "".join(_inline(c, links) for c in children)
-            if not is_safe_href(href) or inner == neutralize_text(href):
+            if not is_safe_href(href) or inner == href:
                 return inner
             return f"{inner} [{links.ref(href)}]"
     raise TypeError(f"unknown inline node {node!r}")
