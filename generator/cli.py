@@ -497,8 +497,8 @@ def render(
     except KeyboardInterrupt:
         reporter.stop()
         typer.echo(
-            f"interrupted: the article folders written so far are complete; {output}'s feeds "
-            "were not updated. Run the same command again to finish.",
+            f"interrupted: the article folders written so far are complete, but {output}'s "
+            "feeds may not list them yet. Run the same command again to finish.",
             err=True,
         )
         raise typer.Exit(130) from None

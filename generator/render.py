@@ -21,10 +21,11 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -268,7 +269,8 @@ def _render_one(task: _Task, config: Config, options: Options, now: dt.datetime)
     files, result = render_files(article, config, options, now=now)
     _claim(task.claims, article.slug, task.path)
     clock = time.perf_counter()
-    write_folder(out_dir / article.slug, files)
+    with _signals_held():  # a stop lands between folders, never inside one
+        write_folder(out_dir / article.slug, files)
     result.timings["write"] = time.perf_counter() - clock
     result.timings["read"] = read_time
     result.path = task.path
@@ -378,8 +380,10 @@ def render_run(
                 if progress:
                     progress(result, len(results), len(tasks))
         finally:
-            running.close()  # stop the workers before their claims go
-            shutil.rmtree(claims, ignore_errors=True)
+            try:
+                running.close()  # stop the workers before their claims go
+            finally:
+                shutil.rmtree(claims, ignore_errors=True)
 
         summary = RunSummary(results, timings=dict(timings))
         if spool.items:
@@ -533,19 +537,74 @@ def _execute(
         initializer=_init_pool_worker,
         initargs=(config, options, now, reserved),
     )
+    previous_hook = threading.excepthook
+    threading.excepthook = _quiet_pool_race(previous_hook)
     try:
         yield from pool.map(_work, tasks, chunksize=chunk)
     finally:
         # On Ctrl-C or an error, chunks not started are dropped and the ones
-        # running finish, so no worker is stopped halfway through a folder.
-        pool.shutdown(wait=True, cancel_futures=True)
+        # running finish. A second Ctrl-C must not cut this short: it would
+        # leave the parent waiting on a worker forever.
+        try:
+            _uninterrupted(lambda: pool.shutdown(wait=True, cancel_futures=True))
+        finally:
+            threading.excepthook = previous_hook
+
+
+def _quiet_pool_race(
+    previous: Callable[[threading.ExceptHookArgs], object],
+) -> Callable[[threading.ExceptHookArgs], object]:
+    """Python 3.11's pool manager thread raises InvalidStateError when a
+    SIGTERM to the process group ends workers while their chunks are being
+    cancelled (CPython gh-107219, fixed in 3.12): harmless, and not ours to
+    print."""
+
+    def hook(args: threading.ExceptHookArgs) -> object:
+        if args.exc_type is InvalidStateError:
+            return None
+        return previous(args)
+
+    return hook
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is done (this thread only: a
+    worker's and the one-process run's only thread)."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _uninterrupted(action: Callable[[], object]) -> None:
+    """Run `action` with SIGINT and SIGTERM noted, not acted on; then act on
+    them as a Ctrl-C. Python handlers run in the main thread only, so the
+    pool's own threads cannot be used to get round this."""
+    if threading.current_thread() is not threading.main_thread():
+        action()
+        return
+    caught: list[int] = []
+    previous = {
+        signum: signal.signal(signum, lambda number, frame: caught.append(number))
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        action()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _init_pool_worker(
     config: Config, options: Options, now: dt.datetime, reserved: dict[str, str]
 ) -> None:
     # Ctrl-C reaches the whole process group; the parent alone decides what
-    # stops, so a worker is never interrupted in the middle of an article.
+    # stops. A SIGTERM to the group (`timeout`, a cancelled CI job) ends a
+    # worker, but only between folders (see _signals_held).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _init_worker(config, options, now, reserved)
