@@ -41,7 +41,9 @@ def feed_lock(feed: Path, timeout: float | None = None) -> Iterator[None]:
     """An exclusive lock on the feed's folder for one read-modify-write.
 
     The folder, not a lock file: the feed itself is replaced by a rename, and
-    a `feed.xml.lock` beside it would be published with the site.
+    a `feed.xml.lock` beside it would be published with the site. Where a
+    folder cannot be locked (NFS wants a file open for writing), the lock
+    file it is.
     """
     timeout = LOCK_TIMEOUT if timeout is None else timeout
     folder = feed.parent
@@ -52,22 +54,46 @@ def feed_lock(feed: Path, timeout: float | None = None) -> Iterator[None]:
     except OSError as exc:
         raise FeedError(f"cannot open the feed's folder ({exc.strerror})", str(folder)) from None
     try:
-        deadline = time.monotonic() + timeout
-        while True:
+        try:
+            held = _wait_for_lock(fd, timeout, f"the feeds in {folder}", feed)
+        except OSError:
+            held = False
+        if held:
+            yield
+            return
+        lock_path = feed.with_name(feed.name + ".lock")
+        try:
+            lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise FeedError(f"cannot lock the feed ({exc.strerror})", str(lock_path)) from None
+        try:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise FeedError(
-                        f"another process has been updating the feeds in {folder} for "
-                        f"{timeout:.0f} s; wait for it to finish and run this again",
-                        str(feed),
-                    ) from None
-                time.sleep(0.02)
-        yield
+                _wait_for_lock(lock_fd, timeout, lock_path.name, feed)
+            except OSError as exc:
+                raise FeedError(f"cannot lock the feed ({exc.strerror})", str(lock_path)) from None
+            yield
+        finally:
+            os.close(lock_fd)
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _wait_for_lock(fd: int, timeout: float, what: str, feed: Path) -> bool:
+    """Take an exclusive flock on `fd` within `timeout` seconds; a FeedError
+    when another process holds it that long, OSError when it cannot be had."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise FeedError(
+                    f"another process has been updating {what} for {timeout:.0f} s; "
+                    "wait for it to finish and run this again",
+                    str(feed),
+                ) from None
+            time.sleep(0.02)
 
 
 def _read(path: Path) -> bytes | None:

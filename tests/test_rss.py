@@ -431,3 +431,31 @@ def test_nested_list_is_nested_in_item_html(tmp_path):
     source = tmp_path / "nested.md"
     source.write_text("---\ntitle: T\n---\n\n- a\n  1. b\n- c\n", encoding="utf-8")
     assert "<ul><li>a<ol><li>b</li></ol></li><li>c</li></ul>" in article_html(read_path(source))
+
+
+def test_feed_lock_falls_back_to_a_lock_file_where_a_folder_cannot_be_locked(
+    cli, site, monkeypatch
+):
+    """NFS refuses an exclusive flock on a folder opened read-only (EBADF):
+    the feed is then locked through `feed.xml.lock`, not left unlocked."""
+    import errno
+    import fcntl
+    import stat
+
+    from generator import feedfile
+
+    locked: list[str] = []
+    real_flock = fcntl.flock
+
+    def nfs_flock(fd, operation):
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EBADF, "Bad file descriptor")
+        locked.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return real_flock(fd, operation)
+
+    monkeypatch.setattr(feedfile.fcntl, "flock", nfs_flock)
+    feed = site / "feed.xml"
+    run = cli("feed", "add", SEED, "--feed", feed)
+    assert run.exit_code == 0, run.stderr
+    assert locked == [str(feed) + ".lock"]
+    assert len(parse(feed).entries) == 1
