@@ -36,7 +36,7 @@ from generator.errors import MastheadError
 from generator.model import Article
 from generator.platforms import platforms
 from generator.resources import templates_dir
-from generator.writers import write_atomic, write_folder
+from generator.writers import STAGING, write_atomic, write_folder
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 CACHE_NAME = ".masthead-cache.json"
@@ -450,8 +450,7 @@ def _remove_leftovers(out_dir: Path) -> None:
                 os.close(fd)
             shutil.rmtree(entry.path, ignore_errors=True)
         elif (
-            name.startswith(".")
-            and name.endswith(".tmp")
+            STAGING.fullmatch(name)
             and entry.is_dir(follow_symlinks=False)
             and now - entry.stat(follow_symlinks=False).st_mtime > _STALE_STAGING_SECONDS
         ):

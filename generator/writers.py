@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterable, Mapping
@@ -133,6 +134,11 @@ def write_pieces(
         pending.discard()
         raise
     pending.commit()
+
+
+# The name write_folder stages a new folder under, to tell its leftovers
+# (from a process killed mid-write) from anything else.
+STAGING = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")
 
 
 def write_folder(folder: str | os.PathLike[str], files: Mapping[str, bytes]) -> None:

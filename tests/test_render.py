@@ -471,6 +471,9 @@ def test_a_run_clears_what_killed_runs_left_but_not_a_live_run(cli, tmp_path):
     os.utime(stale, (hour_ago, hour_ago))
     fresh = out / ".other.0123456789ab.tmp"
     fresh.mkdir()
+    mine = out / ".notes.tmp"  # the user's: not a name Masthead stages under
+    mine.mkdir()
+    os.utime(mine, (hour_ago, hour_ago))
     alive = out / ".masthead-claims-alive"
     alive.mkdir()
     os.utime(alive, (hour_ago, hour_ago))
@@ -482,4 +485,4 @@ def test_a_run_clears_what_killed_runs_left_but_not_a_live_run(cli, tmp_path):
     finally:
         os.close(fd)
     assert not dead.exists() and not stale.exists()
-    assert alive.exists() and fresh.exists()
+    assert alive.exists() and fresh.exists() and mine.exists()
