@@ -338,3 +338,14 @@ def test_a_quote_keeps_its_hard_breaks_and_loses_its_soft_ones():
     quote = a.lead[0]
     assert quote.text.plain_text == "First line\nsecond line, soft break and a link."
     assert quote.attribution.plain_text == "Dana Q., editor"
+
+
+def test_line_break_characters_from_entities_are_spaces_and_never_a_sentinel():
+    a = md(
+        "---\ntitle: T\n---\n\nOne&#10;two&#13;three.\n\n"
+        "> Quote text&#13;-- Not An Author\n\n> Said.\n> — *Jane\n> Doe*, CEO\n"
+    )
+    assert a.lead[0].text.plain_text == "One two three."
+    assert a.lead[1].text.plain_text == "Quote text -- Not An Author"
+    assert a.lead[1].attribution is None
+    assert a.lead[2].attribution.plain_text == "Jane Doe, CEO"

@@ -465,6 +465,8 @@ def _quote(node: SyntaxTreeNode) -> Quote | None:
     elif last is not None and last.type == "paragraph":
         # The attribution is the paragraph's last source line, so keep its breaks.
         head, attribution = _split_attribution(_inline(last, softbreak=_SOFT_BREAK))
+        if attribution is not None:  # a soft break inside its emphasis or link
+            attribution = _soft_breaks_to_spaces(attribution)
         children = children[:-1]
         tail = [_soft_breaks_to_spaces(head)] if head else []
     parts = [p for child in children for p in _answer_parts(child)] + tail
@@ -474,7 +476,8 @@ def _quote(node: SyntaxTreeNode) -> Quote | None:
 
 
 # A soft line break while the attribution is looked for: the source normalises
-# every carriage return away, so none is article text; a hard break stays "\n".
+# every carriage return away and text from `&#13;` is made a space, so none is
+# article text; a hard break stays "\n".
 _SOFT_BREAK = "\r"
 
 
@@ -576,10 +579,13 @@ def _convert(
     for child in children:
         kind = child.type
         if kind == "text":
+            content = child.content
+            if "\n" in content or "\r" in content:  # from &#10; or &#13;: not line breaks
+                content = content.replace("\r", " ").replace("\n", " ")
             if in_link:
-                nodes.append(Text(child.content))
+                nodes.append(Text(content))
             else:
-                nodes.extend(linkify(child.content).nodes)
+                nodes.extend(linkify(content).nodes)
         elif kind == "softbreak":
             nodes.append(Text(softbreak))
         elif kind == "hardbreak":
