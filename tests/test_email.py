@@ -601,3 +601,9 @@ def test_a_merge_tag_split_over_inline_nodes_stays_inert_in_text(tmp_path, esp):
     for pattern in all_patterns():
         assert not pattern.search(text), (pattern.pattern, pattern.search(text).group())
     assert f"{{{ZWSP}#" in text
+
+
+def test_an_item_holding_only_a_nested_list_keeps_its_number_in_text(tmp_path):
+    source = tmp_path / "only.md"
+    source.write_text("---\ntitle: T\n---\n\n1. a\n2.\n   - only nested\n3. c\n", encoding="utf-8")
+    assert "1. a\n2.\n   - only nested\n3. c\n" in build_email(read_path(source), Config()).text

@@ -349,3 +349,17 @@ def test_line_break_characters_from_entities_are_spaces_and_never_a_sentinel():
     assert a.lead[1].text.plain_text == "Quote text -- Not An Author"
     assert a.lead[1].attribution is None
     assert a.lead[2].attribution.plain_text == "Jane Doe, CEO"
+
+
+def test_a_list_in_an_faq_answer_keeps_its_numbers_and_marks_nested_items():
+    a = md(
+        "---\ntitle: T\n---\n\n## FAQ\n\n### Why?\n\n1. first\n   - nested one\n"
+        "   - nested two\n2. second\n"
+    )
+    answer = a.sections[0].blocks[0].items[0].answer
+    assert [line.plain_text for line in answer] == [
+        "1. first",
+        "◦ nested one",
+        "◦ nested two",
+        "2. second",
+    ]

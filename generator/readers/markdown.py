@@ -404,9 +404,7 @@ def _question(node: SyntaxTreeNode) -> RichText | None:
 
 def _answer_parts(node: SyntaxTreeNode) -> Iterator[RichText]:
     if node.type in ("bullet_list", "ordered_list"):
-        ordered = node.type == "ordered_list"
-        for number, item in enumerate(_list_items(node), start=1):
-            yield RichText((Text(f"{number}. " if ordered else "• "), *item.nodes))
+        yield from _list_lines(_list(node))
     elif node.type in ("fence", "code_block"):
         yield RichText.plain(node.content.rstrip("\n"))
     elif node.type == "blockquote":
@@ -414,6 +412,16 @@ def _answer_parts(node: SyntaxTreeNode) -> Iterator[RichText]:
             yield from _answer_parts(child)
     elif node.type in ("paragraph", "heading") and (text := _inline(node)):
         yield text
+
+
+def _list_lines(block: ListBlock, nested: bool = False) -> Iterator[RichText]:
+    """A list as lines of an answer or a quote, which hold text only: "1. " or
+    "• " before each item, "◦ " before a nested one (no indent survives)."""
+    for number, item in enumerate(block.items, start=1):
+        marker = "◦ " if nested else f"{number}. " if block.ordered else "• "
+        yield RichText((Text(marker), *item.nodes))
+        if (sub := block.sublist(number - 1)) is not None:
+            yield from _list_lines(sub, nested=True)
 
 
 def _list(node: SyntaxTreeNode) -> ListBlock:

@@ -75,7 +75,8 @@ def render_text(parts: EmailParts) -> str:
     def list_lines(b: ListBlock, indent: str) -> None:
         for n, item in enumerate(b.items, start=1):
             marker = f"{n}. " if b.ordered else "- "
-            out.append(wrap(rich(item), indent + " " * len(marker), indent + marker))
+            line = wrap(rich(item), indent + " " * len(marker), indent + marker)
+            out.append(line if line.strip() else (indent + marker).rstrip())  # only a sublist
             if (nested := b.sublist(n - 1)) is not None:
                 list_lines(nested, indent + " " * len(marker))
 
