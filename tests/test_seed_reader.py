@@ -292,5 +292,14 @@ def test_a_line_that_reads_as_a_sentence_is_not_an_attribution():
     blocks = a.sections[0].blocks
     assert [type(b) for b in blocks] == [Paragraph] * 4 + [Quote]
     assert blocks[-1].attribution.plain_text == "Jane Doe, who chairs the board"
+    for name in (
+        "Will Smith, actor",
+        "May Chen, head of product",
+        "Anh Do, comedian",
+        "Ana Ruiz, author of Bees and You",
+        "Can Öztürk, head of research",
+    ):
+        a = read(f"T\nDek.\nLead.\nThe Vote\nIt was close.\n{name}\n")
+        assert a.sections[0].blocks[0].attribution.plain_text == name
     a = read("T\nDek.\nLead.\nThe Vote\nMembers debated.\n— Follow us for updates\n")
     assert a.sections[0].blocks[0].attribution.plain_text == "Follow us for updates"

@@ -396,5 +396,14 @@ def _is_attribution(line: str, *, in_section: bool) -> bool:
 
 
 def _reads_as_sentence(line: str) -> bool:
-    words = [w.strip(_OPENERS + _CLOSERS + ",").lower() for w in line.split()]
-    return bool(words) and (words[0] in _IMPERATIVES or not _SENTENCE_WORDS.isdisjoint(words))
+    """A verb or pronoun written in lower case after the first word ("More
+    details are below"), or a first word such as "Follow" before a lower-case
+    one ("Follow us"). Capitalised, they are names: "Will Smith, actor",
+    "May Chen", "Anh Do", "Ana Ruiz, author of Bees and You"."""
+    words = [w.strip(_OPENERS + _CLOSERS + ",") for w in line.split()]
+    if any(w in _SENTENCE_WORDS for w in words[1:]):  # lower case as written
+        return True
+    if len(words) < 2 or not words[1][:1].islower():
+        return False
+    first = words[0].lower()
+    return first in _IMPERATIVES or first in _SENTENCE_WORDS
