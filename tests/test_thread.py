@@ -489,3 +489,30 @@ def test_the_dek_is_not_said_again_by_an_opener_or_the_closing_post():
 def test_linkedin_takeaways_keep_their_heading():
     post = build_thread(read_path(SEED), "linkedin").posts[0].text
     assert "\n\nKey Takeaways:\n🔹 The partnership has shifted" in post
+
+
+def test_a_dek_without_words_hides_nothing():
+    article = read_bytes(
+        '---\ntitle: T\ndescription: "🚀"\n---\n\nWe ship it today.\n\n## Plan\n\nWe test first.\n'.encode(),
+        name="t.md",
+    )
+    text = "\n".join(p.text for p in build_thread(article, "x").posts)
+    assert "We ship it today." in text and "We test first." in text
+
+
+def test_quote_marks_are_curled_only_round_a_whole_quote():
+    from generator.channels.thread import _quoted
+
+    assert _quoted('"Plain."') == "“Plain.”"
+    assert _quoted('"We ship," she said. "Then we fix."') == '"We ship," she said. "Then we fix."'
+    assert _quoted("'Tis the 'experts'") == "'Tis the 'experts'"
+
+
+def test_nested_sentences_follow_their_parent_as_sentences():
+    article = read_bytes(
+        b"---\ntitle: T\n---\n\n## Steps\n\n- Install it.\n  - Run a.\n  - Run b.\n- Then:\n"
+        b"  - this\n  - that\n",
+        name="t.md",
+    )
+    post = next(p.text for p in build_thread(article, "x").posts if "Steps" in p.text)
+    assert "• Install it. Run a. Run b.\n• Then: this; that" in post

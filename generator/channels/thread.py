@@ -223,7 +223,7 @@ _CURLED = {'"': ("“", "”"), "'": ("‘", "’")}
 
 def _quoted(text: str) -> str:
     text = text.strip()
-    if len(text) > 1 and text[0] == text[-1] and text[0] in _CURLED:
+    if len(text) > 1 and text[0] == text[-1] in _CURLED and text[0] not in text[1:-1]:
         opening, closing = _CURLED[text[0]]
         return f"{opening}{text[1:-1].strip()}{closing}"
     if text[:1] in _OPEN_QUOTES:
@@ -363,10 +363,16 @@ def _item_texts(block: ListBlock) -> list[str]:
     for index, item in enumerate(block.items):
         text = post_text(item)
         if (nested := block.sublist(index)) is not None and (under := _item_texts(nested)):
-            text = f"{with_colon(text)} {'; '.join(under)}" if text else "; ".join(under)
+            # Sentences follow each other; fragments take a semicolon.
+            joined = " ".join(under) if all(_ends_sentence(u) for u in under) else "; ".join(under)
+            text = f"{with_colon(text)} {joined}" if text else joined
         if text:
             texts.append(text)
     return texts
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip("\"'”’)»").endswith((".", "!", "?", "…", "。", "！", "？", ";", "；"))
 
 
 def _quote_parts(block: Quote) -> tuple[str, str]:
@@ -390,7 +396,7 @@ def _quote(block: Quote, macros: _Macros) -> _Draft | None:
     opening, closing = "“", "”"
     if inner[:1] in _OPEN_QUOTES and inner[-1:] in _CLOSE_QUOTES and len(inner) > 1:
         opening, closing, inner = inner[0], inner[-1], inner[1:-1].strip()
-        if opening == closing and opening in _CURLED:
+        if opening == closing in _CURLED and opening not in inner:
             opening, closing = _CURLED[opening]
     said = sentences(inner) or [inner]
     cuts = [f"{' '.join(said[:count]).strip()} …" for count in range(len(said) - 1, 0, -1)]
@@ -445,6 +451,8 @@ _WORD = re.compile(r"\w+")
 def _same_words(a: str, b: str) -> bool:
     """Whether one text says the other's words, and then maybe more."""
     words = [_WORD.findall(t.casefold()) for t in (a, b)]
+    if not words[0] or not words[1]:  # "🚀" says nothing another text could repeat
+        return False
     return words[0][: len(words[1])] == words[1] or words[1][: len(words[0])] == words[0]
 
 

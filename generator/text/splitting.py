@@ -81,7 +81,8 @@ def sentences(text: str) -> list[str]:
     return [unit.strip() for unit in _units(text.strip(), 0) if unit.strip()]
 
 
-_ENDS_IN_PUNCTUATION = regex.compile(r"[\p{Po}\p{Pd}][\"'”’)\]»]*$")
+# Punctuation that ends a heading's phrase; not % # & * @ / (10%, C#, Q&A).
+_ENDS_IN_PUNCTUATION = regex.compile(r"[.!?:;,…‽。！？；：、\p{Pd}][\"'”’)\]»]*$")
 
 
 def with_colon(heading: str) -> str:
