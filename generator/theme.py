@@ -14,6 +14,9 @@ from typing import Any
 
 DEFAULT_THEME = "classic"
 AA = 4.5
+# The takeaways box: the accent over the card at this opacity.
+BOX_TINT = 0.08
+DARK_BOX_TINT = 0.12
 
 # (foreground, background): every pair a reader sees, light and dark.
 CONTRAST_PAIRS = (
@@ -50,8 +53,8 @@ def resolve(name: str, overrides: dict[str, Any]) -> dict[str, Any]:
     if "accent" in overrides and "dark_accent" not in overrides:
         # A brand colour is kept in dark mode too, lightened until it reads.
         theme["dark_accent"] = lightened(theme["accent"], theme["dark_card"])
-    theme["box"] = mix(theme["accent"], theme["card"], 0.08)
-    theme["dark_box"] = mix(theme["dark_accent"], theme["dark_card"], 0.12)
+    theme["box"] = mix(theme["accent"], theme["card"], BOX_TINT)
+    theme["dark_box"] = mix(theme["dark_accent"], theme["dark_card"], DARK_BOX_TINT)
     return theme
 
 
@@ -67,11 +70,12 @@ def low_contrast(theme: dict[str, Any]) -> list[tuple[str, str, float]]:
 def lightened(colour: str, background: str) -> str:
     """`colour` mixed with white in small steps until it has AA contrast on a
     dark `background` (as text, and as a button under `background`-coloured
-    text)."""
+    text) and on the box it tints (links in the takeaways box)."""
     for step in range(21):
         candidate = mix("#ffffff", colour, step / 20)
-        if contrast(candidate, background) >= AA + 0.1:  # a margin for rounding
-            return candidate
+        box = mix(candidate, background, DARK_BOX_TINT)
+        if min(contrast(candidate, background), contrast(candidate, box)) >= AA + 0.1:
+            return candidate  # + 0.1: a margin for rounding
     return "#ffffff"
 
 

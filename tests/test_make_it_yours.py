@@ -321,7 +321,7 @@ def test_brand_accent_carries_into_dark_mode_lightened(cli, tmp_path):
     theme = parse_config('[brand]\naccent = "#b45309"\n').resolved_theme()
     dark = theme["dark_accent"]
     assert dark != themes()["classic"]["dark_accent"]
-    assert contrast(dark, theme["dark_card"]) >= 4.5
+    assert contrast(dark, theme["dark_card"]) >= 4.5 and contrast(dark, theme["dark_box"]) >= 4.5
     red, green, blue = (int(dark[i : i + 2], 16) for i in (1, 3, 5))
     assert red > green > blue  # still amber, lighter
     html = cli("email", SEED).stdout
