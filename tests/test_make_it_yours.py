@@ -330,3 +330,13 @@ def test_brand_accent_carries_into_dark_mode_lightened(cli, tmp_path):
     # A dark accent set in the config is used as it is.
     chosen = parse_config('[brand]\naccent = "#b45309"\n[theme]\ndark_accent = "#fbbf24"\n')
     assert chosen.resolved_theme()["dark_accent"] == "#fbbf24"
+
+
+@pytest.mark.parametrize("accent", ["#e11d48", "#777777", "#000000", "#b45309", "#1a56db"])
+def test_a_lightened_dark_accent_reads_on_the_card_and_in_the_box(accent):
+    from generator.config import parse_config
+    from generator.theme import contrast
+
+    theme = parse_config(f'[brand]\naccent = "{accent}"\n').resolved_theme()
+    assert contrast(theme["dark_accent"], theme["dark_card"]) >= 4.5
+    assert contrast(theme["dark_accent"], theme["dark_box"]) >= 4.5
