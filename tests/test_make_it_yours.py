@@ -332,7 +332,7 @@ def test_brand_accent_carries_into_dark_mode_lightened(cli, tmp_path):
     assert chosen.resolved_theme()["dark_accent"] == "#fbbf24"
 
 
-@pytest.mark.parametrize("accent", ["#e11d48", "#777777", "#000000", "#b45309", "#1a56db"])
+@pytest.mark.parametrize("accent", ["#e11d48", "#0f766e", "#000000", "#b45309", "#1a56db"])
 def test_a_lightened_dark_accent_reads_on_the_card_and_in_the_box(accent):
     from generator.config import parse_config
     from generator.theme import contrast
