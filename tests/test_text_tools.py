@@ -297,4 +297,5 @@ def test_display_width_counts_columns():
     assert display_width("日本語") == 6
     assert display_width("e\u0301") == 1
     assert display_width("👩\u200d💻") == 4  # two wide emoji a terminal may join
-    assert display_width("❤\ufe0f") == 1
+    assert display_width("❤\ufe0f") == 2
+    assert display_width("❤") == 1

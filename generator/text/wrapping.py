@@ -35,13 +35,19 @@ def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str
 
 def display_width(text: str) -> int:
     """Columns `text` takes in a monospaced font: wide (CJK, most emoji) count
-    two, combining marks and format characters (ZWJ, variation selectors)
-    none."""
+    two, as does a character that U+FE0F asks to show as an emoji; combining
+    marks and format characters (ZWJ, variation selectors) none."""
     if text.isascii():
         return len(text)
     width = 0
+    last = 0  # the width of the last character counted
     for char in text:
+        if char == "\ufe0f" and last == 1:  # emoji presentation: ❤️ is as wide as 🐝
+            width += 1
+            last = 2
+            continue
         if unicodedata.category(char) in ("Mn", "Me", "Cf") or "\ufe00" <= char <= "\ufe0f":
             continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        last = 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+        width += last
     return width
