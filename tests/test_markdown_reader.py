@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import ARTICLES, ROOT, SEED
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -363,3 +364,16 @@ def test_a_list_in_an_faq_answer_keeps_its_numbers_and_marks_nested_items():
         "◦ nested two",
         "2. second",
     ]
+
+
+def test_nesting_too_deep_to_read_is_an_error_not_lost_text():
+    def deep(levels: int) -> str:
+        items = "\n".join("  " * i + f"- item {i}" for i in range(levels))
+        return f"---\ntitle: Deep\n---\n\n{items}\n\nAfter.\n"
+
+    article = md(deep(19))
+    assert article.lead[-1].plain_text == "After."
+    with pytest.raises(ReaderError, match=r"post\.md:24: .*nested too deeply"):
+        md(deep(20))
+    with pytest.raises(ReaderError, match="nested too deeply"):
+        md("---\ntitle: Q\n---\n\n" + "> " * 40 + "deep\n\nAfter.\n")

@@ -32,6 +32,7 @@ from typing import Any
 import frontmatter
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from generator.errors import ReaderError
@@ -84,7 +85,29 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 _KNOWN_KEYS = frozenset(k for keys in _ALIASES.values() for k in keys)
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+# Lists and quotes nested deeper than this (a list and its item are two
+# levels) are refused: past it markdown-it drops the rest of the article.
+MAX_NESTING = 40
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING}).enable("table")
+
+
+_CONTAINERS = frozenset(
+    ["blockquote_open", "bullet_list_open", "ordered_list_open", "list_item_open"]
+)
+
+
+def _check_nesting(tokens: list[Token], name: str, body_line: int) -> None:
+    """A container opened at the last level markdown-it parses lost its
+    content, and everything after it."""
+    for token in tokens:
+        if token.level >= MAX_NESTING - 1 and token.type in _CONTAINERS:
+            line = body_line + (token.map[0] if token.map else 0)
+            raise ReaderError(
+                "lists or quotes are nested too deeply here to be read (the rest of the "
+                "article would be lost); flatten them",
+                name,
+                line,
+            )
 
 
 class MarkdownReader:
@@ -94,7 +117,9 @@ class MarkdownReader:
     def read(self, source: Source, *, lang: str) -> Article:
         meta, body, body_line = _split_front_matter(source)
         fields = _Fields(meta, source.name, _front_matter_lines(source.text))
-        tree = SyntaxTreeNode(_MARKDOWN.parse(body))
+        tokens = _MARKDOWN.parse(body)
+        _check_nesting(tokens, source.name, body_line)
+        tree = SyntaxTreeNode(tokens)
         children = list(tree.children)
 
         title = fields.text("title")
