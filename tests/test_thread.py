@@ -463,16 +463,6 @@ def test_a_quote_in_straight_quote_marks_goes_out_in_curly_ones(platform):
     assert "“This one uses straight quotes.”" in text and '"' not in text
 
 
-def test_a_nested_list_joins_its_parent_item():
-    article = read_bytes(
-        b"---\ntitle: T\n---\n\n## Steps\n\n1. First step\n   1. Sub one\n   2. Sub two\n"
-        b"2. Second step\n",
-        name="t.md",
-    )
-    post = next(p.text for p in build_thread(article, "x").posts if "Steps" in p.text)
-    assert "• First step: Sub one; Sub two\n• Second step" in post
-
-
 def test_the_dek_is_not_said_again_by_an_opener_or_the_closing_post():
     article = read_bytes(
         "Town Library Extends Weekend Hours\nBy Sam Lee — April 2, 2026\n"
@@ -508,11 +498,20 @@ def test_quote_marks_are_curled_only_round_a_whole_quote():
     assert _quoted("'Tis the 'experts'") == "'Tis the 'experts'"
 
 
-def test_nested_sentences_follow_their_parent_as_sentences():
-    article = read_bytes(
-        b"---\ntitle: T\n---\n\n## Steps\n\n- Install it.\n  - Run a.\n  - Run b.\n- Then:\n"
-        b"  - this\n  - that\n",
-        name="t.md",
-    )
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        (  # fragments take a colon after their parent and semicolons between them
+            "1. First step\n   1. Sub one\n   2. Sub two\n2. Second step\n",
+            "• First step: Sub one; Sub two\n• Second step",
+        ),
+        (  # sentences follow each other
+            "- Install it.\n  - Run a.\n  - Run b.\n- Then:\n  - this\n  - that\n",
+            "• Install it. Run a. Run b.\n• Then: this; that",
+        ),
+    ],
+)
+def test_a_nested_list_joins_its_parent_item(items, expected):
+    article = read_bytes(f"---\ntitle: T\n---\n\n## Steps\n\n{items}".encode(), name="t.md")
     post = next(p.text for p in build_thread(article, "x").posts if "Steps" in p.text)
-    assert "• Install it. Run a. Run b.\n• Then: this; that" in post
+    assert expected in post
