@@ -284,13 +284,19 @@ def test_a_line_that_reads_as_a_sentence_is_not_an_attribution():
         "The Vote\n"
         "Members debated for four hours.\n"
         "More details are in the table below\n"
+        "Then it rained.\n"
+        "Now I know\n"
+        "It rained again.\n"
+        "See Part Two below\n"
+        "It stopped.\n"
+        "Email Jane for details\n"
         "Construction starts in May.\n"
         "Follow us for updates\n"
         "It is a fine plan.\n"
         "Jane Doe, who chairs the board\n"
     )
     blocks = a.sections[0].blocks
-    assert [type(b) for b in blocks] == [Paragraph] * 4 + [Quote]
+    assert [type(b) for b in blocks] == [Paragraph] * 10 + [Quote]
     assert blocks[-1].attribution.plain_text == "Jane Doe, who chairs the board"
     for name in (
         "Will Smith, actor",

@@ -162,6 +162,7 @@ _IMPERATIVES = frozenset(
         "more",
     ]
 )
+_FIRST_PERSON = frozenset(["I", "I'm", "I've", "I'll", "I'd"])
 _CLOSING_PUNCT = ".!?;:,…。！？；：、"
 _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«(["
@@ -397,13 +398,15 @@ def _is_attribution(line: str, *, in_section: bool) -> bool:
 
 def _reads_as_sentence(line: str) -> bool:
     """A verb or pronoun written in lower case after the first word ("More
-    details are below"), or a first word such as "Follow" before a lower-case
-    one ("Follow us"). Capitalised, they are names: "Will Smith, actor",
-    "May Chen", "Anh Do", "Ana Ruiz, author of Bees and You"."""
-    words = [w.strip(_OPENERS + _CLOSERS + ",") for w in line.split()]
-    if any(w in _SENTENCE_WORDS for w in words[1:]):  # lower case as written
+    details are below"), the pronoun "I" ("Now I know"), a first word such as
+    "Follow" or "See" ("See Part Two below"), or "Will", "May" or "Can" before
+    a lower-case word ("Will be back soon"). Capitalised after the first
+    word, they are names: "Will Smith, actor", "May Chen", "Anh Do", "Ana
+    Ruiz, author of Bees and You"."""
+    words = [w.strip(_OPENERS + _CLOSERS + ",").replace("’", "'") for w in line.split()]
+    if any(w in _SENTENCE_WORDS or w in _FIRST_PERSON for w in words[1:]):
         return True
-    if len(words) < 2 or not words[1][:1].islower():
-        return False
-    first = words[0].lower()
-    return first in _IMPERATIVES or first in _SENTENCE_WORDS
+    first = words[0].lower() if words else ""
+    if first in _IMPERATIVES or (words[:1] and words[0] in _FIRST_PERSON):
+        return True
+    return first in _SENTENCE_WORDS and len(words) > 1 and words[1][:1].islower()
