@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import os
 import time
@@ -56,7 +57,11 @@ def feed_lock(feed: Path, timeout: float | None = None) -> Iterator[None]:
     try:
         try:
             held = _wait_for_lock(fd, timeout, f"the feeds in {folder}", feed)
-        except OSError:
+        except OSError as exc:
+            if exc.errno not in _CANNOT_LOCK_FOLDERS:  # a real failure, not NFS's refusal
+                raise FeedError(
+                    f"cannot lock the feed's folder ({exc.strerror})", str(folder)
+                ) from None
             held = False
         if held:
             yield
@@ -76,6 +81,14 @@ def feed_lock(feed: Path, timeout: float | None = None) -> Iterator[None]:
             os.close(lock_fd)
     finally:
         os.close(fd)  # closing releases the lock
+
+
+# What flock says where a folder cannot be locked at all (NFS wants a file
+# open for writing): then, and only then, the lock file is used. Every
+# process on that file system gets the same answer, so all use the same lock.
+_CANNOT_LOCK_FOLDERS = frozenset(
+    {errno.EBADF, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS}
+)
 
 
 def _wait_for_lock(fd: int, timeout: float, what: str, feed: Path) -> bool:

@@ -459,3 +459,25 @@ def test_feed_lock_falls_back_to_a_lock_file_where_a_folder_cannot_be_locked(
     assert run.exit_code == 0, run.stderr
     assert locked == [str(feed) + ".lock"]
     assert len(parse(feed).entries) == 1
+
+
+def test_a_failing_folder_lock_is_an_error_not_a_different_lock(cli, site, monkeypatch):
+    """Only "folders cannot be locked here" falls back to the lock file: a
+    passing failure (ENOLCK) must not let two processes hold different locks."""
+    import errno
+    import stat
+
+    from generator import feedfile
+
+    real_flock = feedfile.fcntl.flock
+
+    def no_locks_left(fd, operation):
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.ENOLCK, "No locks available")
+        return real_flock(fd, operation)
+
+    monkeypatch.setattr(feedfile.fcntl, "flock", no_locks_left)
+    feed = site / "feed.xml"
+    run = cli("feed", "add", SEED, "--feed", feed)
+    assert run.exit_code == 1 and "cannot lock the feed's folder" in run.stderr
+    assert not feed.exists() and not (site / "feed.xml.lock").exists()

@@ -124,4 +124,7 @@ def test_with_colon_adds_one_only_where_none_is():
     assert with_colon("Q&A") == "Q&A:"
     assert with_colon("Growth by 10%") == "Growth by 10%:"
     assert with_colon("Why we chose C#") == "Why we chose C#:"
+    assert with_colon("ما التالي؟") == "ما التالي؟"
+    assert with_colon("आगे क्या।") == "आगे क्या।"
+    assert with_colon('Why "Now"') == 'Why "Now":'
     assert with_colon("今後。") == "今後。"

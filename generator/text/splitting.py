@@ -81,8 +81,11 @@ def sentences(text: str) -> list[str]:
     return [unit.strip() for unit in _units(text.strip(), 0) if unit.strip()]
 
 
-# Punctuation that ends a heading's phrase; not % # & * @ / (10%, C#, Q&A).
-_ENDS_IN_PUNCTUATION = regex.compile(r"[.!?:;,…‽。！？；：、\p{Pd}][\"'”’)\]»]*$")
+# Punctuation that ends a heading's phrase, in any script (؟ । ‼ too); not
+# the signs that end a word (10%, C#, Q&A) nor a quote mark.
+_ENDS_IN_PUNCTUATION = regex.compile(
+    r"[[\p{Po}\p{Pd}]--[%#&*@/\\\"'·]][\"'”’)\]»]*$", regex.VERSION1
+)
 
 
 def with_colon(heading: str) -> str:
