@@ -607,3 +607,21 @@ def test_an_item_holding_only_a_nested_list_keeps_its_number_in_text(tmp_path):
     source = tmp_path / "only.md"
     source.write_text("---\ntitle: T\n---\n\n1. a\n2.\n   - only nested\n3. c\n", encoding="utf-8")
     assert "1. a\n2.\n   - only nested\n3. c\n" in build_email(read_path(source), Config()).text
+
+
+def test_text_part_urls_stay_working_and_config_footer_text_inert(tmp_path):
+    source = tmp_path / "urls.md"
+    source.write_text(
+        '---\ntitle: T\nurl: "https://e.com/p?filter[tag]=bees"\n---\n\n'
+        "See https://e.com/s?sort[field]=date now.\n",
+        encoding="utf-8",
+    )
+    config = parse_config(
+        'postal_address = "1 Road {{ x }} [Name]"\n[labels]\nwhy = "Because {{ q }}"\n'
+    )
+    text = build_email(read_path(source), config).text
+    assert "https://e.com/p?filter%5Btag%5D=bees" in text
+    assert "https://e.com/s?sort%5Bfield%5D=date" in text
+    assert ZWSP not in text.split("-- \n")[0]  # nothing needed breaking above the footer
+    for pattern in all_patterns():
+        assert not pattern.search(text), pattern.pattern

@@ -163,7 +163,7 @@ def _footer(config: Config, esp: ESP, labels: dict[str, str], theme: dict[str, A
     address_text: str | None = None
     if config.postal_address:
         address_markup = html_text(config.postal_address)
-        address_text = config.postal_address
+        address_text = neutralize_text(config.postal_address)
     elif esp.address:
         address_markup = Markup(esp.address)
         address_text = esp.address

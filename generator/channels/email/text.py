@@ -7,6 +7,8 @@ characters without breaking words or URLs.
 
 from __future__ import annotations
 
+import re
+
 from generator.channels.email.mergetags import neutralize_text
 from generator.channels.email.parts import EmailParts
 from generator.model import (
@@ -119,10 +121,10 @@ def render_text(parts: EmailParts) -> str:
 
     labels = parts.labels
     if parts.link:
-        out += [f"{labels['read_online']}: {parts.link}", ""]
+        out += [f"{labels['read_online']}: {_url_text(parts.link)}", ""]
     if links.urls:
         out += [f"{labels['links']}:"]
-        out += [f"[{n}] {url}" for n, url in enumerate(links.urls, start=1)]
+        out += [f"[{n}] {_url_text(url)}" for n, url in enumerate(links.urls, start=1)]
         out.append("")
 
     # Article text is made inert in one pass over everything it reaches, so a
@@ -132,20 +134,31 @@ def render_text(parts: EmailParts) -> str:
     footer = parts.footer
     out.append("-- ")
     for line in (footer.sender_text, footer.address_text):
-        if line:
+        if line:  # the address is neutralised already, or is the ESP's own tag
             out.append(neutralize_text(line) if line is footer.sender_text else line)
     out.append(
         wrap(
-            neutralize_text(labels["why_brand"].format(brand=parts.config.brand.name))
-            if parts.config.brand.name
-            else labels["why"]
+            neutralize_text(
+                labels["why_brand"].format(brand=parts.config.brand.name)
+                if parts.config.brand.name
+                else labels["why"]
+            )
         )
     )
     if footer.unsubscribe_text:
-        out.append(f"{labels['unsubscribe']}: {footer.unsubscribe_text}")
+        out.append(f"{neutralize_text(labels['unsubscribe'])}: {footer.unsubscribe_text}")
     if footer.web_version_text:
-        out.append(f"{labels['web_version']}: {footer.web_version_text}")
+        out.append(f"{neutralize_text(labels['web_version'])}: {footer.web_version_text}")
     return "\n".join(out).rstrip() + "\n"
+
+
+_URL_DELIMITERS = re.compile(r"[\[\]{}|<>]")
+
+
+def _url_text(url: str) -> str:
+    """A URL with the characters a merge tag opens with percent-encoded, as a
+    browser would send them: it stays inert and still works when copied."""
+    return _URL_DELIMITERS.sub(lambda m: f"%{ord(m.group()):02X}", url)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -177,7 +190,9 @@ def _inline(node, links: _Links) -> str:  # type: ignore[no-untyped-def]
             return "".join(_inline(c, links) for c in children)
         case Link(href=href, children=children):
             inner = "".join(_inline(c, links) for c in children)
-            if not is_safe_href(href) or inner == href:
+            if not is_safe_href(href):
                 return inner
+            if inner == href:  # a bare URL
+                return _url_text(href)
             return f"{inner} [{links.ref(href)}]"
     raise TypeError(f"unknown inline node {node!r}")
