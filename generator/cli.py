@@ -472,7 +472,7 @@ def render(
     import os
 
     from generator.clock import now
-    from generator.render import Options, render_run
+    from generator.render import Options, PoolAbandoned, render_run
 
     cfg = load_config(config)
     options = Options(
@@ -483,8 +483,8 @@ def render(
         force=force,
     )
     reporter = _Reporter(quiet=quiet)
-    try:
-        with _stop_on_sigterm():
+    with _stop_on_sigterm():
+        try:
             summary = render_run(
                 paths,
                 output,
@@ -494,14 +494,20 @@ def render(
                 jobs=jobs or os.cpu_count() or 1,
                 progress=reporter.progress,
             )
-    except KeyboardInterrupt:
-        reporter.stop()
-        typer.echo(
-            f"interrupted: the article folders written so far are complete, but {output}'s "
-            "feeds may not list them yet. Run the same command again to finish.",
-            err=True,
-        )
-        raise typer.Exit(130) from None
+        except KeyboardInterrupt as stop:
+            _ignore_stops()  # one message and exit 130, whatever else arrives now
+            reporter.stop()
+            typer.echo(
+                f"interrupted: the article folders written so far are complete, but "
+                f"{output}'s feeds may not list them yet. Run the same command again to finish.",
+                err=True,
+            )
+            if isinstance(stop, PoolAbandoned):
+                # The pool's thread may never end, and a normal exit would wait for it.
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(130)
+            raise typer.Exit(130) from None
     reporter.finish(summary, options)
     if not quiet:
         from generator.check import check_config
@@ -513,6 +519,15 @@ def render(
             typer.echo("hint: `masthead init` writes a masthead.toml to fill in", err=True)
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _ignore_stops() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 @contextlib.contextmanager
@@ -533,7 +548,8 @@ def _stop_on_sigterm() -> Iterator[None]:
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if signal.getsignal(signal.SIGTERM) is stop:  # not if stops are ignored by now
+            signal.signal(signal.SIGTERM, previous)
 
 
 class _Reporter:

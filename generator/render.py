@@ -381,10 +381,8 @@ def render_run(
                 if progress:
                     progress(result, len(results), len(tasks))
         finally:
-            try:
-                running.close()  # stop the workers before their claims go
-            finally:
-                shutil.rmtree(claims, ignore_errors=True)
+            # A second Ctrl-C or a SIGTERM now must not leave the claims behind.
+            _uninterrupted(lambda caught: _close_run(running, claims))
 
         summary = RunSummary(results, timings=dict(timings))
         if spool.items:
@@ -541,14 +539,56 @@ def _execute(
     threading.excepthook = _quiet_pool_race(previous_hook)
     try:
         yield from pool.map(_work, tasks, chunksize=chunk)
+    except BaseException:  # Ctrl-C, an error, or the run closing this early
+        _uninterrupted(lambda caught: _stop_pool(pool, caught, stopping=True))
+        raise
+    else:
+        _uninterrupted(lambda caught: _stop_pool(pool, caught, stopping=False))
     finally:
-        # On Ctrl-C or an error, chunks not started are dropped and the ones
-        # running finish. A second Ctrl-C must not cut this short: it would
-        # leave the parent waiting on a worker forever.
-        try:
-            _uninterrupted(lambda: pool.shutdown(wait=True, cancel_futures=True))
-        finally:
-            threading.excepthook = previous_hook
+        threading.excepthook = previous_hook
+
+
+# How long a stopped run waits for its workers to finish the chunk they are on.
+STOP_WAIT = 30.0
+
+
+class PoolAbandoned(KeyboardInterrupt):
+    """A stopped run's workers were killed and its pool left behind: the
+    pool's own thread may wait forever on a worker that died while sending
+    its results, so the process should end with os._exit."""
+
+
+def _stop_pool(pool: ProcessPoolExecutor, caught: list[int], *, stopping: bool) -> None:
+    """Drop the chunks not started and let the workers finish theirs, so no
+    folder is left half-written. A worker that a SIGTERM ended halfway through
+    sending its results leaves the pool waiting forever; so once the run is
+    stopping, another Ctrl-C or STOP_WAIT seconds kill the workers instead."""
+    # Taken first: shutdown(wait=False) forgets them.
+    manager = getattr(pool, "_executor_manager_thread", None)
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    if manager is None:
+        return
+    deadline: float | None = None
+    seen = 0  # signals that had come when the stop began
+    workers_gone: float | None = None  # when the last worker was seen to end
+    while manager.is_alive():
+        manager.join(0.1)
+        now = time.monotonic()
+        if deadline is None and (stopping or caught):
+            deadline, seen = now + STOP_WAIT, len(caught)
+        if workers_gone is None and not any(p.is_alive() for p in processes):
+            workers_gone = now
+        # Stopping, with every worker gone, a pool still running after two
+        # seconds waits on results that will never come.
+        stuck = workers_gone is not None and now - workers_gone > 2.0
+        if deadline is not None and (stuck or len(caught) > seen or now > deadline):
+            for process in processes:
+                process.kill()
+            manager.join(1.0)
+            if manager.is_alive():
+                raise PoolAbandoned
+            return
 
 
 def _quiet_pool_race(
@@ -578,25 +618,33 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def _uninterrupted(action: Callable[[], object]) -> None:
-    """Run `action` with SIGINT and SIGTERM noted, not acted on; then act on
-    them as a Ctrl-C. Python handlers run in the main thread only, so the
-    pool's own threads cannot be used to get round this."""
-    if threading.current_thread() is not threading.main_thread():
-        action()
-        return
+def _uninterrupted(action: Callable[[list[int]], object]) -> None:
+    """Run `action` with SIGINT and SIGTERM noted in the list it is given,
+    not acted on; then act on them as a Ctrl-C. Python handlers run in the
+    main thread only, so the pool's own threads cannot be used to get round
+    this."""
     caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        action(caught)
+        return
     previous = {
         signum: signal.signal(signum, lambda number, frame: caught.append(number))
         for signum in (signal.SIGINT, signal.SIGTERM)
     }
     try:
-        action()
+        action(caught)
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     if caught:
         raise KeyboardInterrupt
+
+
+def _close_run(running: Iterator[Result], claims: Path) -> None:
+    try:
+        running.close()  # type: ignore[attr-defined]  # stop the workers before their claims go
+    finally:
+        shutil.rmtree(claims, ignore_errors=True)
 
 
 def _init_pool_worker(

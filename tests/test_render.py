@@ -396,7 +396,9 @@ def test_duplicate_slug_named_when_the_first_file_name_is_not_utf8(tmp_path):
     assert "internal error" not in run.stderr
 
 
-@pytest.mark.parametrize("stop", ["ctrl-c", "ctrl-c twice", "kill", "kill the group"])
+@pytest.mark.parametrize(
+    "stop", ["ctrl-c", "ctrl-c twice", "kill", "kill the group", "kill the group twice"]
+)
 def test_a_stopped_run_leaves_complete_folders_and_the_old_feed(tmp_path, stop):
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it;
     once or twice) or a `kill` (SIGTERM to masthead or to its group) stops
@@ -439,6 +441,9 @@ def test_a_stopped_run_leaves_complete_folders_and_the_old_feed(tmp_path, stop):
         os.kill(proc.pid, signal.SIGTERM)
     else:  # `timeout`, a cancelled CI job: every process gets it
         os.killpg(proc.pid, signal.SIGTERM)
+        if stop == "kill the group twice":
+            time.sleep(0.01)
+            os.killpg(proc.pid, signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
@@ -486,3 +491,39 @@ def test_a_run_clears_what_killed_runs_left_but_not_a_live_run(cli, tmp_path):
         os.close(fd)
     assert not dead.exists() and not stale.exists()
     assert alive.exists() and fresh.exists() and mine.exists()
+
+
+def test_a_stopping_pool_whose_workers_are_gone_is_left_behind_not_waited_for():
+    """A worker ended halfway through sending its results leaves the pool's
+    thread reading forever: once every worker is gone, the stop gives up on
+    it (and the CLI ends the process) instead of hanging."""
+    import threading
+    import time
+
+    from generator import render
+
+    forever = threading.Event()
+
+    class Gone:
+        def is_alive(self):
+            return False
+
+        def kill(self):
+            pass
+
+    class StuckPool:
+        def __init__(self):
+            self._executor_manager_thread = threading.Thread(target=forever.wait, daemon=True)
+            self._executor_manager_thread.start()
+            self._processes = {1: Gone(), 2: Gone()}
+
+        def shutdown(self, wait=True, cancel_futures=False):
+            pass
+
+    started = time.monotonic()
+    try:
+        with pytest.raises(render.PoolAbandoned):
+            render._stop_pool(StuckPool(), [], stopping=True)
+    finally:
+        forever.set()
+    assert time.monotonic() - started < 10
