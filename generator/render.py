@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -362,12 +362,7 @@ def render_run(
     results: list[Result] = []
     timings: collections.Counter[str] = collections.Counter()
     _remove_leftovers(out_dir)
-    claims.mkdir()
-    # Held for the run: a later run knows by it that these claims are live.
-    live = os.open(claims, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    with contextlib.suppress(OSError):  # NFS: no lock, and no run removes another's claims
-        fcntl.flock(live, fcntl.LOCK_EX)
-    with contextlib.closing(_Descriptor(live)), _Spool(out_dir) as spool:
+    with _live_claims(claims), _Spool(out_dir) as spool:
         running = _execute(tasks, config, options, now, jobs, reserved)
         try:
             for result in running:
@@ -455,12 +450,18 @@ def _remove_leftovers(out_dir: Path) -> None:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
-class _Descriptor:
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-
-    def close(self) -> None:
-        os.close(self.fd)
+@contextlib.contextmanager
+def _live_claims(claims: Path) -> Iterator[None]:
+    """The run's claims folder, locked while the run lasts: a later run knows
+    by the lock that these claims are live (see _remove_leftovers)."""
+    claims.mkdir()
+    fd = os.open(claims, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        with contextlib.suppress(OSError):  # NFS: no lock, and no run removes another's claims
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -523,7 +524,7 @@ def _execute(
     now: dt.datetime,
     jobs: int,
     reserved: dict[str, str],
-) -> Iterator[Result]:
+) -> Generator[Result, None, None]:
     if jobs <= 1 or len(tasks) <= 1:
         _init_worker(config, options, now, reserved)
         for task in tasks:
@@ -537,15 +538,15 @@ def _execute(
     )
     previous_hook = threading.excepthook
     threading.excepthook = _quiet_pool_race(previous_hook)
+    stopping = True  # until every result is in: Ctrl-C, an error, or the run closing early
     try:
         yield from pool.map(_work, tasks, chunksize=chunk)
-    except BaseException:  # Ctrl-C, an error, or the run closing this early
-        _uninterrupted(lambda caught: _stop_pool(pool, caught, stopping=True))
-        raise
-    else:
-        _uninterrupted(lambda caught: _stop_pool(pool, caught, stopping=False))
+        stopping = False
     finally:
-        threading.excepthook = previous_hook
+        try:
+            _uninterrupted(lambda caught: _stop_pool(pool, caught, stopping=stopping))
+        finally:
+            threading.excepthook = previous_hook
 
 
 # How long a stopped run waits for its workers to finish the chunk they are on.
@@ -640,9 +641,9 @@ def _uninterrupted(action: Callable[[list[int]], object]) -> None:
         raise KeyboardInterrupt
 
 
-def _close_run(running: Iterator[Result], claims: Path) -> None:
+def _close_run(running: Generator[Result, None, None], claims: Path) -> None:
     try:
-        running.close()  # type: ignore[attr-defined]  # stop the workers before their claims go
+        running.close()  # stop the workers before their claims go
     finally:
         shutil.rmtree(claims, ignore_errors=True)
 

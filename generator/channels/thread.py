@@ -221,11 +221,21 @@ def clean(text: str) -> str:
 _CURLED = {'"': ("“", "”"), "'": ("‘", "’")}
 
 
+def _curled(opening: str, inner: str, closing: str) -> tuple[str, str]:
+    """The marks for a quote: straight ones round it whole, not also inside
+    it ('"We ship," she said. "Then we fix."'), become curly."""
+    if opening == closing in _CURLED and opening not in inner:
+        return _CURLED[opening]
+    return opening, closing
+
+
 def _quoted(text: str) -> str:
     text = text.strip()
-    if len(text) > 1 and text[0] == text[-1] in _CURLED and text[0] not in text[1:-1]:
-        opening, closing = _CURLED[text[0]]
-        return f"{opening}{text[1:-1].strip()}{closing}"
+    if len(text) > 1 and text[0] in _CURLED:
+        inner = text[1:-1]
+        opening, closing = _curled(text[0], inner, text[-1])
+        if opening != text[0]:
+            return f"{opening}{inner.strip()}{closing}"
     if text[:1] in _OPEN_QUOTES:
         return text
     return f"“{text}”"
@@ -396,8 +406,7 @@ def _quote(block: Quote, macros: _Macros) -> _Draft | None:
     opening, closing = "“", "”"
     if inner[:1] in _OPEN_QUOTES and inner[-1:] in _CLOSE_QUOTES and len(inner) > 1:
         opening, closing, inner = inner[0], inner[-1], inner[1:-1].strip()
-        if opening == closing in _CURLED and opening not in inner:
-            opening, closing = _CURLED[opening]
+        opening, closing = _curled(opening, inner, closing)
     said = sentences(inner) or [inner]
     cuts = [f"{' '.join(said[:count]).strip()} …" for count in range(len(said) - 1, 0, -1)]
     shorter = tuple(macros("quote", f"{opening}{cut}{closing}", attribution) for cut in cuts)

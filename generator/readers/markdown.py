@@ -481,11 +481,6 @@ def _merged_lists(lists: list[ListBlock]) -> ListBlock | None:
     return ListBlock(items, lists[0].ordered, sublists if any(sublists) else ())
 
 
-def _list_items(node: SyntaxTreeNode) -> Iterator[RichText]:
-    """A list's items flattened, nested ones after their parent."""
-    yield from _list(node).flat_items()
-
-
 def _quote(node: SyntaxTreeNode) -> Quote | None:
     children = list(node.children)
     attribution: RichText | None = None
@@ -493,7 +488,7 @@ def _quote(node: SyntaxTreeNode) -> Quote | None:
     last = children[-1] if children else None
     if last is not None and last.type == "bullet_list" and len(last.children) == 1:
         # `> - Name` parses as a one-item list: it is the attribution.
-        attribution = next(_list_items(last))
+        attribution = _list(last).items[0]
         children = children[:-1]
     elif last is not None and last.type == "paragraph":
         # The attribution is the paragraph's last source line, so keep its breaks.
