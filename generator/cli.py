@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -131,14 +132,26 @@ InputFormatOption = Annotated[
 ]
 
 
-def _load(article: str, config: Config, fmt: InputFormat | None) -> Article:
+def _load(
+    article: str, config: Config, fmt: InputFormat | None, output: str | None = None
+) -> Article:
     # Imported here so `masthead --help` stays fast.
     from generator.readers import read_bytes, read_path
+
+    if output not in (None, "-") and article != "-" and _same_file(output, article):
+        raise MastheadError("is the article itself; write the output to another file", output)
 
     fmt_name = fmt.value if fmt else None
     if article == "-":
         return read_bytes(sys.stdin.buffer.read(), fmt=fmt_name, lang=config.lang)
     return read_path(article, fmt=fmt_name, lang=config.lang)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return False
 
 
 # --- commands ---------------------------------------------------------------------
@@ -231,7 +244,7 @@ def thread(
     from generator.channels.thread import build_thread, to_dict, to_text
 
     cfg = load_config(config)
-    parsed = _load(article, cfg, input_format)
+    parsed = _load(article, cfg, input_format, output)
     result = build_thread(
         parsed,
         platform.value,
@@ -292,7 +305,7 @@ def email(
     if text and eml:
         raise typer.BadParameter("choose one of --text and --eml", param_hint="--text/--eml")
     cfg = load_config(config)
-    parsed = _load(article, cfg, input_format)
+    parsed = _load(article, cfg, input_format, output)
     message = build_email(
         parsed,
         cfg,
@@ -335,7 +348,7 @@ def rss(
     from generator.clock import now
 
     cfg = load_config(config)
-    _emit(article_item_xml(_load(article, cfg, input_format), cfg, now=now()), output)
+    _emit(article_item_xml(_load(article, cfg, input_format, output), cfg, now=now()), output)
 
 
 feed_app = typer.Typer(
@@ -380,6 +393,7 @@ def feed_add(
 ) -> None:
     """Add articles to a feed, creating it if missing; an item already there
     (same guid) is replaced in place, and nothing else is touched."""
+    from generator.channels.rss.item import identity
     from generator.clock import now
     from generator.feedfile import Siblings, add_articles
 
@@ -389,6 +403,18 @@ def feed_add(
         for path, article in zip(articles, parsed, strict=True):
             if article.draft:
                 raise MastheadError("is a draft; pass --drafts to add it anyway", path)
+    # Two articles with one guid would be one item: the second would replace
+    # the first without a word. The same file named twice is one article.
+    sources: dict[str, str] = {}
+    for path, article in zip(articles, parsed, strict=True):
+        guid = identity(article, cfg).guid
+        first = sources.setdefault(guid, path)
+        if first != path and not _same_file(first, path):
+            raise MastheadError(
+                f"has the same guid as {first} ({guid}), so one item would replace the "
+                "other; give one of them another slug or url",
+                path,
+            )
     if not cfg.site_url:
         typer.echo(
             "warning: no site_url in the config: items without a url get no link "

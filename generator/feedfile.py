@@ -118,6 +118,16 @@ def _read(path: Path) -> bytes | None:
         raise FeedError(f"cannot read the feed ({exc.strerror})", str(path)) from None
 
 
+def _feed_file(feed: Path) -> Path:
+    """The file behind `feed`: a link is followed, so the lock is taken on
+    the folder the feed is really in; a feed must be a regular file (it is
+    read back and replaced)."""
+    real = Path(os.path.realpath(feed)) if feed.is_symlink() else feed
+    if real.exists() and not real.is_file():
+        raise FeedError("is not a regular file; give the feed's file name", str(feed))
+    return real
+
+
 def add_articles(
     feed: Path,
     articles: Sequence[Article | ItemSource],
@@ -130,6 +140,7 @@ def add_articles(
 ) -> FeedUpdate:
     """Merge `articles` into `feed` and rewrite its siblings. The returned
     update's `data` is empty: the merged feed goes to disk in pieces."""
+    feed = _feed_file(feed)
     with feed_lock(feed, lock_timeout):
         result = merge(_read(feed), articles, config, now=now, name=str(feed), max_items=max_items)
         _write_all(feed, result.chunks(), result.channel, config, now=now, siblings=siblings)
@@ -145,6 +156,7 @@ def remove_items(
     siblings: Siblings = Siblings(),
     lock_timeout: float | None = None,
 ) -> int:
+    feed = _feed_file(feed)
     with feed_lock(feed, lock_timeout):
         existing = _read(feed)
         if existing is None:
@@ -203,7 +215,14 @@ def _write_siblings(
 
     title = channel.get("title") or channel_title(config)
     home = channel.get("link") or config.site_url or None
-    feed_id = (config.site_url or config.feed.url or f"urn:masthead:feed:{feed.stem}").rstrip("/")
+    # The feed's own address where it has one; the channel's link says whose
+    # feed it is, where a bare file name would be the same for every site.
+    feed_id = (
+        config.site_url
+        or config.feed.url
+        or channel.get("link")
+        or f"urn:masthead:feed:{feed.stem}"
+    ).rstrip("/")
     lang = channel.get("language") or config.lang
     docs: list[tuple[Path, Callable[[Iterable[Entry]], Iterator[bytes]]]] = []
     if siblings.atom:

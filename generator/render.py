@@ -160,6 +160,12 @@ def find_articles(paths: Iterable[str | os.PathLike[str]], out_dir: Path) -> lis
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            if path.resolve().is_relative_to(out):
+                # Its articles would all be skipped as our own output.
+                raise MastheadError(
+                    f"is the output folder or inside it ({out_dir}); render into another folder",
+                    str(path),
+                )
             for candidate in sorted(path.rglob("*")):
                 if (
                     candidate.is_file()
@@ -331,8 +337,8 @@ def render_run(
     jobs: int = 1,
     progress: Callable[[Result, int, int], None] | None = None,
 ) -> RunSummary:
-    out_dir.mkdir(parents=True, exist_ok=True)
     articles = find_articles(paths, out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     cache = _load_cache(out_dir)
     stamp = fingerprint(config, options)
     # One file per slug, for the run only (removed at its end), kept in a

@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 from collections.abc import Iterable, Mapping
 
 from generator.errors import MastheadError
@@ -31,12 +32,25 @@ class PendingFile:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, durable: bool = True) -> None:
-        self.target = os.fspath(path)
+        self.target = os.fspath(path)  # as the user named it, for messages
         self.durable = durable
-        directory, name = os.path.split(self.target)
-        self._directory = directory or "."
         self._fd = -1
         self._done = False  # renamed into place: nothing left to discard
+        # A link is written through, as `>` would: the rename replaces the file
+        # it points at, not the link.
+        self._path = os.path.realpath(self.target) if os.path.islink(self.target) else self.target
+        directory, name = os.path.split(self._path)
+        self._directory = directory or "."
+        self._tmp = ""
+        self._direct = _not_a_file(self._path, self.target)
+        if self._direct:
+            # A device or a pipe (`-o /dev/null`) is written to as it is: a
+            # rename would put a regular file in its place.
+            try:
+                self._fd = os.open(self._path, os.O_WRONLY | os.O_CLOEXEC)
+            except OSError as exc:
+                raise MastheadError(f"cannot write here ({exc.strerror})", self.target) from None
+            return
         for _ in range(8):
             # Random, so a name left behind by a killed run is never in the way.
             self._tmp = os.path.join(self._directory, f".{name}.{secrets.token_hex(6)}.tmp")
@@ -57,7 +71,9 @@ class PendingFile:
 
     @property
     def temporary_path(self) -> str:
-        return self._tmp
+        """Where the data is while being written (the target itself when it
+        is a device or a pipe)."""
+        return self._tmp or self._path
 
     def write(self, data: bytes | memoryview) -> None:
         view = memoryview(data)
@@ -71,19 +87,23 @@ class PendingFile:
     def finish(self) -> None:
         """Flush (when durable), close and give the target's mode; no rename yet."""
         try:
-            if self.durable:
+            if self.durable and not self._direct:  # a device or pipe has no disk to flush to
                 os.fsync(self._fd)
             os.close(self._fd)
             self._fd = -1
-            with contextlib.suppress(FileNotFoundError):
-                os.chmod(self._tmp, os.stat(self.target).st_mode & 0o7777)
+            if not self._direct:
+                with contextlib.suppress(FileNotFoundError):
+                    os.chmod(self._tmp, os.stat(self._path).st_mode & 0o7777)
         except OSError as exc:
             self.discard()
             raise self._error(exc) from None
 
     def rename(self) -> None:
+        if self._direct:
+            self._done = True
+            return
         try:
-            os.replace(self._tmp, self.target)
+            os.replace(self._tmp, self._path)
         except OSError as exc:
             self.discard()
             raise self._error(exc) from None
@@ -104,12 +124,24 @@ class PendingFile:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
             self._fd = -1
-        if not self._done:
+        if not self._done and self._tmp:
             with contextlib.suppress(OSError):
                 os.unlink(self._tmp)
 
     def _error(self, exc: OSError) -> MastheadError:
         return MastheadError(f"cannot write the file ({exc.strerror})", self.target)
+
+
+def _not_a_file(path: str, named: str) -> bool:
+    """True for a device or a pipe; a folder is an error; nothing there, or a
+    regular file, is False."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # nothing there yet, or unreadable: creating the file tells
+    if stat.S_ISDIR(mode):
+        raise MastheadError("is a folder; give the name of a file to write", named)
+    return not stat.S_ISREG(mode)
 
 
 def _create(path: str) -> int:

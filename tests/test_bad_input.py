@@ -132,3 +132,28 @@ def test_bom_and_line_endings(data, title):
     assert article.title == title
     assert article.dek == "Dek."
     assert article.lead[0].plain_text == "Body."
+
+
+@pytest.mark.parametrize("command", [["email"], ["email", "--eml"], ["thread"], ["rss"]])
+def test_output_over_the_article_itself_is_refused(cli, tmp_path, command):
+    article = write(tmp_path, "a.txt", "Title\n\nA paragraph.\n")
+    run = cli(*command, str(article), "-o", str(article))
+    assert_one_error_line(run, "a.txt: is the article itself")
+    assert article.read_text() == "Title\n\nA paragraph.\n"
+
+
+def test_render_into_the_folder_it_reads_is_refused(cli, tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write(folder, "a.txt", "Title\n\nA paragraph.\n")
+    run = cli("render", str(folder), "-o", str(folder))
+    assert run.exit_code == 1
+    assert "is the output folder or inside it" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert [p.name for p in folder.iterdir()] == ["a.txt"]
+
+
+def test_front_matter_language_must_be_a_language_tag(cli, tmp_path):
+    article = write(tmp_path, "a.md", "---\ntitle: T\nlang: 'x\" onload=\"y'\n---\n\nBody.\n")
+    run = cli("email", str(article))
+    assert_one_error_line(run, "a.md:3: front matter 'lang' must be a language tag")

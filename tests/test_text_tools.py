@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import textwrap
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -99,6 +101,37 @@ def test_write_atomic_failure_keeps_old_file(tmp_path, monkeypatch):
         write_atomic(target, "new content")
     assert target.read_text() == "precious"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_write_atomic_writes_through_a_link(tmp_path):
+    real = tmp_path / "real.html"
+    real.write_text("old")
+    link = tmp_path / "link.html"
+    link.symlink_to("real.html")
+    write_atomic(link, "new")
+    assert link.is_symlink()
+    assert real.read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.html", "real.html"]
+
+
+def test_write_atomic_writes_into_a_device_or_pipe_not_over_it(tmp_path):
+    write_atomic(os.devnull, "nothing")  # a rename would put a regular file there
+    assert not os.path.isfile(os.devnull)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()))
+    reader.start()
+    write_atomic(pipe, "through the pipe")
+    reader.join(5)
+    assert received == ["through the pipe"]
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_write_atomic_to_a_folder_is_an_error(tmp_path):
+    with pytest.raises(MastheadError, match="is a folder"):
+        write_atomic(tmp_path, "x")
 
 
 def test_write_atomic_missing_folder(tmp_path):
