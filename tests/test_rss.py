@@ -227,8 +227,47 @@ def test_remove_by_guid_and_by_article(cli, site):
     assert ids == ["https://news.example.com/urban-beekeeping-guide/", "foreign-1"]
     unchanged = feed.read_bytes()
     run = cli("feed", "remove", "no-such-guid", "--feed", feed)
-    assert run.exit_code == 1 and "no item with that guid" in run.stderr
+    assert run.exit_code == 1 and "no item with the guid or link 'no-such-guid'" in run.stderr
     assert feed.read_bytes() == unchanged
+    # One guid of several that is not there: nothing is removed, and it is named.
+    run = cli("feed", "remove", "foreign-1", "typo-guid", "--feed", feed)
+    assert run.exit_code == 1 and "'typo-guid'" in run.stderr and "foreign-1'" not in run.stderr
+    assert feed.read_bytes() == unchanged
+
+
+def test_two_articles_with_one_guid_are_refused_not_merged(cli, site):
+    for folder, body in (("a", "One."), ("b", "Two.")):
+        (site / folder).mkdir()
+        (site / folder / "x.txt").write_text(f"Title {folder}\nBy X — 2026-01-01\nDek.\n{body}\n")
+    feed = site / "feed.xml"
+    run = cli("feed", "add", site / "a" / "x.txt", site / "b" / "x.txt", "--feed", feed)
+    assert run.exit_code == 1
+    assert "has the same guid as" in run.stderr and "Traceback" not in run.stderr
+    assert not feed.exists()
+    run = cli(
+        "feed", "add", site / "a" / "x.txt", site / "a" / ".." / "a" / "x.txt", "--feed", feed
+    )
+    assert run.exit_code == 0 and "1 added" in run.stderr
+
+
+def test_author_and_tag_text_reach_atom_and_json_feed_as_written(cli, site):
+    article = site / "a.md"
+    article.write_text(
+        "---\ntitle: T\nauthor: 'Eve \"Q\" <eve@example.com>'\ntags: ['<b>tag</b>', 'A & B']\n"
+        "date: 2026-03-03\nupdated: 2026-03-05\n---\n\nBody.\n"
+    )
+    feed, atom, jf = site / "feed.xml", site / "atom.xml", site / "feed.json"
+    run = cli("feed", "add", article, "--feed", feed, "--atom", atom, "--json-feed", jf)
+    assert run.exit_code == 0, run.stderr
+    entry = parse(atom).entries[0]
+    assert entry.author == 'Eve "Q" <eve@example.com>'
+    assert [t.term for t in entry.tags] == ["<b>tag</b>", "A & B"]
+    assert entry.updated.startswith("2026-03-05") and entry.published.startswith("2026-03-03")
+    item = json.loads(jf.read_text())["items"][0]
+    assert item["authors"] == [{"name": 'Eve "Q" <eve@example.com>'}]
+    assert item["tags"] == ["<b>tag</b>", "A & B"]
+    assert item["date_modified"] == "2026-03-05T00:00:00Z"
+    assert parse(feed).entries[0].updated.startswith("2026-03-05")
 
 
 def test_atom_and_json_feed_siblings(cli, site):
@@ -481,3 +520,53 @@ def test_a_failing_folder_lock_is_an_error_not_a_different_lock(cli, site, monke
     run = cli("feed", "add", SEED, "--feed", feed)
     assert run.exit_code == 1 and "cannot lock the feed's folder" in run.stderr
     assert not feed.exists() and not (site / "feed.xml.lock").exists()
+
+
+def test_a_linked_feed_is_updated_where_it_lives(cli, site):
+    real = site / "real"
+    real.mkdir()
+    cli("feed", "add", SEED, "--feed", real / "feed.xml")
+    published = site / "pub"
+    published.mkdir()
+    (published / "feed.xml").symlink_to("../real/feed.xml")
+    run = cli(
+        "feed", "add", ARTICLES / "urban-beekeeping-guide.txt", "--feed", published / "feed.xml"
+    )
+    assert run.exit_code == 0, run.stderr
+    assert (published / "feed.xml").is_symlink()
+    assert len(parse(real / "feed.xml").entries) == 2
+    run = cli("feed", "add", SEED, "--feed", os.devnull)
+    assert run.exit_code == 1 and "is not a regular file" in run.stderr
+
+
+def test_feed_settings_added_to_the_config_later_reach_the_feed(cli, tmp_path):
+    feed, atom, jf = tmp_path / "feed.xml", tmp_path / "atom.xml", tmp_path / "feed.json"
+    config = tmp_path / "masthead.toml"
+    config.write_text("")
+    run = cli("feed", "add", SEED, "--feed", feed, "--config", config)
+    assert run.exit_code == 0, run.stderr
+    config.write_text(
+        'site_url = "https://news.example.com"\n[feed]\ntitle = "The Ledger & Co"\n'
+        'url = "https://news.example.com/feed.xml"\n'
+    )
+    more = ("--atom", atom, "--json-feed", jf, "--config", config)
+    run = cli("feed", "add", ARTICLES / "urban-beekeeping-guide.txt", "--feed", feed, *more)
+    assert run.exit_code == 0, run.stderr
+    channel = parse(feed).feed
+    assert channel.title == "The Ledger & Co" and channel.link == "https://news.example.com"
+    assert channel.subtitle == "Articles from The Ledger & Co"
+    assert parse(atom).feed.title == "The Ledger & Co"
+    data = json.loads(jf.read_text())
+    assert data["title"] == "The Ledger & Co"
+    assert data["home_page_url"] == "https://news.example.com"
+
+
+def test_another_tools_feed_keeps_its_channel_unless_feed_settings_say_otherwise(cli, site):
+    feed = site / "feed.xml"
+    feed.write_bytes(FOREIGN)
+    before = parse(feed).feed
+    (site / "masthead.toml").write_text(SITE + '[brand]\nname = "Our Brand"\n')
+    run = cli("feed", "add", SEED, "--feed", feed)
+    assert run.exit_code == 0, run.stderr
+    after = parse(feed).feed
+    assert (after.title, after.link) == (before.title, before.link)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from generator import __version__
 from generator.channels.rss.entries import Entry
+from generator.channels.rss.item import rfc3339
 from generator.text.sanitize import xml_safe
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -30,7 +31,7 @@ def atom_feed(
     root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": lang})
     _text(root, "title", title)
     _text(root, "id", feed_id)
-    _text(root, "updated", _rfc3339(now))
+    _text(root, "updated", rfc3339(now))
     if home:
         ET.SubElement(root, "link", {"rel": "alternate", "href": home})
     if self_url:
@@ -61,10 +62,10 @@ def _entry(entry: Entry, now: dt.datetime) -> ET.Element:
     _text(node, "id", entry.id)
     if entry.link:
         ET.SubElement(node, "link", {"rel": "alternate", "href": entry.link})
-    when = entry.published or now
-    _text(node, "updated", _rfc3339(when))
+    when = entry.updated or entry.published or now
+    _text(node, "updated", rfc3339(when))
     if entry.published:
-        _text(node, "published", _rfc3339(entry.published))
+        _text(node, "published", rfc3339(entry.published))
     for name in entry.authors:
         _text(ET.SubElement(node, "author"), "name", name)
     for tag in entry.tags:
@@ -80,7 +81,3 @@ def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, tag)
     element.text = xml_safe(text)
     return element
-
-
-def _rfc3339(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -25,7 +25,7 @@ from generator.text.urls import is_safe_href
 
 
 def article_html(article: Article) -> str:
-    parts = [_block(b) for b in article.lead]
+    parts = [_block(b, 2) for b in article.lead]
     for section in article.sections:
         parts.append(f"<h2>{text_html(section.heading)}</h2>")
         parts.extend(_block(b) for b in section.blocks)
@@ -36,12 +36,13 @@ def article_html(article: Article) -> str:
     return body
 
 
-def _block(block: Block) -> str:
+def _block(block: Block, level: int = 3) -> str:
     match block:
         case Paragraph(text=text):
             return f"<p>{inline_html(text)}</p>"
         case Subheading(text=text):
-            return f"<h3>{inline_html(text)}</h3>"
+            # Before any section heading, it is the first level under the title.
+            return f"<h{level}>{inline_html(text)}</h{level}>"
         case ListBlock():
             return _list(block)
         case Quote(text=text, attribution=attribution):

@@ -22,6 +22,7 @@ class Entry:
     title: str
     link: str | None
     published: dt.datetime | None
+    updated: dt.datetime | None
     summary_html: str | None
     content_html: str | None
     authors: tuple[str, ...]
@@ -31,13 +32,11 @@ class Entry:
 
     @property
     def title_is_html(self) -> bool:
-        """An RSS title with markup or escaped markup in it is HTML (see
-        `item.rss_text`); anything else is plain text."""
-        return "<" in self.title or "&lt;" in self.title or "&gt;" in self.title
+        return _is_html(self.title)
 
     @property
     def title_text(self) -> str:
-        return plain(self.title) if self.title_is_html else self.title
+        return _as_text(self.title)
 
 
 def entry(item: ScannedItem, *, id_base: str) -> Entry:
@@ -45,9 +44,9 @@ def entry(item: ScannedItem, *, id_base: str) -> Entry:
     # Atom ids and JSON Feed ids must be stable; a guid that is not an IRI is
     # namespaced under the feed so it becomes one.
     ident = guid if _IRI.match(guid) else f"{id_base}:item:{guid or item.start}"
-    authors = tuple(a.strip() for a in item.fields.get("creator", []) if a.strip())
+    authors = tuple(_as_text(a) for a in item.fields.get("creator", []) if a.strip())
     if not authors and item.first("author"):
-        authors = (item.first("author") or "",)
+        authors = (_as_text(item.first("author") or ""),)
     image = next((m.get("url") for m in item.media if m.get("url")), None)
     alt = next((m.get("description") for m in item.media if m.get("description")), None)
     return Entry(
@@ -55,13 +54,25 @@ def entry(item: ScannedItem, *, id_base: str) -> Entry:
         title=item.first("title") or "",
         link=item.first("link"),
         published=parse_rfc822(item.first("pubDate")) or _iso(item.first("dcdate")),
+        updated=_iso(item.first("updated")),
         summary_html=item.first("description"),
         content_html=item.first("content"),
         authors=authors,
-        tags=tuple(c.strip() for c in item.fields.get("category", []) if c.strip()),
+        tags=tuple(_as_text(c) for c in item.fields.get("category", []) if c.strip()),
         image=image,
         image_alt=alt,
     )
+
+
+def _is_html(text: str) -> bool:
+    """A title, name or category with markup or escaped markup in it is HTML
+    (see `item.rss_text`); anything else is plain text."""
+    return "<" in text or "&lt;" in text or "&gt;" in text
+
+
+def _as_text(text: str) -> str:
+    """An RSS text field as the plain text Atom names and JSON Feed fields hold."""
+    return plain(text) if _is_html(text) else text.strip()
 
 
 def plain(html_text: str) -> str:

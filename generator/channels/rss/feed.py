@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 
 from generator import __version__
 from generator.channels.rss.item import (
@@ -25,7 +26,7 @@ from generator.channels.rss.item import (
     parse_rfc822,
     rfc822,
 )
-from generator.channels.rss.scan import ScannedFeed, ScannedItem, scan
+from generator.channels.rss.scan import FeedError, ScannedFeed, ScannedItem, scan
 from generator.config import Config
 from generator.model import Article
 from generator.text.sanitize import xml_safe
@@ -73,6 +74,12 @@ def channel_title(config: Config) -> str:
     return "Articles"
 
 
+def channel_description(config: Config) -> str:
+    title = channel_title(config)
+    named = config.feed.title or config.brand.name or config.site_url
+    return config.feed.description or (f"Articles from {title}" if named else title)
+
+
 def new_feed(config: Config, *, now: dt.datetime, link: str | None) -> bytes:
     """An empty RSS 2.0 feed with the channel's metadata."""
     rss = ET.Element("rss", {"version": "2.0"})
@@ -82,9 +89,7 @@ def new_feed(config: Config, *, now: dt.datetime, link: str | None) -> bytes:
     home = config.site_url or link
     if home:
         ET.SubElement(channel, "link").text = xml_safe(home)
-    named = config.feed.title or config.brand.name or config.site_url
-    description = config.feed.description or (f"Articles from {title}" if named else title)
-    ET.SubElement(channel, "description").text = xml_safe(description)
+    ET.SubElement(channel, "description").text = xml_safe(channel_description(config))
     ET.SubElement(channel, "language").text = config.lang
     ET.SubElement(channel, "lastBuildDate").text = rfc822(now)
     ET.SubElement(channel, "generator").text = f"Masthead {__version__}"
@@ -263,10 +268,40 @@ def merge(
     if feed.last_build:
         start, end = feed.last_build
         edits.append((start, end, [f"<lastBuildDate>{rfc822(now)}</lastBuildDate>".encode()]))
+    channel = dict(feed.channel)
+    ours = channel.get("generator", "").startswith("Masthead")
+    for tag, value in _configured_channel(config, ours=ours).items():
+        if channel.get(tag) == value:
+            continue
+        # Set in the config after the feed was made: the config says it now.
+        element = f"<{tag}>{escape(value)}</{tag}>".encode(feed.encoding, "xmlcharrefreplace")
+        if span := feed.channel_spans.get(tag):
+            edits.append((*span, [element]))
+        elif tag == "link" and (title := feed.channel_spans.get("title")):
+            # A feed begun without a site URL has no channel link: after the title.
+            indent = data[data.rfind(b"\n", 0, title[0]) : title[0]]
+            edits.append((title[1], title[1], [indent, element]))
+        else:
+            continue
+        channel[tag] = value
 
     return Merge(
-        _apply(data, edits), len(fresh), replaced, dropped, len(kept) + len(fresh), feed.channel
+        _apply(data, edits), len(fresh), replaced, dropped, len(kept) + len(fresh), channel
     )
+
+
+def _configured_channel(config: Config, *, ours: bool) -> dict[str, str]:
+    """The channel fields the config names itself. A feed Masthead made
+    follows the config as a new one would be made; another tool's feed
+    changes only where `[feed]` says so outright."""
+    fields = {}
+    if config.feed.title or (ours and config.brand.name):
+        fields["title"] = xml_safe(channel_title(config))
+    if ours and config.site_url:
+        fields["link"] = xml_safe(config.site_url)
+    if config.feed.description or (ours and "title" in fields):
+        fields["description"] = xml_safe(channel_description(config))
+    return fields
 
 
 def _loader(item: ItemSource, pub: str, encoding: str) -> Callable[[], bytes]:
@@ -282,11 +317,20 @@ def remove(
     """The feed without the items whose guid (or link) is in `guids`."""
     feed = scan(existing, name)
     wanted = set(guids)
-    edits = [
-        _removal(feed, item)
-        for item in feed.items
-        if item.guid in wanted or item.first("link") in wanted
-    ]
+    edits = []
+    found: set[str | None] = set()
+    for item in feed.items:
+        link = item.first("link")
+        if item.guid in wanted or link in wanted:
+            edits.append(_removal(feed, item))
+            found.update((item.guid, link))
+    if missing := [g for g in dict.fromkeys(guids) if g not in found]:
+        # All or nothing: a typo in one of several guids must not go unnoticed.
+        raise FeedError(
+            f"no item with the guid or link {', '.join(repr(g) for g in missing)}; "
+            "the feed is unchanged",
+            name,
+        )
     if edits and feed.last_build:
         start, end = feed.last_build
         edits.append((start, end, [f"<lastBuildDate>{rfc822(now)}</lastBuildDate>".encode()]))

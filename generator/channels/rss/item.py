@@ -49,12 +49,19 @@ def identity(article: Article, config: Config) -> Identity:
     return Identity(f"{URN_PREFIX}{article.slug}", False, None)
 
 
-def rfc822(value: dt.date | dt.datetime) -> str:
+def _aware(value: dt.date | dt.datetime) -> dt.datetime:
+    """A date as midnight UTC; a datetime without a zone as UTC."""
     if not isinstance(value, dt.datetime):
-        value = dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
-    elif value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return format_datetime(value)
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def rfc822(value: dt.date | dt.datetime) -> str:
+    return format_datetime(_aware(value))
+
+
+def rfc3339(value: dt.date | dt.datetime) -> str:
+    return _aware(value).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_rfc822(value: str | None) -> dt.datetime | None:
@@ -87,6 +94,9 @@ def build_item(article: Article, config: Config, *, pub_date: str) -> ET.Element
     guid = _sub(item, "guid", xml_safe(ident.guid))
     guid.set("isPermaLink", "true" if ident.permalink else "false")
     _sub(item, "pubDate", pub_date)
+    if article.updated:
+        # RSS has no field for it; Atom's, as feeds commonly borrow it.
+        _sub(item, f"{{{ATOM}}}updated", rfc3339(article.updated))
     if article.dek:
         _sub(item, "description", str(text_html(article.dek)))
     for author in article.authors:

@@ -51,9 +51,9 @@ def _item(entry: Entry) -> dict[str, Any]:
     if entry.summary_html:
         item["summary"] = plain(entry.summary_html)
     if entry.published:
-        item["date_published"] = (
-            entry.published.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-        )
+        item["date_published"] = _iso(entry.published)
+    if entry.updated:
+        item["date_modified"] = _iso(entry.updated)
     if entry.authors:
         item["authors"] = [{"name": name} for name in entry.authors]
     if entry.tags:
@@ -61,3 +61,7 @@ def _item(entry: Entry) -> dict[str, Any]:
     if entry.image:
         item["image"] = entry.image
     return item
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import xml.parsers.expat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import MastheadError
@@ -28,6 +28,7 @@ _FIELD_NAMES = {
     "http://purl.org/dc/elements/1.1/ creator": "creator",
     "http://purl.org/rss/1.0/modules/content/ encoded": "content",
     "http://purl.org/dc/elements/1.1/ date": "dcdate",
+    "http://www.w3.org/2005/Atom updated": "updated",
 }
 
 
@@ -102,6 +103,9 @@ class ScannedFeed:
     channel_end: int  # the '<' of </channel>
     last_build: tuple[int, int] | None  # span of <lastBuildDate>…</lastBuildDate>
     channel: dict[str, str]
+    # Spans of the channel's first <title>, <link> and <description>, which a
+    # run may update.
+    channel_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def scan(data: bytes, name: str, *, dates: bool = False) -> ScannedFeed:
@@ -116,6 +120,11 @@ def scan(data: bytes, name: str, *, dates: bool = False) -> ScannedFeed:
     last_build = None
     if marks["build"] >= 0:
         last_build = (marks["build"], marks["build_end"])
+    spans = {
+        tag: (marks[tag], marks[f"{tag}_end"])
+        for tag in _SPANNED
+        if marks.get(tag, -1) >= 0 and marks.get(f"{tag}_end", -1) >= 0
+    }
     for entry in items:
         if "guid" not in entry.fields or not dates:
             entry.source = data
@@ -127,6 +136,7 @@ def scan(data: bytes, name: str, *, dates: bool = False) -> ScannedFeed:
         channel_end=marks["channel_end"],
         last_build=last_build,
         channel=channel,
+        channel_spans=spans,
     )
 
 
@@ -216,6 +226,8 @@ def _parser(
             elif tag == "lastBuildDate":
                 marks["build"] = parser.CurrentByteIndex
             elif tag in _CHANNEL_FIELDS:
+                if tag in _SPANNED and tag not in marks:
+                    marks[tag] = parser.CurrentByteIndex
                 collect(3, "channel", tag)
         elif depth == 5:
             if full and item is not None and tag == _MEDIA_DESCRIPTION and item.media:
@@ -251,6 +263,8 @@ def _parser(
                 item = None
             elif tag == "lastBuildDate" and data is not None:
                 marks["build_end"] = _after_tag(data, parser.CurrentByteIndex)
+            elif tag in _SPANNED and data is not None and f"{tag}_end" not in marks:
+                marks[f"{tag}_end"] = _after_tag(data, parser.CurrentByteIndex)
         elif depth == 2 and tag == "channel" and marks["channel_end"] < 0:
             marks["channel_end"] = parser.CurrentByteIndex
         depth -= 1
@@ -262,7 +276,8 @@ def _parser(
 
 _MEDIA_CONTENT = "http://search.yahoo.com/mrss/ content"
 _MEDIA_DESCRIPTION = "http://search.yahoo.com/mrss/ description"
-_CHANNEL_FIELDS = frozenset(("title", "link", "description", "language"))
+_CHANNEL_FIELDS = frozenset(("title", "link", "description", "language", "generator"))
+_SPANNED = ("title", "link", "description")
 
 
 def _after_tag(data: bytes, index: int) -> int:
