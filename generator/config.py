@@ -144,7 +144,6 @@ class Config:
 # --- validation ---------------------------------------------------------------
 
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
@@ -159,7 +158,9 @@ def _colour(value: str) -> str | None:
 
 
 def _lang(value: str) -> str | None:
-    return None if _LANG.match(value) else "must be a language tag such as 'en' or 'pt-BR'"
+    from generator.language import is_language_tag
+
+    return None if is_language_tag(value) else "must be a language tag such as 'en' or 'pt-BR'"
 
 
 def _email(value: str) -> str | None:

@@ -8,6 +8,7 @@ from hand-made month tables.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Mapping
 from functools import cache
@@ -23,6 +24,15 @@ _BABEL_LOCALE = {"en": "en_GB"}
 @cache
 def _table() -> dict[str, dict[str, str]]:
     return tomllib.loads((Path(__file__).parent / "labels.toml").read_text(encoding="utf-8"))
+
+
+# BCP 47 in the shape people write it: "en", "pt-BR", "zh-Hant-TW".
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def is_language_tag(value: str) -> bool:
+    """Whether `value` can go in a `lang` attribute as a language tag."""
+    return bool(_LANGUAGE_TAG.match(value))
 
 
 def base_language(lang: str) -> str:

@@ -36,6 +36,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from generator.errors import ReaderError
+from generator.language import is_language_tag
 from generator.model import (
     FAQ,
     Article,
@@ -167,7 +168,7 @@ class MarkdownReader:
             tags=fields.tags(),
             image=image,
             image_alt=image_alt,
-            lang=fields.text("lang") or lang,
+            lang=fields.lang() or lang,
             draft=fields.boolean("draft"),
             subject=fields.text("subject"),
             preheader=fields.text("preheader"),
@@ -255,6 +256,13 @@ class _Fields:
         if isinstance(value, dict | list):
             raise self._error(alias, "must be text, not a list or mapping")
         return str(value).strip() or None
+
+    def lang(self) -> str | None:
+        value = self.text("lang")
+        if value is not None and not is_language_tag(value):
+            alias, _ = self._get("lang")
+            raise self._error(alias, "must be a language tag such as 'en' or 'pt-BR'")
+        return value
 
     def authors(self) -> tuple[str, ...]:
         alias, value = self._get("authors")
