@@ -515,3 +515,116 @@ def test_a_nested_list_joins_its_parent_item(items, expected):
     article = read_bytes(f"---\ntitle: T\n---\n\n## Steps\n\n{items}".encode(), name="t.md")
     post = next(p.text for p in build_thread(article, "x").posts if "Steps" in p.text)
     assert expected in post
+
+
+def test_hashtags_drop_apostrophes_and_digit_only_tags_and_join_caseless_words():
+    assert hashtag("women's health") == "#WomensHealth"
+    assert hashtag("New Year’s Eve") == "#NewYearsEve"
+    assert hashtag("2026") == "" and hashtag("12 34") == ""  # no platform links "#2026"
+    assert hashtag("تربية النحل") == "#تربية_النحل"
+    assert hashtag("हिन्दी भाषा") == "#हिन्दी_भाषा"  # vowel signs stay in the word
+    assert hashtag("都市 養蜂") == "#都市養蜂"
+    assert hashtag("München Bienen") == "#MünchenBienen"
+    article = read_bytes(b"---\ntitle: T\ntags: ['2026', bees]\n---\n\nText here.\n", name="t.md")
+    text = "\n".join(p.text for p in build_thread(article, "x").posts)
+    assert "#Bees" in text or "#bees" in text
+    assert "#2026" not in text
+
+
+def _thread_text(source: str, platform: str = "x", name: str = "t.txt") -> str:
+    article = read_bytes(source.encode(), name=name)
+    return "\n---\n".join(p.text for p in build_thread(article, platform).posts)
+
+
+def test_an_abbreviation_does_not_end_the_sentence():
+    text = _thread_text(
+        "Honey Prices Hit a Record\nBy City Desk — 2026-05-14\n"
+        "Bad weather and fewer colonies pushed prices up.\n"
+        "The U.S. honey harvest fell by a fifth last year, the steepest drop on record. "
+        "Prices rose.\nPrices\nWholesale prices rose 30 percent.\n"
+    )
+    assert "The U.S. honey harvest fell by a fifth" in text
+    assert "The U.S. 3/" not in text
+
+
+def test_a_list_before_the_first_heading_reaches_every_platform():
+    source = (
+        "Three Changes to the Bin Collection\nBy City Desk — 2026-05-14\n"
+        "The council is changing how your bins are collected.\n"
+        "From Monday, three things change.\n"
+        "- Green bins are collected every two weeks.\n"
+        "- Glass goes in the new purple box.\n"
+        "- Collections start at 6 a.m. on weekdays.\n"
+    )
+    for platform in ALL:
+        text = _thread_text(source, platform)
+        assert "Glass goes in the new purple box." in text, (platform, text)
+        assert "📌 \n" not in text
+
+
+def test_a_split_after_a_link_leaves_the_link_whole():
+    source = (
+        "Councils Publish Their Rules\nBy Ana Ferreira — 2026-05-14\n"
+        "Most cities now put their rules on the web.\n"
+        "Before you buy a hive or a suit or a smoker or any other piece of kit for the roof "
+        "you should first read the short and very readable set of rules that your local "
+        "council now keeps online at https://example.org/council/beekeeping-rules, and then "
+        "you should also check with your landlord and your insurer before the first colony "
+        "arrives on your roof this spring.\n"
+    )
+    article = read_bytes(source.encode(), name="t.txt")
+    for platform in ("x", "bluesky"):
+        thread = build_thread(article, platform)
+        text = "\n".join(p.text for p in thread.posts)
+        assert "beekeeping-rules …" in text and "rules…" not in text
+        uris = [f["features"][0].get("uri") for p in thread.posts for f in p.facets]
+        assert "https://example.org/council/beekeeping-rules" in uris or platform == "x"
+
+
+def test_only_a_whole_why_heading_closes_the_thread():
+    text = _thread_text(
+        "---\ntitle: Five Email Clients Compared\ndescription: We tested five.\n"
+        "canonical_url: https://example.com/clients/\n---\n\nWe used each for a week.\n\n"
+        "## Gmail\n\nGmail is the fastest to search.\n\n"
+        "## Outlook\n\nOutlook crashed twice a day.\n\n"
+        "## Why It Matters\n\nYour client shapes your day.\n",
+        name="t.md",
+    )
+    closing = text.split("\n---\n")[-1]
+    assert closing.startswith("Your client shapes your day.")
+    assert "📌 Outlook crashed twice a day." in text
+
+
+def test_a_dek_of_two_sentences_copied_into_the_lead_is_said_once():
+    text = _thread_text(
+        "Bees Are Back in Town\nBy Newsroom — 2026-05-14\n"
+        "Bees are back in the city. Councils now welcome them.\n"
+        "Bees are back in the city. Councils now welcome them. Honey output doubled.\n"
+        "The Numbers\n- Hives: 400.\n- Keepers: 120.\n"
+    )
+    assert text.count("Councils now welcome them.") == 1
+    assert "📌 Honey output doubled." in text
+
+
+def test_a_dash_gives_way_to_the_ellipsis():
+    from generator.text.splitting import split_to_fit
+
+    parts = split_to_fit("word " * 20 + "— " + "more " * 20, lambda t: len(t) <= 110)
+    assert all(not p.endswith(("—…", "– …", "— …")) for p in parts), parts
+
+
+def test_chinese_and_japanese_sentences_are_joined_as_written():
+    text = _thread_text(
+        "---\ntitle: 都市養蜂\nlang: ja\n---\n\n"
+        "都市のミツバチは元気だ。公園が花を咲かせる。農薬も少ない。\n",
+        name="t.md",
+    )
+    assert "都市のミツバチは元気だ。公園が花を咲かせる。農薬も少ない。" in text
+
+
+def test_an_elision_is_not_taken_for_a_quote_mark():
+    text = _thread_text(
+        "---\ntitle: T\n---\n\nLead.\n\n## Voices\n\n> 'Tis the season to ship.\n> — Sam Rivera\n",
+        name="t.md",
+    )
+    assert "“'Tis the season to ship.”" in text

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any
 
+import regex
 from jinja2 import Environment, TemplateNotFound
 
 from generator.config import Config, campaign_name
@@ -27,24 +28,18 @@ from generator.model import FAQ, Article, Block, ListBlock, Paragraph, Quote, Ri
 from generator.platforms import Platform, get_platform
 from generator.resources import template_environment, template_errors
 from generator.text.counting import bluesky_shorten
+from generator.text.headings import is_takeaways, is_why_it_matters
 from generator.text.splitting import (
     Fits,
     SplitError,
     first_sentence,
+    join_sentences,
     sentences,
     split_to_fit,
     with_colon,
 )
 from generator.text.urls import article_link, utm_link
 
-_TAKEAWAY_HEADING = re.compile(
-    r"takeaway|key points|summary|tl;?dr|in brief|highlights|what to know", re.IGNORECASE
-)
-_WHY_HEADING = re.compile(
-    r"impact|why it matters|what it means|implications|bottom line|conclusion|"
-    r"what comes next|what'?s next|outlook",
-    re.IGNORECASE,
-)
 _OPEN_QUOTES = "“\"‘'«„"
 # The fewest posts that still make a thread: the hook and the closing post.
 MIN_POSTS = 2
@@ -236,8 +231,8 @@ def _quoted(text: str) -> str:
         opening, closing = _curled(text[0], inner, text[-1])
         if opening != text[0]:
             return f"{opening}{inner.strip()}{closing}"
-    if text[:1] in _OPEN_QUOTES:
-        return text
+    if text[:1] in _OPEN_QUOTES and (text[0] not in "'\"" or text[-1] in _CLOSE_QUOTES):
+        return text  # quoted already; a lone straight mark may be an elision ('Tis)
     return f"“{text}”"
 
 
@@ -251,16 +246,32 @@ _TAG_SIGNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] =
 
 def hashtag(tag: str) -> str:
     """`developer relations` -> `#DeveloperRelations`; one word keeps its case,
-    as does a word cased inside (`iOS 18` -> `#iOS18`); `C++` -> `#CPlusPlus`."""
-    tag = tag.lstrip("#")
+    as does a word cased inside (`iOS 18` -> `#iOS18`); `C++` -> `#CPlusPlus`;
+    `women's health` -> `#WomensHealth`. Words of a script without case are
+    joined by `_` (`#تربية_النحل`), as no capital shows where one ends. A tag
+    of digits only is no hashtag on any platform: ""."""
+    tag = _APOSTROPHE.sub("", tag.lstrip("#"))
     for sign, word in _TAG_SIGNS:
         tag = sign.sub(word, tag)
-    words = [w for w in re.split(r"[^\w]+", tag) if w]
-    if not words:
+    words = [w for w in _NOT_IN_TAG.split(tag) if w]
+    if not any(_LETTER.search(w) for w in words):
         return ""
     if len(words) == 1:
         return "#" + words[0]
+    if any(_CASELESS_SPACED.fullmatch(w) for w in words):
+        return "#" + "_".join(words)
     return "#" + "".join(w if _cased_inside(w) else w[:1].upper() + w[1:] for w in words)
+
+
+_APOSTROPHE = regex.compile(r"(?<=\w)['’](?=\w)")
+_NOT_IN_TAG = regex.compile(r"[^\p{L}\p{M}\p{N}_]+")
+_LETTER = regex.compile(r"\p{L}")
+# Letters of no case in a script that puts spaces between words (Arabic,
+# Hebrew, Devanagari…); Chinese and Japanese put none, so join as they are.
+_CASELESS_SPACED = regex.compile(
+    r"(?=.*\p{L})[[\p{L}\p{M}\p{N}_]--[\p{Lu}\p{Ll}\p{Lt}\p{Han}\p{Hiragana}\p{Katakana}]]+",
+    regex.VERSION1,
+)
 
 
 def _cased_inside(word: str) -> bool:
@@ -280,7 +291,7 @@ def _why_it_matters(article: Article) -> str | None:
     """The first sentence under a "why it matters" kind of heading, unless
     it only says the dek again."""
     for section in article.sections:
-        if _WHY_HEADING.search(section.heading):
+        if is_why_it_matters(section.heading):
             for block in section.blocks:
                 if isinstance(block, Paragraph):
                     why = first_sentence(post_text(block.text))
@@ -318,10 +329,10 @@ def _body_drafts(
     ideas: list[_Draft] = []
     # The lead often carries the news itself, before any heading.
     ideas.extend(_opener(article.lead, "", macros, skip=article.dek or "", kind="lead"))
-    ideas.extend(d for b in article.lead if isinstance(b, Quote) if (d := _quote(b, macros)))
+    ideas.extend(_section_ideas(Section("", article.lead), macros, include_faq))
     for section in article.sections:
         found = _section_ideas(section, macros, include_faq)
-        if not found and not _WHY_HEADING.search(section.heading):
+        if not found and not is_why_it_matters(section.heading):
             # A section of prose only: its opening sentence may stand for it.
             found = _opener(section.blocks, section.heading, macros, skip=article.dek or "")
         ideas.extend(found)
@@ -340,7 +351,7 @@ def _body_drafts(
 
 def _section_ideas(section: Section, macros: _Macros, include_faq: bool) -> list[_Draft]:
     ideas: list[_Draft] = []
-    is_takeaway = bool(_TAKEAWAY_HEADING.search(section.heading))
+    is_takeaway = bool(is_takeaways(section.heading))
     heading = clean(section.heading)
     for block in section.blocks:
         if isinstance(block, ListBlock):
@@ -408,7 +419,7 @@ def _quote(block: Quote, macros: _Macros) -> _Draft | None:
         opening, closing, inner = inner[0], inner[-1], inner[1:-1].strip()
         opening, closing = _curled(opening, inner, closing)
     said = sentences(inner) or [inner]
-    cuts = [f"{' '.join(said[:count]).strip()} …" for count in range(len(said) - 1, 0, -1)]
+    cuts = [f"{join_sentences(said[:count])} …" for count in range(len(said) - 1, 0, -1)]
     shorter = tuple(macros("quote", f"{opening}{cut}{closing}", attribution) for cut in cuts)
 
     def split(fits: Fits) -> list[str]:
@@ -442,19 +453,33 @@ def _opener(
     sentence that repeats `skip` (a lead that opens with the dek) is left out."""
     first = next((b for b in blocks if isinstance(b, Paragraph)), None)
     said = sentences(post_text(first.text)) if first else []
-    if said and skip and _same_words(said[0], skip):
-        said = said[1:]
+    if said and skip:
+        said = said[_said_already(said, skip) :]
     if not said:
         return []
-    text = said[0]
-    for sentence in said[1:]:
-        if len(text) + 1 + len(sentence) > OPENER_CHARACTERS:
-            break
-        text += " " + sentence
-    return [_Draft(kind, macros("fact", text, heading))]
+    count = 1
+    while count < len(said) and len(join_sentences(said[: count + 1])) <= OPENER_CHARACTERS:
+        count += 1
+    return [_Draft(kind, macros("fact", join_sentences(said[:count]), heading))]
 
 
 _WORD = re.compile(r"\w+")
+
+
+def _said_already(said: list[str], skip: str) -> int:
+    """How many of the first sentences `skip` says already: all those whose
+    words it starts with (a dek of two sentences, copied into the lead), or
+    one sentence that starts with all of its words and goes on."""
+    words = _WORD.findall(skip.casefold())
+    count = 0
+    while count < len(said):
+        head = _WORD.findall(join_sentences(said[: count + 1]).casefold())
+        if not head or head != words[: len(head)]:
+            break
+        count += 1
+    if count == 0 and _same_words(said[0], skip):
+        count = 1
+    return count
 
 
 def _same_words(a: str, b: str) -> bool:
@@ -597,9 +622,9 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
     points: list[str] = []
     points_heading = ""
     quotes: list[dict[str, str]] = []
-    for section in article.sections:
+    for section in (Section("", article.lead), *article.sections):
         for block in section.blocks:
-            if isinstance(block, ListBlock) and _TAKEAWAY_HEADING.search(section.heading):
+            if isinstance(block, ListBlock) and is_takeaways(section.heading):
                 points_heading = points_heading or clean(section.heading)
                 points += _item_texts(block)
             elif isinstance(block, Quote) and (parts := _quote_parts(block))[0]:
@@ -610,7 +635,7 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
     else:
         # Without takeaways, every list, each under its section's heading: two
         # lists run together ("what broke", "how it works now") read as one.
-        for section in article.sections:
+        for section in (Section("", article.lead), *article.sections):
             items = [
                 text
                 for block in section.blocks

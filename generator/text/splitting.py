@@ -20,11 +20,22 @@ ELLIPSIS = "…"
 
 # Each pattern matches the end of one unit, separator included, so that
 # concatenating the units gives back the text exactly.
-_SENTENCE_END = regex.compile(r"[.!?…]+[\"'”’)\]»]*\s+|[。！？]+[」』）\"”’]*\s*|\n+")
+# A full stop after an abbreviation or an initial ("Mr.", "U.S.", "a.m.",
+# "J. K.") ends no sentence, and neither does one followed by a lower-case
+# word ("approx. five", "“Really?” she asked"): in a cased script, a
+# sentence starts with a capital.
+_ABBREVIATIONS = (
+    "Mr|Mrs|Ms|Mx|Dr|Prof|St|Sr|Jr|Mt|Ft|No|Nos|vs|Gen|Gov|Sen|Rep|Rev|Hon|Lt|Col|Capt|Sgt"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Fig|Figs|Vol|Ch|pp|approx|cf|al|\\p{L}"
+)
+_SENTENCE_END = regex.compile(
+    rf"(?:[!?…]|(?<!(?<![\p{{L}}\p{{N}}])(?:{_ABBREVIATIONS}))\.)[.!?…]*[\"'”’)\]»]*\s++(?!\p{{Ll}})"
+    r"|[。！？]+[」』）\"”’]*\s*|\n+"
+)
 _CLAUSE_END = regex.compile(r"[,;:]\s+|\s+[—–]\s+|[—–](?=\S)|[、，；：]\s*")
 _WORD_END = regex.compile(r"\s+")
 _LINK = regex.compile(r"^[a-z][a-z0-9+.-]*://\S+$", regex.IGNORECASE)
-_TRIM_BEFORE_ELLIPSIS = ",;:，；：、 "
+_TRIM_BEFORE_ELLIPSIS = ",;:，；：、—– "
 
 Fits = Callable[[str], bool]
 
@@ -73,12 +84,30 @@ def _is_lead_in(text: str) -> bool:
 def _with_ellipsis(part: str) -> str:
     if part.endswith(ELLIPSIS):
         return part
-    return part.rstrip(_TRIM_BEFORE_ELLIPSIS) + ELLIPSIS
+    part = part.rstrip(_TRIM_BEFORE_ELLIPSIS)
+    if _LINK.match(part.rsplit(None, 1)[-1] if part else ""):
+        # Glued on, the mark would be read as part of the link and break it.
+        return part + " " + ELLIPSIS
+    return part + ELLIPSIS
 
 
 def sentences(text: str) -> list[str]:
     """The sentences of `text`, each with its end punctuation."""
     return [unit.strip() for unit in _units(text.strip(), 0) if unit.strip()]
+
+
+_FULL_WIDTH_END = tuple("。！？」』）")
+
+
+def join_sentences(said: list[str]) -> str:
+    """Sentences back into text: a space between them, none after a
+    full-width stop (Chinese and Japanese put none)."""
+    text = ""
+    for sentence in said:
+        if text and not text.endswith(_FULL_WIDTH_END):
+            text += " "
+        text += sentence
+    return text
 
 
 # Punctuation that ends a heading's phrase, in any script (؟ । ‼ too); not

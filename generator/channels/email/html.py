@@ -17,6 +17,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from generator.channels.email.parts import EmailParts, html_attr, html_rich, html_text
+from generator.errors import MastheadError
 from generator.model import (
     FAQ,
     Block,
@@ -31,9 +32,9 @@ from generator.model import (
     Table,
 )
 from generator.resources import render_template, template_environment, template_errors
+from generator.text.headings import is_takeaways
 from generator.text.urls import is_safe_href
 
-_BOX_HEADING = re.compile(r"takeaway|key points|tl;?dr|in brief|summary|highlights", re.I)
 _BODY_TAG = re.compile(r"<body\b[^>]*>")
 # Enough &zwnj;&nbsp; pairs that no client pulls body text into the preview.
 _PREHEADER_SPACER = "&zwnj;&nbsp;" * 90
@@ -41,7 +42,17 @@ _PREHEADER_SPACER = "&zwnj;&nbsp;" * 90
 
 def render_html(parts: EmailParts) -> str:
     with template_errors():
-        return _render_html(parts)
+        try:
+            return _render_html(parts)
+        except _InvalidMJML as exc:
+            override = parts.config.templates_path()
+            if override is None:
+                raise  # our own templates: a bug, reported as one
+            raise MastheadError(
+                f"the email templates here do not make valid MJML ({exc}); "
+                "check the tags in the templates you changed",
+                str(override),
+            ) from None
 
 
 def _environment(parts: EmailParts):  # type: ignore[no-untyped-def]
@@ -138,11 +149,18 @@ def _skeleton(source: str) -> tuple[str, frozenset[str], frozenset[str]]:
     return compiled, frozenset(_SLOT.findall(compiled)), in_tags
 
 
+class _InvalidMJML(Exception):
+    """The templates rendered into MJML that mjml-python cannot read."""
+
+
 def _compile(source: str) -> str:
     # fonts={}: no web-font links; the design uses the system font stack.
     # MJML's output is left as it is: a minifier saved about 1 KB of 20 and
     # cost as much time as the compile.
-    return mjml.mjml2html(source, disable_comments=True, fonts={})
+    try:
+        return mjml.mjml2html(source, disable_comments=True, fonts={})
+    except ValueError as exc:  # mjml-python's word for MJML it cannot read
+        raise _InvalidMJML(str(exc)) from None
 
 
 def _context(parts: EmailParts, fields: dict[str, Markup | None]) -> dict[str, Any]:
@@ -293,12 +311,13 @@ def _body(parts: EmailParts, *, reuse: bool) -> list[Markup]:
         ]
         return render("list", tag="ol" if b.ordered else "ul", items=items, nested=nested)
 
-    def block(b: Block) -> Markup | None:
+    def block(b: Block, level: int = 3) -> Markup | None:
         match b:
             case Paragraph(text=text):
                 return render("paragraph", text=rich(text))
             case Subheading(text=text):
-                return render("subheading", text=rich(text))
+                # Under the title, before any section heading, it is the next level down.
+                return render("subheading", text=rich(text), level=level)
             case ListBlock():
                 return list_block(b)
             case Quote(text=text, attribution=attribution):
@@ -338,11 +357,11 @@ def _body(parts: EmailParts, *, reuse: bool) -> list[Markup]:
 
     def section(s: Section) -> list[Markup]:
         rendered = [m for m in (block(b) for b in s.blocks) if m is not None]
-        if _BOX_HEADING.search(s.heading):
+        if is_takeaways(s.heading):
             return [render("box", heading=html_text(s.heading), blocks=rendered)]
         return [render("heading", text=html_text(s.heading)), *rendered]
 
-    out = [m for m in (block(b) for b in parts.article.lead) if m is not None]
+    out = [m for m in (block(b, 2) for b in parts.article.lead) if m is not None]
     for s in parts.article.sections:
         out.extend(section(s))
     return out
