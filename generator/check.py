@@ -100,8 +100,25 @@ def check_article(
     if article.image and not article.image_alt:
         yield finding("warning", "missing-alt", "the article image has no alt text (image_alt)")
     for block in article.blocks():
-        if isinstance(block, Image) and not block.alt.strip():
+        if not isinstance(block, Image):
+            continue
+        if not block.alt.strip():
             yield finding("warning", "missing-alt", f"image {block.src} has no alt text")
+        scheme = urlsplit(block.src).scheme.lower() if ":" in block.src else ""
+        if not scheme:
+            yield finding(
+                "warning",
+                "relative-image",
+                f"image '{block.src}' is relative: the email and the feed leave it out "
+                "(give its full https:// address)",
+            )
+        elif scheme not in ("http", "https"):
+            yield finding(
+                "error",
+                "image-scheme",
+                f"image '{block.src[:80]}' uses '{scheme}:'; only http and https images are "
+                "shown, so the email and the feed leave it out",
+            )
     if not article.dek and not article.preheader:
         yield finding(
             "warning",

@@ -625,3 +625,16 @@ def test_text_part_urls_stay_working_and_config_footer_text_inert(tmp_path):
     assert ZWSP not in text.split("-- \n")[0]  # nothing needed breaking above the footer
     for pattern in all_patterns():
         assert not pattern.search(text), pattern.pattern
+
+
+def test_a_subheading_before_any_section_is_the_level_under_the_title():
+    from generator.channels.rss.content import article_html
+    from generator.readers import read_bytes
+
+    article = read_bytes(
+        b"---\ntitle: H\n---\n\nLead.\n\n### In the lead\n\nText.\n\n## Section\n\n### Under it\n\nMore.\n",
+        name="h.md",
+    )
+    levels = re.findall(r"<h([1-6])\b", build_email(article, Config()).html)
+    assert levels == ["1", "2", "2", "3"]  # title, lead subheading, section, its subheading
+    assert re.findall(r"<h([1-6])>", article_html(article)) == ["2", "2", "3"]

@@ -153,6 +153,18 @@ def test_broken_override_names_the_template_and_line(cli, tmp_path, body, fragme
     assert line.startswith("error: ") and fragment in line and "template error" in line
 
 
+def test_an_override_that_breaks_the_mjml_names_the_templates_folder(cli, tmp_path):
+    assert cli("init", tmp_path, "--templates").exit_code == 0
+    base = tmp_path / "templates" / "email" / "base.mjml.j2"
+    base.write_text(base.read_text(encoding="utf-8") + "<mj-bogus>\n", encoding="utf-8")
+    (tmp_path / "masthead.toml").write_text('templates = "templates"\n', encoding="utf-8")
+    run = cli("email", SEED, "--config", tmp_path / "masthead.toml")
+    assert run.exit_code == 1
+    line = run.stderr.strip()
+    assert "Traceback" not in line and "internal error" not in line
+    assert line.startswith(f"error: {tmp_path / 'templates'}: the email templates here do not")
+
+
 LABEL_CASES = {
     "de": ("Online lesen", "Abmelden", "Im Browser ansehen", "3. März 2026", "6 Min. Lesezeit"),
     "ja": ("オンラインで読む", "配信停止", "ブラウザで表示", "2026年3月3日", "6分で読めます"),

@@ -256,6 +256,25 @@ def test_check_flags_each_problem(cli, tmp_path):
     assert data["errors"] == sum(1 for f in data["findings"] if f["severity"] == "error")
 
 
+def test_check_flags_images_the_email_and_feed_leave_out(cli, tmp_path):
+    article = tmp_path / "images.md"
+    article.write_text(
+        "---\ntitle: T\ndescription: D\n---\n\nLead.\n\n![a](ftp://example.com/i.png)\n\n"
+        "![b](/images/relative.png)\n\n![c](data:image/png;base64,iVBORw0KGgo=)\n\n"
+        "![d](https://example.com/fine.png)\n",
+        encoding="utf-8",
+    )
+    data = cli("check", article, "--format", "json").json()
+    found = [(f["rule"], f["severity"], f["message"]) for f in data["findings"]]
+    schemes = [m for rule, severity, m in found if (rule, severity) == ("image-scheme", "error")]
+    assert len(schemes) == 2 and "ftp:" in schemes[0] and "data:" in schemes[1]
+    assert [m for rule, _, m in found if rule == "relative-image"] == [
+        "image '/images/relative.png' is relative: the email and the feed leave it out "
+        "(give its full https:// address)"
+    ]
+    assert not any("fine.png" in m for _, _, m in found)
+
+
 def test_check_email_size_rules(cli, tmp_path):
     big = tmp_path / "big.txt"
     paragraph = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 20
