@@ -21,6 +21,7 @@ from generator.esp import get_esp
 from generator.language import has_labels
 from generator.model import Article, Image, Inline, Link, ListBlock, RichText
 from generator.platforms import platforms
+from generator.theme import AA, BOX_PAIRS, contrast
 
 Severity = Literal["warning", "error"]
 
@@ -73,6 +74,20 @@ def check_config(config: Config, *, esp: str | None = None) -> Iterator[Finding]
             "no postal_address in the config: email footers have no address, which "
             "anti-spam laws (CAN-SPAM, GDPR) require",
         )
+    theme = config.resolved_theme()
+    for fg, bg in BOX_PAIRS:
+        if (ratio := contrast(theme[fg], theme[bg])) < AA:
+            # A warning, not the config error other pairs are: links in the box
+            # are a small part of an email, and configs made before this check
+            # must go on working.
+            yield Finding(
+                where,
+                "warning",
+                "low-contrast",
+                f"links in the takeaways box: {fg} {theme[fg]} on {bg} {theme[bg]} has a "
+                f"contrast of {ratio:.2f}:1, below the {AA}:1 of WCAG AA; pick a "
+                f"{'darker' if fg == 'accent' else 'lighter'} theme.{fg}",
+            )
     if not config.site_url:
         yield Finding(
             where,

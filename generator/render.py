@@ -477,6 +477,7 @@ class SpooledItem:
     guid: str
     link: str | None
     date: str | None
+    former: str | None
     fd: int
     offset: int
     size: int
@@ -513,7 +514,9 @@ class _Spool:
                 f"cannot keep the run's feed items ({exc.strerror})", self._where
             ) from None
         fd = self._file.fileno()
-        self.items.append(SpooledItem(item.guid, item.link, item.date, fd, self._offset, len(data)))
+        self.items.append(
+            SpooledItem(item.guid, item.link, item.date, item.former, fd, self._offset, len(data))
+        )
         self._offset += len(data)
 
     def __enter__(self) -> _Spool:

@@ -33,6 +33,8 @@ CONTRAST_PAIRS = (
     ("dark_text", "dark_box"),
     ("dark_muted", "dark_page"),
 )
+# Links inside the takeaways box: checked by `masthead check` as a warning.
+BOX_PAIRS = (("accent", "box"), ("dark_accent", "dark_box"))
 # Colours a config may set ([theme] in masthead.toml).
 COLOUR_KEYS = (
     "page", "card", "text", "muted", "accent", "on_accent", "code", "rule",

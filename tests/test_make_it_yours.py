@@ -352,3 +352,17 @@ def test_a_lightened_dark_accent_reads_on_the_card_and_in_the_box(accent):
     theme = parse_config(f'[brand]\naccent = "{accent}"\n').resolved_theme()
     assert contrast(theme["dark_accent"], theme["dark_card"]) >= 4.5
     assert contrast(theme["dark_accent"], theme["dark_box"]) >= 4.5
+
+
+def test_a_dark_accent_too_dim_for_the_takeaways_box_is_a_check_warning(cli, tmp_path):
+    # #527cf8 reads on the dark card (4.5:1) but not on the box tinted with it.
+    config = tmp_path / "masthead.toml"
+    config.write_text('[theme]\ndark_accent = "#527cf8"\n', encoding="utf-8")
+    run = cli("check", SEED, "--config", config, "--format", "json")
+    found = [f for f in run.json()["findings"] if f["rule"] == "low-contrast"]
+    assert [f["severity"] for f in found] == ["warning"]
+    assert "dark_accent #527cf8 on dark_box" in found[0]["message"]
+    assert cli("email", SEED, "--config", config).exit_code == 0  # still renders
+    config.write_text("", encoding="utf-8")
+    run = cli("check", SEED, "--config", config, "--format", "json")
+    assert not [f for f in run.json()["findings"] if f["rule"] == "low-contrast"]

@@ -570,3 +570,27 @@ def test_another_tools_feed_keeps_its_channel_unless_feed_settings_say_otherwise
     assert run.exit_code == 0, run.stderr
     after = parse(feed).feed
     assert (after.title, after.link) == (before.title, before.link)
+
+
+@pytest.mark.parametrize("command", ["feed", "render"])
+def test_a_site_url_set_later_replaces_the_item_instead_of_adding_it_twice(cli, tmp_path, command):
+    config = tmp_path / "masthead.toml"
+    config.write_text("")
+    out = tmp_path / "out"
+    out.mkdir()
+    feed = out / "feed.xml"
+
+    def publish():
+        if command == "feed":
+            return cli("feed", "add", SEED, "--feed", feed, "--config", config)
+        return cli("render", SEED, "-o", out, "--config", config, "-q")
+
+    assert publish().exit_code == 0
+    first = scan(feed.read_bytes(), "f").items[0]
+    assert first.guid == "urn:masthead:the-great-ai-divorce"
+    config.write_text('site_url = "https://news.example.com"\n')
+    run = publish()
+    assert run.exit_code == 0, run.stderr
+    items = scan(feed.read_bytes(), "f").items
+    assert [i.guid for i in items] == ["https://news.example.com/the-great-ai-divorce/"]
+    assert items[0].first("pubDate") == first.first("pubDate")  # when it was first published

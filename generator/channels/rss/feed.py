@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 from generator import __version__
 from generator.channels.rss.item import (
     ATOM,
+    URN_PREFIX,
     build_item,
     identity,
     item_xml,
@@ -116,6 +117,9 @@ class PreparedItem:
     link: str | None
     date: str | None  # RFC 822 of the article's own date; None if undated
     xml: str  # the item, with PUB_DATE where its pubDate goes
+    # The guid the article had before it had a link (`urn:masthead:slug`): a
+    # site_url set later must replace that item, not add the article twice.
+    former: str | None = None
 
     def load(self) -> str:
         return self.xml
@@ -131,6 +135,8 @@ class ItemSource(Protocol):
     def link(self) -> str | None: ...
     @property
     def date(self) -> str | None: ...
+    @property
+    def former(self) -> str | None: ...
     def load(self) -> str: ...
 
 
@@ -166,6 +172,7 @@ def _prepare(article: Article, config: Config, element: ET.Element) -> PreparedI
         link=ident.link,
         date=rfc822(article.date) if article.date else None,
         xml=item_xml(element, indent="  ", level=2),
+        former=f"{URN_PREFIX}{article.slug}" if ident.permalink else None,
     )
 
 
@@ -215,6 +222,8 @@ def merge(
     undated = 0
     for guid, item in unique.items():
         olds = by_guid.get(guid, [])
+        if item.former:
+            olds = olds + by_guid.get(item.former, [])
         pub = item.date or _first_date(olds)
         if pub is None:
             # Articles added together were added one after the other: a second
