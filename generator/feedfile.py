@@ -215,14 +215,10 @@ def _write_siblings(
 
     title = channel.get("title") or channel_title(config)
     home = channel.get("link") or config.site_url or None
-    # The feed's own address where it has one; the channel's link says whose
-    # feed it is, where a bare file name would be the same for every site.
-    feed_id = (
-        config.site_url
-        or config.feed.url
-        or channel.get("link")
-        or f"urn:masthead:feed:{feed.stem}"
-    ).rstrip("/")
+    # Entry ids are built on this one, so it must not move with the channel's
+    # link (which a config or the first article sets): readers would see
+    # every item again.
+    feed_id = (config.site_url or config.feed.url or f"urn:masthead:feed:{feed.stem}").rstrip("/")
     lang = channel.get("language") or config.lang
     docs: list[tuple[Path, Callable[[Iterable[Entry]], Iterator[bytes]]]] = []
     if siblings.atom:

@@ -26,8 +26,8 @@ def _table() -> dict[str, dict[str, str]]:
     return tomllib.loads((Path(__file__).parent / "labels.toml").read_text(encoding="utf-8"))
 
 
-# BCP 47 in the shape people write it: "en", "pt-BR", "zh-Hant-TW".
-_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# BCP 47 in the shape people write it: "en", "pt-BR", "zh-Hant-TW", "en-US-x-twain".
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 
 def is_language_tag(value: str) -> bool:

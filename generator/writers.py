@@ -36,14 +36,22 @@ class PendingFile:
         self.durable = durable
         self._fd = -1
         self._done = False  # renamed into place: nothing left to discard
+        self._tmp = ""
+        self._path = self.target
+        self._directory = "."
+        self._direct = True
+        if (fd := _open_descriptor(self.target)) is not None:
+            # /dev/stdout, /dev/fd/N, >(…): the process's own open file, at its
+            # offset and with its flags (`>>` appends); never a path to replace.
+            self._fd = fd
+            return
         # A link is written through, as `>` would: the rename replaces the file
         # it points at, not the link.
-        self._path = os.path.realpath(self.target) if os.path.islink(self.target) else self.target
+        if os.path.islink(self.target):
+            self._path = os.path.realpath(self.target)
         directory, name = os.path.split(self._path)
         self._directory = directory or "."
-        self._tmp = ""
-        self._direct = _not_a_file(self._path, self.target)
-        if self._direct:
+        if _not_a_file(self._path, self.target):
             # A device or a pipe (`-o /dev/null`) is written to as it is: a
             # rename would put a regular file in its place.
             try:
@@ -51,6 +59,7 @@ class PendingFile:
             except OSError as exc:
                 raise MastheadError(f"cannot write here ({exc.strerror})", self.target) from None
             return
+        self._direct = False
         for _ in range(8):
             # Random, so a name left behind by a killed run is never in the way.
             self._tmp = os.path.join(self._directory, f".{name}.{secrets.token_hex(6)}.tmp")
@@ -130,6 +139,23 @@ class PendingFile:
 
     def _error(self, exc: OSError) -> MastheadError:
         return MastheadError(f"cannot write the file ({exc.strerror})", self.target)
+
+
+_DESCRIPTOR_PATH = re.compile(r"/dev/(?:std(?:out|err)|fd/(\d+))|/proc/self/fd/(\d+)")
+
+
+def _open_descriptor(path: str) -> int | None:
+    """A copy of the file descriptor `path` names (/dev/stdout, /dev/fd/3),
+    or None when it names none."""
+    match = _DESCRIPTOR_PATH.fullmatch(path)
+    if match is None:
+        return None
+    number = match.group(1) or match.group(2)
+    fd = int(number) if number else (1 if path.endswith("stdout") else 2)
+    try:
+        return os.dup(fd)
+    except OSError as exc:
+        raise MastheadError(f"cannot write here ({exc.strerror})", path) from None
 
 
 def _not_a_file(path: str, named: str) -> bool:

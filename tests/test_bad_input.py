@@ -157,3 +157,8 @@ def test_front_matter_language_must_be_a_language_tag(cli, tmp_path):
     article = write(tmp_path, "a.md", "---\ntitle: T\nlang: 'x\" onload=\"y'\n---\n\nBody.\n")
     run = cli("email", str(article))
     assert_one_error_line(run, "a.md:3: front matter 'lang' must be a language tag")
+    for written, meant in (("en_US", "en-US"), ("en-US-x-twain", "en-US-x-twain")):
+        article = write(tmp_path, "b.md", f"---\ntitle: T\nlang: {written}\n---\n\nBody.\n")
+        run = cli("email", str(article))
+        assert run.exit_code == 0, run.stderr
+        assert f'lang="{meant}"' in run.stdout

@@ -594,3 +594,28 @@ def test_a_site_url_set_later_replaces_the_item_instead_of_adding_it_twice(cli, 
     items = scan(feed.read_bytes(), "f").items
     assert [i.guid for i in items] == ["https://news.example.com/the-great-ai-divorce/"]
     assert items[0].first("pubDate") == first.first("pubDate")  # when it was first published
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "<title>Old</title><description/>",
+        "<title/><description/>",
+        "<title>O</title><lastBuildDate/>",
+    ],
+)
+def test_empty_channel_elements_are_updated_without_eating_the_next_tag(cli, tmp_path, head):
+    (tmp_path / "masthead.toml").write_text(
+        'site_url = "https://news.example.com"\n[feed]\ntitle = "Daily"\ndescription = "News"\n'
+    )
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>{head}\n'
+        "<item><title>A</title><guid>a1</guid></item></channel></rss>\n"
+    )
+    run = cli("feed", "add", SEED, "--feed", feed, "--config", tmp_path / "masthead.toml")
+    assert run.exit_code == 0, run.stderr
+    channel = ET.parse(feed).getroot().find("channel")
+    assert channel.findtext("title") == "Daily"
+    assert [i.findtext("guid") for i in channel.findall("item")][-1] == "a1"
+    assert len(channel.findall("item")) == 2

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.platforms import platforms
-from generator.text.splitting import ELLIPSIS, SplitError, first_sentence, split_to_fit
+from generator.text.splitting import ELLIPSIS, SplitError, first_sentence, sentences, split_to_fit
 
 PLATFORMS = [p for p in platforms().values() if p.thread]
 
@@ -128,3 +128,31 @@ def test_with_colon_adds_one_only_where_none_is():
     assert with_colon("आगे क्या।") == "आगे क्या।"
     assert with_colon('Why "Now"') == 'Why "Now":'
     assert with_colon("今後。") == "今後。"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Abbreviations, dotted initials and initials end no sentence.
+        ("Mr. Lee spoke. Then Mrs. Chan.", ["Mr. Lee spoke.", "Then Mrs. Chan."]),
+        ("The U.S. Senate voted. It passed.", ["The U.S. Senate voted.", "It passed."]),
+        ("Meet at 5 p.m. sharp. Bring food.", ["Meet at 5 p.m. sharp.", "Bring food."]),
+        ("J. K. Rowling wrote it. Fans cheered.", ["J. K. Rowling wrote it.", "Fans cheered."]),
+        ("See No. 5 here. End.", ["See No. 5 here.", "End."]),
+        # A lower-case word goes on with the sentence.
+        ("It was approx. five. Then six.", ["It was approx. five.", "Then six."]),
+        ("“Really?” she asked. Yes.", ["“Really?” she asked.", "Yes."]),
+        # Real ends: a lone capital, "No." as an answer, a word cased inside.
+        ("We chose Plan B. It worked.", ["We chose Plan B.", "It worked."]),
+        ("Take vitamin D. It helps.", ["Take vitamin D.", "It helps."]),
+        ("Was it close? No. It passed.", ["Was it close?", "No.", "It passed."]),
+        ("We sell the iPhone 16. iOS 18 ships.", ["We sell the iPhone 16.", "iOS 18 ships."]),
+        ("Apples, pears, etc. The rest went.", ["Apples, pears, etc.", "The rest went."]),
+        # Scripts without capitals in everyday use, and one-syllable words.
+        ("ეს პირველია. ეს მეორეა.", ["ეს პირველია.", "ეს მეორეა."]),
+        ("빨리 해. 지금 가자.", ["빨리 해.", "지금 가자."]),
+        ("Он пришёл. Она ушла.", ["Он пришёл.", "Она ушла."]),
+    ],
+)
+def test_sentence_ends(text, expected):
+    assert sentences(text) == expected

@@ -114,9 +114,9 @@ def test_write_atomic_writes_through_a_link(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.html", "real.html"]
 
 
-def test_write_atomic_writes_into_a_device_or_pipe_not_over_it(tmp_path):
-    write_atomic(os.devnull, "nothing")  # a rename would put a regular file there
-    assert not os.path.isfile(os.devnull)
+def test_write_atomic_writes_into_a_pipe_not_over_it(tmp_path):
+    # A FIFO, not /dev/null: were this broken, a test run as root would
+    # replace the machine's /dev/null with a file.
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
     received = []
@@ -127,6 +127,22 @@ def test_write_atomic_writes_into_a_device_or_pipe_not_over_it(tmp_path):
     assert received == ["through the pipe"]
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+def test_write_atomic_to_dev_fd_writes_to_that_open_file(tmp_path):
+    """`-o /dev/stdout >> log` appends to the log through the open
+    descriptor; the log is neither replaced nor overwritten from the start."""
+    log = tmp_path / "log.txt"
+    log.write_text("KEEP\n")
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+    try:
+        write_atomic(f"/dev/fd/{fd}", "new\n")
+    finally:
+        os.close(fd)
+    assert log.read_text() == "KEEP\nnew\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["log.txt"]
+    with pytest.raises(MastheadError, match="cannot write here"):
+        write_atomic("/dev/fd/999", "x")  # not open
 
 
 def test_write_atomic_to_a_folder_is_an_error(tmp_path):
@@ -332,3 +348,43 @@ def test_display_width_counts_columns():
     assert display_width("👩\u200d💻") == 4  # two wide emoji a terminal may join
     assert display_width("❤\ufe0f") == 2
     assert display_width("❤") == 1
+
+
+TAKEAWAY_HEADINGS = {
+    "Key Takeaways": True,
+    "🔑 Key Takeaways:": True,
+    "Three Takeaways": True,
+    "Executive Summary": True,
+    "Summary (TL;DR)": True,
+    "Key Takeaways: Q3 2024": True,
+    "Key points to remember": True,
+    "What to Know": True,
+    "Takeaway Food Sales Rise": False,
+    "Summary Judgment Denied in Smith Case": False,
+}
+WHY_HEADINGS = {
+    "Why It Matters": True,
+    "Real-World Impact": True,
+    "Impact of the ruling": True,
+    "Environmental and Social Impact": True,
+    "Policy Implications": True,
+    "What’s Next": True,
+    "The Outlook for 2027": True,
+    "Outlook": False,  # may be the email client
+    "High-Impact Grants": False,
+    "Impact Fees Rise Again": False,
+}
+
+
+@pytest.mark.parametrize(("heading", "expected"), TAKEAWAY_HEADINGS.items())
+def test_takeaway_headings(heading, expected):
+    from generator.text.headings import is_takeaways
+
+    assert is_takeaways(heading) is expected
+
+
+@pytest.mark.parametrize(("heading", "expected"), WHY_HEADINGS.items())
+def test_why_it_matters_headings(heading, expected):
+    from generator.text.headings import is_why_it_matters
+
+    assert is_why_it_matters(heading) is expected

@@ -525,6 +525,8 @@ def test_hashtags_drop_apostrophes_and_digit_only_tags_and_join_caseless_words()
     assert hashtag("हिन्दी भाषा") == "#हिन्दी_भाषा"  # vowel signs stay in the word
     assert hashtag("都市 養蜂") == "#都市養蜂"
     assert hashtag("München Bienen") == "#MünchenBienen"
+    assert hashtag("Côte d'Ivoire") == "#CôteDIvoire"  # an elision parts two words
+    assert hashtag("don't panic") == "#DontPanic"
     article = read_bytes(b"---\ntitle: T\ntags: ['2026', bees]\n---\n\nText here.\n", name="t.md")
     text = "\n".join(p.text for p in build_thread(article, "x").posts)
     assert "#Bees" in text or "#bees" in text
@@ -620,6 +622,9 @@ def test_chinese_and_japanese_sentences_are_joined_as_written():
         name="t.md",
     )
     assert "都市のミツバチは元気だ。公園が花を咲かせる。農薬も少ない。" in text
+    from generator.text.splitting import join_sentences
+
+    assert join_sentences(["他说：“好。”", "我们走了。"]) == "他说：“好。”我们走了。"
 
 
 def test_an_elision_is_not_taken_for_a_quote_mark():

@@ -263,7 +263,9 @@ def hashtag(tag: str) -> str:
     return "#" + "".join(w if _cased_inside(w) else w[:1].upper() + w[1:] for w in words)
 
 
-_APOSTROPHE = regex.compile(r"(?<=\w)['’](?=\w)")
+# The apostrophe of an English contraction or possessive goes ("women's",
+# "don't"); one before a word ("Côte d'Ivoire") parts two words.
+_APOSTROPHE = regex.compile(r"(?<=\w)['’](?=(?:s|t|re|ve|ll|d|m)\b)")
 _NOT_IN_TAG = regex.compile(r"[^\p{L}\p{M}\p{N}_]+")
 _LETTER = regex.compile(r"\p{L}")
 # Letters of no case in a script that puts spaces between words (Arabic,

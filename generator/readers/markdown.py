@@ -259,6 +259,8 @@ class _Fields:
 
     def lang(self) -> str | None:
         value = self.text("lang")
+        if value is not None:
+            value = value.replace("_", "-")  # en_US, as locales are written
         if value is not None and not is_language_tag(value):
             alias, _ = self._get("lang")
             raise self._error(alias, "must be a language tag such as 'en' or 'pt-BR'")

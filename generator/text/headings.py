@@ -9,26 +9,32 @@ from __future__ import annotations
 
 import re
 
+# A qualifier after the phrase: "Key Takeaways: Q3", "Summary (TL;DR)",
+# "Key points to remember", "Impact on readers".
+_TAIL = r"(?:\s*[:(\[–—-].*|\s+(?:for|from|of|on|to|so far)\b.*)?"
 _TAKEAWAYS = re.compile(
-    r"^[\W\d]*(?:(?:the |our )?(?:\w+ )?(?:takeaways?|highlights)|(?:key|main) points|summary"
-    r"|tl;?dr|in brief|in short|at a glance|what (?:you need )?to know)"
-    r"(?:\s+(?:for|from|of|on)\b.*)?\W*$",
+    r"^[\W\d_]*+(?:(?:the |our )?(?:\w+ )?(?:takeaways?|highlights)|(?:key|main) points"
+    r"|(?:\w+ )?summary|tl;?dr|in brief|in short|at a glance|what (?:you need )?to know)"
+    + _TAIL
+    + r"\W*$",
     re.IGNORECASE,
 )
 _WHY_IT_MATTERS = re.compile(
-    r"^[\W\d]*(?:why (?:it|this|that) matters\b.*|what (?:it|this|that) means\b.*"
-    r"|(?:the )?(?:[\w-]+ )?impact(?: on\b.*)?|(?:the )?implications\b.*|(?:the )?bottom line"
-    r"|(?:in )?conclusions?|what comes next|what'?s next|what next|looking ahead"
-    r"|the outlook\b.*|outlook for\b.*)\W*$",
+    r"^[\W\d_]*+(?:why (?:it|this|that) matters|what (?:it|this|that) means"
+    r"|(?:the )?(?:[\w-]+ )?(?:and [\w-]+ )?(?:impacts?|implications)|(?:the )?bottom line"
+    r"|(?:in )?conclusions?|what comes next|what['’]?s next|what next|looking ahead"
+    r"|the outlook|outlook for\b.*)" + _TAIL + r"\W*$",
     re.IGNORECASE,
 )
+# Longer than this is a sentence, not a heading of either kind.
+_MOST = 120
 
 
 def is_takeaways(heading: str) -> bool:
     """A heading such as "Key Takeaways", "TL;DR" or "What to Know"."""
-    return bool(_TAKEAWAYS.search(heading))
+    return len(heading) <= _MOST and bool(_TAKEAWAYS.search(heading))
 
 
 def is_why_it_matters(heading: str) -> bool:
     """A heading such as "Why It Matters", "Real-World Impact" or "What's Next"."""
-    return bool(_WHY_IT_MATTERS.search(heading))
+    return len(heading) <= _MOST and bool(_WHY_IT_MATTERS.search(heading))

@@ -20,18 +20,102 @@ ELLIPSIS = "…"
 
 # Each pattern matches the end of one unit, separator included, so that
 # concatenating the units gives back the text exactly.
-# A full stop after an abbreviation or an initial ("Mr.", "U.S.", "a.m.",
-# "J. K.") ends no sentence, and neither does one followed by a lower-case
-# word ("approx. five", "“Really?” she asked"): in a cased script, a
-# sentence starts with a capital.
-_ABBREVIATIONS = (
-    "Mr|Mrs|Ms|Mx|Dr|Prof|St|Sr|Jr|Mt|Ft|No|Nos|vs|Gen|Gov|Sen|Rep|Rev|Hon|Lt|Col|Capt|Sgt"
-    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Fig|Figs|Vol|Ch|pp|approx|cf|al|\\p{L}"
+_SENTENCE_END = regex.compile(r"(?P<stop>[.!?…]+)[\"'”’)\]»]*\s+|[。！？]+[」』）\"”’]*\s*|\n+")
+# Words a full stop follows without ending the sentence ("Mr. Lee"), and
+# "No." before a number ("No. 5").
+_ABBREVIATIONS = frozenset(
+    {
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Mx",
+        "Dr",
+        "Prof",
+        "St",
+        "Sr",
+        "Jr",
+        "Mt",
+        "Ft",
+        "vs",
+        "Gen",
+        "Gov",
+        "Sen",
+        "Rep",
+        "Rev",
+        "Hon",
+        "Lt",
+        "Col",
+        "Capt",
+        "Sgt",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "Fig",
+        "Figs",
+        "Vol",
+        "Ch",
+        "pp",
+        "approx",
+        "cf",
+        "al",
+    }
 )
-_SENTENCE_END = regex.compile(
-    rf"(?:[!?…]|(?<!(?<![\p{{L}}\p{{N}}])(?:{_ABBREVIATIONS}))\.)[.!?…]*[\"'”’)\]»]*\s++(?!\p{{Ll}})"
-    r"|[。！？]+[」』）\"”’]*\s*|\n+"
+_OPENERS = "\"'“‘([«"
+_DOTTED = regex.compile(r"(?:\p{L}\.)+\p{L}")  # U.S, a.m, e.g, Ph.D
+_INITIAL_NEXT = regex.compile(r"\p{Lu}\.\s")  # "J. K. Rowling"
+# The next word, lower case in a script with capitals and no capital inside
+# ("approx. five", "“Really?” she asked"; not "iOS 18", nor Georgian, which
+# has no capitals in everyday use): the sentence goes on.
+_GOES_ON = regex.compile(
+    r"[[\p{Latin}\p{Greek}\p{Cyrillic}\p{Armenian}]&&\p{Ll}][^\s\p{Lu}]*(?:\s|$)", regex.VERSION1
 )
+
+
+def _ends_sentence(text: str, match: regex.Match[str]) -> bool:
+    """Whether a sentence-end candidate really ends one: not after an
+    abbreviation, dotted initials (U.S.) or one initial before another,
+    and not before a word that continues the sentence in lower case."""
+    if match.group("stop") is None:
+        return True  # a line break or a full-width stop
+    after = match.end()
+    if _GOES_ON.match(text, after):
+        return False
+    if match.group("stop") != ".":
+        return True
+    start = end = match.start()
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in _OPENERS:
+        start -= 1  # back over the word the stop ends; it stops at a space
+    word = text[start:end]
+    if word in _ABBREVIATIONS or _DOTTED.fullmatch(word):
+        return False
+    if word == "No" and text[after : after + 1].isdigit():
+        return False
+    if len(word) == 1 and word.isupper():
+        return not (_INITIAL_NEXT.match(text, after) or _initial_before(text, start))
+    return True
+
+
+def _initial_before(text: str, at: int) -> bool:
+    """Whether an initial ("J. ") comes just before `at`."""
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    return (
+        at >= 2
+        and text[at - 1] == "."
+        and text[at - 2].isupper()
+        and (at == 2 or text[at - 3].isspace())
+    )
+
+
 _CLAUSE_END = regex.compile(r"[,;:]\s+|\s+[—–]\s+|[—–](?=\S)|[、，；：]\s*")
 _WORD_END = regex.compile(r"\s+")
 _LINK = regex.compile(r"^[a-z][a-z0-9+.-]*://\S+$", regex.IGNORECASE)
@@ -61,6 +145,8 @@ def _units(text: str, level: int) -> list[str]:
     units: list[str] = []
     start = 0
     for match in pattern.finditer(text):
+        if level == 0 and not _ends_sentence(text, match):
+            continue
         if match.end() > start and match.start() > start:
             units.append(text[start : match.end()])
             start = match.end()
@@ -96,15 +182,15 @@ def sentences(text: str) -> list[str]:
     return [unit.strip() for unit in _units(text.strip(), 0) if unit.strip()]
 
 
-_FULL_WIDTH_END = tuple("。！？」』）")
+_FULL_WIDTH_END = regex.compile(r"[。！？][」』）\"”’]*$")
 
 
 def join_sentences(said: list[str]) -> str:
     """Sentences back into text: a space between them, none after a
-    full-width stop (Chinese and Japanese put none)."""
+    full-width stop (Chinese and Japanese put none), closing quote or not."""
     text = ""
     for sentence in said:
-        if text and not text.endswith(_FULL_WIDTH_END):
+        if text and not _FULL_WIDTH_END.search(text[-4:]):
             text += " "
         text += sentence
     return text

@@ -256,15 +256,15 @@ def _parser(
         if depth == 3:
             if tag == "item" and item is not None:
                 if data is not None:
-                    item.end = _after_tag(data, parser.CurrentByteIndex)
+                    item.end = _element_end(data, item.start, parser.CurrentByteIndex)
                 else:
                     item.end = -1
                     on_item(item)  # complete: every field read
                 item = None
             elif tag == "lastBuildDate" and data is not None:
-                marks["build_end"] = _after_tag(data, parser.CurrentByteIndex)
+                marks["build_end"] = _element_end(data, marks["build"], parser.CurrentByteIndex)
             elif tag in _SPANNED and data is not None and f"{tag}_end" not in marks:
-                marks[f"{tag}_end"] = _after_tag(data, parser.CurrentByteIndex)
+                marks[f"{tag}_end"] = _element_end(data, marks[tag], parser.CurrentByteIndex)
         elif depth == 2 and tag == "channel" and marks["channel_end"] < 0:
             marks["channel_end"] = parser.CurrentByteIndex
         depth -= 1
@@ -278,6 +278,16 @@ _MEDIA_CONTENT = "http://search.yahoo.com/mrss/ content"
 _MEDIA_DESCRIPTION = "http://search.yahoo.com/mrss/ description"
 _CHANNEL_FIELDS = frozenset(("title", "link", "description", "language", "generator"))
 _SPANNED = ("title", "link", "description")
+
+
+def _element_end(data: bytes, start: int, end_event: int) -> int:
+    """The offset just past the element that starts at `start`, its end
+    reported at `end_event`. An empty element (`<title/>`) is its start tag
+    alone: expat reports its end past the tag, where the next one may begin."""
+    after_start = _after_tag(data, start)
+    if data[after_start - 2 : after_start] == b"/>":
+        return after_start
+    return _after_tag(data, end_event)
 
 
 def _after_tag(data: bytes, index: int) -> int:
