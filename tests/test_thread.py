@@ -389,8 +389,8 @@ def test_hashtags_that_differ_only_in_case_count_once(tmp_path):
         encoding="utf-8",
     )
     article = read_path(source)
-    closing = build_thread(article, "mastodon").posts[-1].text
-    assert closing.split()[-4:-1] == ["#tag", "#OpenSource", "#news"]
+    hook = build_thread(article, "mastodon").posts[0].text  # no link: the tags go with it
+    assert hook.split()[-4:-1] == ["#tag", "#OpenSource", "#news"]
 
 
 def test_max_posts_drops_a_list_item_by_item():
@@ -633,3 +633,14 @@ def test_an_elision_is_not_taken_for_a_quote_mark():
         name="t.md",
     )
     assert "“'Tis the season to ship.”" in text
+
+
+def test_hashtags_without_a_link_or_why_go_with_the_hook_not_alone():
+    source = "---\ntitle: Plain Article\ntags: [open source]\n---\n\nThe news. More.\n\n- One point.\n- Two points.\n"
+    for platform in THREADED:
+        posts = [
+            p.text for p in build_thread(read_bytes(source.encode(), name="t.md"), platform).posts
+        ]
+        assert posts[0].startswith("Plain Article 🧵\n\n#OpenSource"), posts
+        assert not any(regex.fullmatch(r"#\w+( \d+/\d+)?", p) for p in posts)
+        assert sum("#OpenSource" in p for p in posts) == 1

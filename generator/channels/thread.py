@@ -308,6 +308,15 @@ def _drafts(
 ) -> list[_Draft]:
     body, why = _body_drafts(article, macros, include_faq)
     closing = _Draft("closing", macros("closing", why, link, tags))
+    if tags and not why and not link and body and body[0].kind == "hook":
+        # Hashtags alone make a last post no one would write: they go with
+        # the hook, if it still fits with them.
+        hook = body[0]
+        body = (
+            replace(hook, text=f"{hook.text}\n\n{closing.text}", shorter=(hook.text,)),
+            *body[1:],
+        )
+        closing = _Draft("closing", "")
     return [d for d in (*body, closing) if d.text or d.items]
 
 
