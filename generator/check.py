@@ -105,9 +105,11 @@ def check_article(
     *,
     email: Email | None = None,
     skip_threads: bool = False,
+    esp: str | None = None,
 ) -> Iterator[Finding]:
     """Findings for one article. `email` may be passed when already built;
-    `skip_threads` when the caller has built every thread itself."""
+    `skip_threads` when the caller has built every thread itself; `esp` is
+    the email service to build the email for (else the config's)."""
 
     def finding(severity: Severity, rule: str, message: str) -> Finding:
         return Finding(path, severity, rule, message)
@@ -150,7 +152,7 @@ def check_article(
         )
 
     try:
-        message = email or build_email(article, config)
+        message = email or build_email(article, config, esp=esp)
     except MastheadError as exc:
         yield finding("error", "email-failed", f"the email cannot be built: {exc}")
     else:

@@ -183,7 +183,10 @@ def inspect(
 OutputOption = Annotated[
     str | None,
     typer.Option(
-        "--output", "-o", help="Write to this file (atomically) instead of stdout; - is stdout."
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to this file (atomically) instead of stdout; - is stdout.",
     ),
 ]
 
@@ -230,7 +233,8 @@ def thread(
         typer.Option(
             "--limit",
             min=1,
-            help="Override the platform's post limit (e.g. your Mastodon instance's).",
+            help="Override the platform's post limit (e.g. your Mastodon instance's; "
+            "default: [limits] in the config, else the platform's).",
         ),
     ] = None,
     faq: Annotated[bool, typer.Option("--faq", help="Add a post per FAQ question.")] = False,
@@ -273,6 +277,14 @@ ThemeOption = Annotated[
 
 
 ESPName = StrEnum("ESPName", {key: key for key in data_keys("esp.toml")})  # type: ignore[misc]
+EspOption = Annotated[
+    ESPName | None,
+    typer.Option(
+        "--esp",
+        help="Email service whose unsubscribe and web-version tags the footer uses "
+        "(default: [email] esp in the config, else generic).",
+    ),
+]
 
 
 @app.command(short_help="Render the newsletter email (HTML, text, .eml).")
@@ -280,14 +292,7 @@ ESPName = StrEnum("ESPName", {key: key for key in data_keys("esp.toml")})  # typ
 def email(
     article: ArticleArg,
     output: OutputOption = None,
-    esp: Annotated[
-        ESPName | None,
-        typer.Option(
-            "--esp",
-            help="Email service whose unsubscribe and web-version tags the footer uses "
-            "(default: [email] esp in the config, else generic).",
-        ),
-    ] = None,
+    esp: EspOption = None,
     text: Annotated[bool, typer.Option("--text", help="Print the plain-text part.")] = False,
     eml: Annotated[
         bool, typer.Option("--eml", help="Write a complete message file (.eml) instead.")
@@ -372,7 +377,7 @@ JsonFeedOption = Annotated[
 ]
 
 
-@feed_app.command("add")
+@feed_app.command("add", short_help="Add articles to a feed (made if missing).")
 @_reports_errors
 def feed_add(
     articles: Annotated[list[str], typer.Argument(metavar="ARTICLE...", help="Articles to add.")],
@@ -382,7 +387,8 @@ def feed_add(
         typer.Option(
             "--max-items",
             min=0,
-            help="Keep only the N newest items (foreign ones included); 0 keeps all.",
+            help="Keep only the N newest items (foreign ones included); 0 keeps all "
+            "(default: [feed] max_items in the config, else 0).",
         ),
     ] = None,
     drafts: Annotated[bool, typer.Option("--drafts", help="Add drafts too.")] = False,
@@ -482,9 +488,7 @@ def render(
         list[Platform] | None,
         typer.Option("--platform", "-p", help="Only these thread platforms (repeatable)."),
     ] = None,
-    esp: Annotated[
-        ESPName | None, typer.Option("--esp", help="Email service for the footer's tags.")
-    ] = None,
+    esp: EspOption = None,
     force: Annotated[
         bool, typer.Option("--force", help="Render every article, even unchanged ones.")
     ] = False,
@@ -492,6 +496,7 @@ def render(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     theme: ThemeOption = None,
     config: ConfigOption = None,
+    input_format: InputFormatOption = None,
 ) -> None:
     """Render every channel of one article or a folder of them into OUTPUT/<slug>/,
     and update OUTPUT/feed.xml, atom.xml and feed.json once for the run."""
@@ -507,6 +512,7 @@ def render(
         theme=theme.value if theme else None,
         drafts=drafts,
         force=force,
+        input_format=input_format.value if input_format else None,
     )
     reporter = _Reporter(quiet=quiet)
     with _stop_on_sigterm():
@@ -681,6 +687,7 @@ def check(
     format: Annotated[
         CheckFormat, typer.Option("--format", "-f", help="Lines for people, JSON for CI.")
     ] = CheckFormat.text,
+    esp: EspOption = None,
     config: ConfigOption = None,
     input_format: InputFormatOption = None,
 ) -> None:
@@ -692,7 +699,8 @@ def check(
     from generator.render import find_articles
 
     cfg = load_config(config)
-    findings = list(check_config(cfg))
+    service = esp.value if esp else None
+    findings = list(check_config(cfg, esp=service))
     for path in find_articles(paths, Path(".masthead-no-output")):
         try:
             article = _load(str(path), cfg, input_format)
@@ -703,7 +711,7 @@ def check(
                 Finding(exc.path or str(path), "error", "unreadable", exc.message, exc.line)
             )
             continue
-        findings.extend(check_article(article, cfg, str(path)))
+        findings.extend(check_article(article, cfg, str(path), esp=service))
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = len(findings) - errors
     if format is CheckFormat.json:
@@ -795,6 +803,10 @@ def init(
     if templates:
         _copy_templates(directory / "templates", force=force)
         if target.exists():
+            # The user's config is theirs: say what to set rather than rewrite it.
+            with contextlib.suppress(MastheadError):
+                if load_config(target).templates_path() == (directory / "templates"):
+                    return  # it uses them already
             typer.echo(f'{target} exists: set templates = "templates" in it to use the copies')
             return
         write_atomic(

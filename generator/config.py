@@ -350,6 +350,15 @@ def parse_config(text: str, *, name: str = CONFIG_NAME, path: Path | None = None
     top = {k: v for (t, k), v in values.items() if t is None}
     config = replace(config, labels=labels, **top)
     _check_contrast(config, text, name)
+    folder = config.templates_path()
+    if folder is not None and not folder.is_dir():
+        # A mistyped folder would otherwise leave the built-in templates in use, unsaid.
+        raise ConfigError(
+            f"templates: no such folder {folder}; run `masthead init --templates` "
+            "to make one, or correct the path (it is relative to this file)",
+            name,
+            _line_of(text, "templates"),
+        )
     return config
 
 
@@ -428,7 +437,7 @@ templates = ""
 [brand]
 # Shown in the email header.
 name = "{brand.name}"
-# Absolute https URL of a logo image (at most 160 px wide is shown).
+# Absolute http(s) URL of a logo image (shown at most logo_width px wide).
 logo_url = "{brand.logo_url}"
 # Shown at most this many pixels wide; the alt text defaults to the name.
 logo_width = {brand.logo_width}

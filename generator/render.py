@@ -51,6 +51,7 @@ class Options:
     theme: str | None = None
     drafts: bool = False
     force: bool = False
+    input_format: str | None = None  # a reader's name; else chosen by extension
 
 
 @dataclass(slots=True)
@@ -259,7 +260,7 @@ def _render_one(task: _Task, config: Config, options: Options, now: dt.datetime)
         _claim(task.claims, task.cached_slug, task.path)
         return Result(task.path, "skipped", slug=task.cached_slug, digest=digest)
 
-    reader = reader_for(path)
+    reader = reader_for(path, options.input_format)
     article = reader.read(Source(decode(data, task.path), task.path, path.stem), lang=config.lang)
     read_time = time.perf_counter() - clock
     if article.draft and not options.drafts:

@@ -251,6 +251,7 @@ def test_render_uses_theme_and_rerenders_on_override_change(cli, tmp_path):
     src = tmp_path / "src"
     shutil.copytree(ARTICLES, src)
     (tmp_path / "masthead.toml").write_text('templates = "mine"\n', encoding="utf-8")
+    (tmp_path / "mine").mkdir()  # empty: every built-in template still applies
     out = tmp_path / "out"
     run = cli("render", src, "-o", out, "--theme", "digest")
     assert run.exit_code == 0, run.stderr
@@ -366,3 +367,10 @@ def test_a_dark_accent_too_dim_for_the_takeaways_box_is_a_check_warning(cli, tmp
     config.write_text("", encoding="utf-8")
     run = cli("check", SEED, "--config", config, "--format", "json")
     assert not [f for f in run.json()["findings"] if f["rule"] == "low-contrast"]
+
+
+def test_a_templates_folder_that_does_not_exist_is_a_config_error(cli, tmp_path):
+    (tmp_path / "masthead.toml").write_text('lang = "en"\ntemplates = "mnie"\n', encoding="utf-8")
+    run = cli("email", SEED, "--config", tmp_path / "masthead.toml")
+    assert run.exit_code == 1
+    assert "masthead.toml:2: templates: no such folder" in run.stderr

@@ -546,3 +546,42 @@ def test_a_stopping_pool_whose_workers_are_gone_is_left_behind_not_waited_for():
     finally:
         forever.set()
     assert time.monotonic() - started < 10
+
+
+def test_links_of_other_schemes_show_as_their_text_and_check_flags_them(cli, tmp_path):
+    article = tmp_path / "links.md"
+    article.write_text(
+        "---\ntitle: T\ndescription: D\n---\n\n"
+        "A [v](vbscript:x) and [j](javascript:alert(1)) and [ok](https://e.com).\n",
+        encoding="utf-8",
+    )
+    text = cli("email", article, "--text").stdout
+    assert "A v and j and ok [1]." in text and "javascript" not in text
+    html = cli("email", article).stdout
+    assert "javascript" not in html and "vbscript" not in html
+    data = cli("check", article, "--format", "json").json()
+    schemes = sorted(
+        f["message"].split("'")[1] for f in data["findings"] if f["rule"] == "link-scheme"
+    )
+    assert schemes == ["javascript:alert(1)", "vbscript:x"]
+
+
+def test_render_reads_an_odd_extension_with_input_format(cli, tmp_path):
+    article = tmp_path / "bees.text"
+    article.write_bytes((ARTICLES / "urban-beekeeping-guide.txt").read_bytes())
+    out = tmp_path / "out"
+    run = cli("render", article, "-o", out)
+    assert run.exit_code == 1 and "--input-format" in run.stderr
+    run = cli("render", article, "-o", out, "--input-format", "seed", "-q")
+    assert run.exit_code == 0, run.stderr
+    assert (out / "bees" / "email.html").is_file()
+
+
+def test_check_builds_the_email_for_the_esp_given(cli, tmp_path):
+    (tmp_path / "masthead.toml").write_text("", encoding="utf-8")
+    config = tmp_path / "masthead.toml"
+    rules = lambda run: {f["rule"] for f in run.json()["findings"]}  # noqa: E731
+    plain = cli("check", SEED, "--config", config, "--format", "json")
+    assert {"no-unsubscribe", "no-postal-address"} <= rules(plain)
+    chosen = cli("check", SEED, "--config", config, "--format", "json", "--esp", "mailchimp")
+    assert not {"no-unsubscribe", "no-postal-address"} & rules(chosen)
