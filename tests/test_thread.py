@@ -644,3 +644,29 @@ def test_hashtags_without_a_link_or_why_go_with_the_hook_not_alone():
         assert posts[0].startswith("Plain Article 🧵\n\n#OpenSource"), posts
         assert not any(regex.fullmatch(r"#\w+( \d+/\d+)?", p) for p in posts)
         assert sum("#OpenSource" in p for p in posts) == 1
+
+
+def test_a_long_article_is_fitted_into_one_linkedin_post_in_few_tries(monkeypatch):
+    """Dropping quotes and points one by one worded the whole post once per
+    drop: thousands of times for a long article (a 10 MB one took a minute
+    and gigabytes). Dropping only shortens the post, so halving finds it."""
+    from generator.channels import thread as thread_module
+
+    items = "".join(f"- Point number {n} of the long list.\n" for n in range(3000))
+    quotes = "".join(f"> Quote number {n} said here.\n> — Person {n}\n\n" for n in range(500))
+    article = read_bytes(
+        f"---\ntitle: Long\n---\n\nLead.\n\n## Key Takeaways\n\n{items}\n## Voices\n\n{quotes}".encode(),
+        name="long.md",
+    )
+    calls = []
+    original = thread_module._Macros.__call__
+
+    def counting(self, name, *args, **kwargs):
+        calls.append(name)
+        return original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(thread_module._Macros, "__call__", counting)
+    post = build_thread(article, "linkedin").posts[0]
+    assert post.length <= get_platform("linkedin").limit
+    assert "Point number 0 of the long list." in post.text
+    assert calls.count("post") <= 20

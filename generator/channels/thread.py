@@ -669,36 +669,45 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
         # long for that opens the body instead, as its first paragraph.
         extra["intro"], dek = dek, ""
     grouped = macros.has("post", "groups")  # else an older copy: one flat list
-    if grouped:
-        extra["groups"] = groups  # trimmed in place below
-    # Drop the least important parts until the post fits: quotes, then points.
-    while True:
-        text = macros(
+    # Drop the least important parts until the post fits: quotes, then points
+    # from the last, then the "why". Dropping only shortens the post, so the
+    # fewest drops that fit are found by halving, not one by one: a long
+    # article has thousands of points, and each try words the whole post.
+    listed = [(n, point) for n, group in enumerate(groups) for point in group["points"]]
+
+    def worded(drops: int) -> str:
+        kept = listed[: max(len(listed) - max(drops - len(quotes), 0), 0)]
+        if grouped:
+            by_group: dict[int, list[str]] = {}
+            for n, point in kept:
+                by_group.setdefault(n, []).append(point)
+            extra["groups"] = [{**groups[n], "points": ps} for n, ps in by_group.items()]
+        return macros(
             "post",
             title,
             dek,
-            [] if grouped else [point for group in groups for point in group["points"]],
-            quotes,
-            why,
+            [] if grouped else [point for _, point in kept],
+            quotes[: max(len(quotes) - drops, 0)],
+            why if drops <= len(quotes) + len(listed) else None,
             link,
             hashtags,
             **extra,
         )
-        if rules.fits(text):
-            break
-        if quotes:
-            quotes.pop()
-        elif groups:
-            groups[-1]["points"].pop()
-            if not groups[-1]["points"]:
-                groups.pop()
-        elif why:
-            why = None
+
+    most = len(quotes) + len(listed) + (1 if why else 0)
+    if not rules.fits(text := worded(most)):
+        raise ThreadError(
+            f"even the title, dek and link are longer than one {rules.name} post "
+            f"({rules.count(text)} of {rules.limit})"
+        )
+    low, high = 0, most  # worded(high) fits
+    while low < high:
+        middle = (low + high) // 2
+        if rules.fits(worded(middle)):
+            high = middle
         else:
-            raise ThreadError(
-                f"even the title, dek and link are longer than one {rules.name} post "
-                f"({rules.count(text)} of {rules.limit})"
-            )
+            low = middle + 1
+    text = worded(high)
     return Thread(rules, (Post(1, text, rules.count(text)),))
 
 

@@ -19,17 +19,20 @@ the number the platform compares with its limit:
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import re
 import sys
 import unicodedata
 from collections.abc import Callable
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import emoji
 import regex
+
+_T = TypeVar("_T")
 
 GRAPHEME = regex.compile(r"\X")
 
@@ -226,7 +229,24 @@ def _percent_encode(text: str, also: str) -> str:
     )
 
 
-@lru_cache(maxsize=1024)
+# Laying out a thread counts the same text several times (to split it, to
+# check it with its number, to report it): counters remember recent texts of
+# a post's size. A longer text (a whole paragraph tried before it is split)
+# is worked out afresh: a thousand of those kept would be gigabytes.
+_REMEMBERED_LENGTH = 4 * 5000
+
+
+def _remembered(function: Callable[[str], _T]) -> Callable[[str], _T]:
+    cached = lru_cache(maxsize=1024)(function)
+
+    @functools.wraps(function)
+    def remembered(text: str) -> _T:
+        return cached(text) if len(text) <= _REMEMBERED_LENGTH else function(text)
+
+    return remembered
+
+
+@_remembered
 def bluesky_shorten(text: str) -> tuple[str, tuple[tuple[int, int, str], ...]]:
     """The text with links shortened, and (start, end, full URL) of each link
     in the shortened text (character offsets)."""
@@ -287,15 +307,13 @@ def threads_length(text: str) -> int:
     )
 
 
-@lru_cache(maxsize=1024)
+@_remembered
 def threads_link_count(text: str) -> int:
     return len({text[s:e] for s, e in find_links(text)})
 
 
-# Laying out a thread counts the same text several times (to split it, to
-# check it with its number, to report it): each counter remembers recent texts.
 COUNTERS: dict[str, Callable[[str], int]] = {
-    name: lru_cache(maxsize=1024)(counter)
+    name: _remembered(counter)
     for name, counter in (
         ("twitter", twitter_length),
         ("bluesky", bluesky_length),

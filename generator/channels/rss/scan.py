@@ -284,6 +284,11 @@ def _element_end(data: bytes, start: int, end_event: int) -> int:
     """The offset just past the element that starts at `start`, its end
     reported at `end_event`. An empty element (`<title/>`) is its start tag
     alone: expat reports its end past the tag, where the next one may begin."""
+    close = data.find(b">", start)
+    if close > 0 and data[close - 1] != 0x2F:  # not "/>"
+        tag = data[start:close]
+        if b'"' not in tag and b"'" not in tag:  # so that ">" ends the tag: not empty
+            return _after_tag(data, end_event)
     after_start = _after_tag(data, start)
     if data[after_start - 2 : after_start] == b"/>":
         return after_start
