@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.platforms import platforms
+from generator.text.counting import grapheme_length
 from generator.text.splitting import ELLIPSIS, SplitError, first_sentence, sentences, split_to_fit
 
 PLATFORMS = [p for p in platforms().values() if p.thread]
@@ -156,3 +157,35 @@ def test_with_colon_adds_one_only_where_none_is():
 )
 def test_sentence_ends(text, expected):
     assert sentences(text) == expected
+
+
+def test_a_long_text_without_spaces_is_cut_with_few_counts():
+    """Cut one cluster at a time, a 30,000-character run of Chinese took
+    ten seconds: every cluster recounted the whole post. The longest piece
+    that fits is found by doubling and halving."""
+    calls = []
+
+    def fits(text: str) -> bool:
+        calls.append(text)
+        return grapheme_length(text) <= 100
+
+    text = ("日本語の文章です" * 4000)[:30000]
+    parts = split_to_fit(text, fits)
+    assert all(fits(p) for p in parts)
+    assert "".join(p.removesuffix(ELLIPSIS) for p in parts) == text
+    assert len(parts) == 30000 // 99 + 1  # 99 characters and the mark, every part
+    assert len(calls) < 30 * len(parts)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["." * 20000, "…" * 20000, "Wait" + "!" * 20000, "x" + " " * 20000 + "— y", "a" + "?" * 5000 + "b"],
+)
+def test_runs_of_stops_and_spaces_split_like_short_ones(text):
+    # Each pattern meets a run once (it used to retry from every character
+    # of it: quadratic, minutes for a few kilobytes). Nothing is lost.
+    parts = split_to_fit(text, lambda t: len(t) <= 280)
+    assert all(len(p) <= 280 for p in parts)
+    # Every character is kept but spaces, and a dash that gave way to "…".
+    kept = "".join(parts).replace(" ", "").replace("—", "")
+    assert len(kept) >= len(text.replace(" ", "").replace("—", ""))

@@ -15,7 +15,7 @@ import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -448,7 +448,9 @@ def _quote(block: Quote, macros: _Macros) -> _Draft | None:
 def _together(macros: _Macros, heading: str, items: list[str]) -> Callable[[int, int], str]:
     """items[start:end] of a list as one post under its heading."""
 
-    @cache
+    # Packing asks for the same runs a few times in a row; a list of
+    # thousands of items must not keep every run it ever tried.
+    @lru_cache(maxsize=64)
     def worded(start: int, end: int) -> str:
         return macros("points", heading, items[start:end])
 

@@ -20,7 +20,11 @@ ELLIPSIS = "…"
 
 # Each pattern matches the end of one unit, separator included, so that
 # concatenating the units gives back the text exactly.
-_SENTENCE_END = regex.compile(r"(?P<stop>[.!?…]+)[\"'”’)\]»]*\s+|[。！？]+[」』）\"”’]*\s*|\n+")
+# A run of stops is matched from its start only, and never handed back: a
+# line of ten thousand dots with no space after it is one try, not millions.
+_SENTENCE_END = regex.compile(
+    r"(?<![.!?…])(?P<stop>[.!?…]++)[\"'”’)\]»]*+\s+|[。！？]+[」』）\"”’]*\s*|\n+"
+)
 # Words a full stop follows without ending the sentence ("Mr. Lee"), and
 # "No." before a number ("No. 5").
 _ABBREVIATIONS = frozenset(
@@ -116,7 +120,7 @@ def _initial_before(text: str, at: int) -> bool:
     )
 
 
-_CLAUSE_END = regex.compile(r"[,;:]\s+|\s+[—–]\s+|[—–](?=\S)|[、，；：]\s*")
+_CLAUSE_END = regex.compile(r"[,;:]\s+|(?<!\s)\s++[—–]\s+|[—–](?=\S)|[、，；：]\s*")
 _WORD_END = regex.compile(r"\s+")
 _LINK = regex.compile(r"^[a-z][a-z0-9+.-]*://\S+$", regex.IGNORECASE)
 _TRIM_BEFORE_ELLIPSIS = ",;:，；：、—– "
@@ -219,6 +223,8 @@ def first_sentence(text: str) -> str:
 
 
 def _pack(text: str, fits: Fits, level: int) -> list[str]:
+    if level == 3:
+        return _pack_graphemes(_units(text, 3), fits)
     parts: list[str] = []
     current = ""
     for unit in _units(text, level):
@@ -246,6 +252,48 @@ def _pack(text: str, fits: Fits, level: int) -> list[str]:
     if current.strip():
         parts.append(current.strip())
     return parts
+
+
+def _pack_graphemes(units: list[str], fits: Fits) -> list[str]:
+    """`_pack` for grapheme clusters, where a part holds hundreds of them:
+    the longest run that fits is found by doubling and halving, a few counts
+    a part rather than one per character (a long text without a space, in
+    Chinese say, took seconds a kilobyte). Every part returned was counted."""
+    parts: list[str] = []
+    start = 0
+    while start < len(units):
+        end = _longest_fitting(units, start, fits)
+        if end == start:  # not even one cluster fits: a clear error
+            _split_unit(units[start].strip(), fits, 4)
+            end = start + 1  # only white space, which fits as nothing
+        if piece := "".join(units[start:end]).strip():
+            parts.append(piece)
+        start = end
+    return parts
+
+
+def _longest_fitting(units: list[str], start: int, fits: Fits) -> int:
+    """The largest `end` for which units[start:end] fits; `start` if none."""
+
+    def fits_to(end: int) -> bool:
+        return fits("".join(units[start:end]).strip())
+
+    good, step = start, 1
+    while good < len(units):
+        end = min(start + step, len(units))
+        if not fits_to(end):
+            bad = end
+            break
+        good, step = end, step * 2
+    else:
+        return good
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if fits_to(middle):
+            good = middle
+        else:
+            bad = middle
+    return good
 
 
 def _split_unit(unit: str, fits: Fits, level: int) -> list[str]:
