@@ -6,7 +6,9 @@ Budget: a 10 MB article in under 10 s and 500 MB.
 
 Two shapes, as a long article has one or the other: the seed sample repeated
 (sections, lists, quotes and FAQ by the thousand: what a single LinkedIn post
-and a thread must choose from), and long prose under a few headings.
+and a thread must choose from), and long prose under a few headings. Then
+odd shapes at two small sizes, to show their time grows with the input and
+no faster.
 """
 
 from __future__ import annotations
@@ -54,6 +56,27 @@ def long_prose(size: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+HEAD = "Stress Article\nBy Writer — 2026-03-03\nThe dek.\nLead.\n"
+
+
+# Shapes no one writes on purpose, that once cost seconds a kilobyte: each is
+# rendered at SMALL bytes, to show the time grows no faster than the input.
+PATHOLOGICAL = {
+    "a line of dots": lambda n: HEAD + "Heading\n" + "." * n + "\n",
+    "spaces in the byline": lambda n: f"Title\nBy A{' ' * n}B — 2026-03-03\nDek.\nLead.\n",
+    "Chinese without a stop": lambda n: (
+        HEAD + "Heading\n" + ("日本語の文章です" * n)[: n // 3] + "\n"
+    ),
+    "a list of short items": lambda n: (
+        HEAD + "List\n" + "".join(f"- item {i}\n" for i in range(n // 12))
+    ),
+    "thousands of headings": lambda n: (
+        HEAD + "".join(f"Heading {i}\nA para.\n" for i in range(n // 20))
+    ),
+}
+SMALL = (30_000, 100_000)
+
+
 def main() -> None:
     megabytes = float(sys.argv[1]) if len(sys.argv) > 1 else 10
     base = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT.parent
@@ -78,6 +101,22 @@ def main() -> None:
             print(
                 f"{megabytes:g} MB article ({name}), every channel, cold CLI: {elapsed:.1f} s, "
                 f"peak RSS {int(peak[-1].split()[1]) / 1024:.0f} MB (budget 10 s, 500 MB)"
+            )
+        for name, make in PATHOLOGICAL.items():
+            times = []
+            for size in SMALL:
+                article = work / "odd.txt"
+                article.write_text(make(size), encoding="utf-8")
+                start = time.perf_counter()
+                subprocess.run(
+                    [sys.executable, "-m", "generator", "render", str(article), "-o",
+                     str(work / f"odd-{size}"), "-q"],
+                    cwd=work, env=env, capture_output=True, check=False,
+                )  # fmt: skip
+                times.append(time.perf_counter() - start)
+            print(
+                f"{name}: {SMALL[0] // 1000} KB {times[0]:.2f} s, "
+                f"{SMALL[1] // 1000} KB {times[1]:.2f} s (start-up included)"
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
