@@ -309,3 +309,15 @@ def test_a_line_that_reads_as_a_sentence_is_not_an_attribution():
         assert a.sections[0].blocks[0].attribution.plain_text == name
     a = read("T\nDek.\nLead.\nThe Vote\nMembers debated.\n— Follow us for updates\n")
     assert a.sections[0].blocks[0].attribution.plain_text == "Follow us for updates"
+
+
+def test_author_names_are_read_with_single_spaces():
+    article = read_bytes(
+        (
+            "Title\nBy Ann   Lee ,  Bo  Chen and Cy"
+            + " " * 5000
+            + "Dee — 2026-03-03\nDek.\nLead.\n"
+        ).encode(),
+        name="t.txt",
+    )
+    assert article.authors == ("Ann Lee", "Bo Chen", "Cy Dee")

@@ -179,7 +179,13 @@ def test_a_long_text_without_spaces_is_cut_with_few_counts():
 
 @pytest.mark.parametrize(
     "text",
-    ["." * 20000, "…" * 20000, "Wait" + "!" * 20000, "x" + " " * 20000 + "— y", "a" + "?" * 5000 + "b"],
+    [
+        "." * 20000,
+        "…" * 20000,
+        "Wait" + "!" * 20000,
+        "x" + " " * 20000 + "— y",
+        "a" + "?" * 5000 + "b",
+    ],
 )
 def test_runs_of_stops_and_spaces_split_like_short_ones(text):
     # Each pattern meets a run once (it used to retry from every character

@@ -274,7 +274,8 @@ def _parse_byline(line: str, name: str, number: int) -> _Byline:
     author_part, *others = _BYLINE_SEP.split(line[3:].strip())
     result = _Byline()
     if author_part:
-        result.authors = tuple(a for a in _AUTHOR_SEP.split(author_part) if a)
+        names = (" ".join(a.split()) for a in _AUTHOR_SEP.split(author_part))
+        result.authors = tuple(name for name in names if name)
     for part in others:
         if not part:
             continue
