@@ -350,12 +350,16 @@ def parse_config(text: str, *, name: str = CONFIG_NAME, path: Path | None = None
     top = {k: v for (t, k), v in values.items() if t is None}
     config = replace(config, labels=labels, **top)
     _check_contrast(config, text, name)
-    folder = config.templates_path()
+    try:
+        folder = config.templates_path()
+    except RuntimeError:  # "~user/…" for a user with no home
+        folder = Path(config.templates)
     if folder is not None and not folder.is_dir():
         # A mistyped folder would otherwise leave the built-in templates in use, unsaid.
         raise ConfigError(
-            f"templates: no such folder {folder}; run `masthead init --templates` "
-            "to make one, or correct the path (it is relative to this file)",
+            f"templates: no such folder {folder}; correct the path (relative to this "
+            "file), or create the folder (`masthead init --templates` copies the built-in "
+            "templates into ./templates)",
             name,
             _line_of(text, "templates"),
         )

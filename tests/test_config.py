@@ -130,3 +130,10 @@ def test_source_date_epoch(monkeypatch):
         now()
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert now().tzinfo is not None
+
+
+def test_a_templates_path_with_an_unknown_home_is_a_config_error(tmp_path):
+    from generator.config import ConfigError, parse_config
+
+    with pytest.raises(ConfigError, match="templates: no such folder ~nosuchuser-masthead/x"):
+        parse_config('templates = "~nosuchuser-masthead/x"\n')

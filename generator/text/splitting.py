@@ -264,8 +264,7 @@ def _pack_graphemes(units: list[str], fits: Fits) -> list[str]:
     while start < len(units):
         end = _longest_fitting(units, start, fits)
         if end == start:  # not even one cluster fits: a clear error
-            _split_unit(units[start].strip(), fits, 4)
-            end = start + 1  # only white space, which fits as nothing
+            _split_unit(units[start].strip(), fits, 4)  # raises
         if piece := "".join(units[start:end]).strip():
             parts.append(piece)
         start = end
@@ -310,7 +309,9 @@ def _split_unit(unit: str, fits: Fits, level: int) -> list[str]:
         )
 
     def fits_continued(part: str) -> bool:
-        return fits(_with_ellipsis(part))
+        # As it is too: the last piece goes out without the mark, and the
+        # mark may have taken the place of trailing punctuation.
+        return fits(_with_ellipsis(part)) and fits(part)
 
     pieces = _pack(unit, fits_continued, level)
     # The last piece is not continued: it may hold a little more, but the
