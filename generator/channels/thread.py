@@ -362,7 +362,7 @@ def _body_drafts(
 
 def _section_ideas(section: Section, macros: _Macros, include_faq: bool) -> list[_Draft]:
     ideas: list[_Draft] = []
-    is_takeaway = bool(is_takeaways(section.heading))
+    is_takeaway = is_takeaways(section.heading)
     heading = clean(section.heading)
     for block in section.blocks:
         if isinstance(block, ListBlock):
@@ -635,7 +635,8 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
     points: list[str] = []
     points_heading = ""
     quotes: list[dict[str, str]] = []
-    for section in (Section("", article.lead), *article.sections):
+    sections = (Section("", article.lead), *article.sections)  # the lead under no heading
+    for section in sections:
         for block in section.blocks:
             if isinstance(block, ListBlock) and is_takeaways(section.heading):
                 points_heading = points_heading or clean(section.heading)
@@ -648,7 +649,7 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
     else:
         # Without takeaways, every list, each under its section's heading: two
         # lists run together ("what broke", "how it works now") read as one.
-        for section in (Section("", article.lead), *article.sections):
+        for section in sections:
             items = [
                 text
                 for block in section.blocks
@@ -696,20 +697,21 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
             **extra,
         )
 
-    most = len(quotes) + len(listed) + (1 if why else 0)
-    if not rules.fits(text := worded(most)):
-        raise ThreadError(
-            f"even the title, dek and link are longer than one {rules.name} post "
-            f"({rules.count(text)} of {rules.limit})"
-        )
-    low, high = 0, most  # worded(high) fits
-    while low < high:
-        middle = (low + high) // 2
-        if rules.fits(worded(middle)):
-            high = middle
-        else:
-            low = middle + 1
-    text = worded(high)
+    if not rules.fits(text := worded(0)):  # the usual case: all of it fits, one wording
+        most = len(quotes) + len(listed) + (1 if why else 0)
+        if not rules.fits(text := worded(most)):
+            raise ThreadError(
+                f"even the title, dek and link are longer than one {rules.name} post "
+                f"({rules.count(text)} of {rules.limit})"
+            )
+        low, high = 1, most  # worded(low - 1) does not fit; worded(high) does
+        while low < high:
+            middle = (low + high) // 2
+            if rules.fits(worded(middle)):
+                high = middle
+            else:
+                low = middle + 1
+        text = worded(high)
     return Thread(rules, (Post(1, text, rules.count(text)),))
 
 
