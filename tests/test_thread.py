@@ -8,6 +8,7 @@ import pytest
 import regex
 from conftest import ARTICLES, SEED
 from twitter_text import parse_tweet
+from uniseg.graphemecluster import grapheme_clusters
 
 from generator.channels.thread import build_thread, hashtag
 from generator.config import parse_config
@@ -252,12 +253,30 @@ def test_threads_link_limit():
 
 def test_emoji_are_never_split():
     family = "👨‍👩‍👧‍👦"
-    body = " ".join([f"word{i} {family}🇯🇵👍🏽" for i in range(120)])
+    # A run with no space in it is longer than a post on every platform, so
+    # it is cut between clusters: flags side by side (a cut one pair off
+    # makes other flags), a skin tone, a combining accent, Hangul jamo, a
+    # Devanagari conjunct, a keycap and a tag-sequence flag.
+    run = (
+        "🇯🇵🇫🇷🇩🇪👍🏽e\u0301\u1100\u1161\u11a8क्षि1\ufe0f\u20e3"
+        "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f" + family
+    )
+    body = " ".join([f"word{i} {family}🇯🇵👍🏽" for i in range(120)]) + " " + run * 120
     article = read_bytes(f"Title\nDek.\nKey Facts\n- {body}\n".encode(), name="t.txt")
+    # The clusters of the source, by a segmenter that shares no code with
+    # Masthead's (uniseg, not the regex module's \X): every cluster of a
+    # post is one of them, or one of the marks the thread adds.
+    source = set(grapheme_clusters(body))
+    added = {"🧵", "📌", "…"}
     for platform in THREADED:
-        for post in build_thread(article, platform).posts:
-            for cluster in regex.findall(r"\X", post.text):
-                assert cluster in body or cluster in post.text
+        posts = build_thread(article, platform).posts
+        cut = [p.text for p in posts if run[:30] in p.text and run * 120 not in p.text]
+        assert len(cut) >= 2, "the run was not cut across posts"
+        for post in posts:
+            foreign = {
+                c for c in grapheme_clusters(post.text) if not c.isascii() and c not in source
+            }
+            assert foreign <= added, f"{platform}: clusters cut apart: {foreign - added}"
             assert post.text.count("\u200d") == 3 * post.text.count(family)
 
 
