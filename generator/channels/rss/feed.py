@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from generator import __version__
+from generator.channels.rss.encoding import FeedEncoding
 from generator.channels.rss.item import (
     ATOM,
     URN_PREFIX,
@@ -53,16 +54,17 @@ Piece = bytes | memoryview | Callable[[], bytes]
 class Merge:
     """The merged feed as pieces in order, and what the merge did."""
 
-    pieces: list[Piece]
+    pieces: list[Piece]  # UTF-8
     added: int
     replaced: int
     dropped: int
     total: int
     channel: dict[str, str]  # the channel's title, link, description, language
+    encoding: FeedEncoding  # the feed file's, to write it in
 
     def chunks(self) -> Iterator[bytes | memoryview]:
-        for piece in self.pieces:
-            yield piece() if callable(piece) else piece
+        """The merged feed's bytes, in the feed's own encoding."""
+        return self.encoding.encode(piece() if callable(piece) else piece for piece in self.pieces)
 
 
 def channel_title(config: Config) -> str:
@@ -230,7 +232,7 @@ def merge(
             # apart, in the order given, so no two new items share a date.
             pub = rfc822(now - dt.timedelta(seconds=undated))
             undated += 1
-        encoded = _loader(item, pub, feed.encoding)
+        encoded = _loader(item, pub)
         when = _parse_date(pub)
         if olds:
             edits.append((olds[0].start, olds[0].end, [encoded]))
@@ -283,19 +285,25 @@ def merge(
         if channel.get(tag) == value:
             continue
         # Set in the config after the feed was made: the config says it now.
-        element = f"<{tag}>{escape(value)}</{tag}>".encode(feed.encoding, "xmlcharrefreplace")
+        element = f"<{tag}>{escape(value)}</{tag}>".encode()
         if span := feed.channel_spans.get(tag):
             edits.append((*span, [element]))
         elif tag == "link" and (title := feed.channel_spans.get("title")):
             # A feed begun without a site URL has no channel link: after the title.
-            indent = data[data.rfind(b"\n", 0, title[0]) : title[0]]
+            indent = feed.data[feed.data.rfind(b"\n", 0, title[0]) : title[0]]
             edits.append((title[1], title[1], [indent, element]))
         else:
             continue
         channel[tag] = value
 
     return Merge(
-        _apply(data, edits), len(fresh), replaced, dropped, len(kept) + len(fresh), channel
+        _apply(feed.data, edits),
+        len(fresh),
+        replaced,
+        dropped,
+        len(kept) + len(fresh),
+        channel,
+        feed.encoding,
     )
 
 
@@ -313,9 +321,9 @@ def _configured_channel(config: Config, *, ours: bool) -> dict[str, str]:
     return fields
 
 
-def _loader(item: ItemSource, pub: str, encoding: str) -> Callable[[], bytes]:
+def _loader(item: ItemSource, pub: str) -> Callable[[], bytes]:
     def load() -> bytes:
-        return with_pub_date(item.load(), pub).encode(encoding, "xmlcharrefreplace")
+        return with_pub_date(item.load(), pub).encode()
 
     return load
 
@@ -344,7 +352,8 @@ def remove(
         start, end = feed.last_build
         edits.append((start, end, [f"<lastBuildDate>{rfc822(now)}</lastBuildDate>".encode()]))
     removed = sum(1 for e in edits if not e[2])
-    return b"".join(_apply(existing, edits)), removed  # type: ignore[arg-type]
+    pieces = _apply(feed.data, edits)
+    return b"".join(feed.encoding.encode(pieces)), removed  # type: ignore[arg-type]
 
 
 def _first_date(olds: list[ScannedItem]) -> str | None:

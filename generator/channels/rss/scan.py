@@ -3,18 +3,28 @@
 The scanner (expat, C speed) finds the byte span of every `<item>` and of
 `<lastBuildDate>`, and the fields of each item. Merging then splices bytes:
 an item Masthead did not write keeps every byte it had — its namespaces,
-CDATA sections, comments and entity spellings included.
+CDATA sections, comments and entity spellings included. A feed in another
+encoding than UTF-8 is scanned as UTF-8 and written back in its own (see
+`encoding`), so that holds for it too.
 """
 
 from __future__ import annotations
 
-import re
 import xml.parsers.expat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.errors import MastheadError
+from generator.channels.rss.encoding import (
+    HEAD,
+    FeedEncoding,
+    FeedError,
+    detect,
+    to_utf8,
+    utf8_chunks,
+)
+
+__all__ = ["FeedError", "ScannedFeed", "ScannedItem", "scan", "stream_items"]
 
 _NS_SEP = " "
 _FIELD_NAMES = {
@@ -30,10 +40,6 @@ _FIELD_NAMES = {
     "http://purl.org/dc/elements/1.1/ date": "dcdate",
     "http://www.w3.org/2005/Atom updated": "updated",
 }
-
-
-class FeedError(MastheadError):
-    """The feed file is not an RSS feed Masthead can update."""
 
 
 class ScannedItem:
@@ -96,8 +102,8 @@ class ScannedItem:
 
 @dataclass(slots=True)
 class ScannedFeed:
-    data: bytes
-    encoding: str
+    data: bytes  # the feed as UTF-8, which the spans index
+    encoding: FeedEncoding  # the file's own, to write it back in
     items: list[ScannedItem]
     channel_body_start: int  # just after <channel ...>
     channel_end: int  # the '<' of </channel>
@@ -111,7 +117,10 @@ class ScannedFeed:
 def scan(data: bytes, name: str, *, dates: bool = False) -> ScannedFeed:
     """Scan a feed for merging: each item's span and guid (and `pubDate` with
     `dates`). An item without a guid has its link and title read afterwards
-    (see `ScannedItem.guid`). `stream_items` reads every field instead."""
+    (see `ScannedItem.guid`). `stream_items` reads every field instead.
+    `data` is the file's bytes in any encoding `encoding.detect` accepts."""
+    encoding = detect(data[:HEAD], name)
+    data = to_utf8(data, encoding, name)
     items: list[ScannedItem] = []
     parser, marks, channel = _parser(name, items.append, data=data, full=False, dates=dates)
     _parse(parser, data, True, name)
@@ -130,7 +139,7 @@ def scan(data: bytes, name: str, *, dates: bool = False) -> ScannedFeed:
             entry.source = data
     return ScannedFeed(
         data=data,
-        encoding=_declared_encoding(data),
+        encoding=encoding,
         items=items,
         channel_body_start=_after_tag(data, marks["channel"]),
         channel_end=marks["channel_end"],
@@ -146,7 +155,7 @@ def stream_items(chunks: Iterable[bytes], name: str) -> Iterator[ScannedItem]:
     Items carry no byte span (`end` is -1)."""
     ready: list[ScannedItem] = []
     parser, _, _ = _parser(name, ready.append, data=None, full=True, dates=True)
-    for chunk in chunks:
+    for chunk in utf8_chunks(chunks, name):
         _parse(parser, chunk, False, name)
         yield from ready
         ready.clear()
@@ -188,10 +197,11 @@ def _parser(
     }
     # Merging needs only RSS's own (unprefixed) elements, and expat is a third
     # faster without namespace processing; Atom/JSON Feed need the namespaces.
+    # The text is UTF-8 whatever the declaration says (see `encoding`).
     parser = (
-        xml.parsers.expat.ParserCreate(namespace_separator=_NS_SEP)
+        xml.parsers.expat.ParserCreate("utf-8", namespace_separator=_NS_SEP)
         if full
-        else xml.parsers.expat.ParserCreate()
+        else xml.parsers.expat.ParserCreate("utf-8")
     )
     parser.buffer_text = True
     channel: dict[str, str] = {}
@@ -315,11 +325,3 @@ def _after_tag(data: bytes, index: int) -> int:
 
 def _local(tag: str) -> str:
     return tag.rsplit(_NS_SEP, 1)[-1]
-
-
-_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
-
-
-def _declared_encoding(data: bytes) -> str:
-    match = _DECLARATION.match(data[:200])
-    return match.group(1).decode("ascii").lower() if match else "utf-8"
