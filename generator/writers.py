@@ -3,16 +3,25 @@
 Data goes to a temporary file in the target's directory, is flushed to disk,
 then renamed over the target: readers see the old file or the new one, never
 a mix. The directory is fsynced so the rename itself survives a crash.
+
+A run killed outright (`kill -9`, a power cut) leaves its temporary file
+behind, as big as what it had written, and it would be published with the
+site. Each temporary file is therefore locked (`flock`) by the process writing
+it, from its creation until it is renamed or removed; the next write of the
+same target removes the ones no live process holds that are older than the
+writing process itself — and nothing else.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import secrets
 import shutil
 import stat
+import time
 from collections.abc import Iterable, Mapping
 
 from generator.errors import MastheadError
@@ -60,12 +69,16 @@ class PendingFile:
                 raise MastheadError(f"cannot write here ({exc.strerror})", self.target) from None
             return
         self._direct = False
+        remove_stale_temporaries(self._path)
         for _ in range(8):
             # Random, so a name left behind by a killed run is never in the way.
             self._tmp = os.path.join(self._directory, f".{name}.{secrets.token_hex(6)}.tmp")
             try:
                 # Created with 0o666 less the umask, as a new file would be.
                 self._fd = _create(self._tmp)
+                # Held until the rename: a later run leaves it alone while we live.
+                with contextlib.suppress(OSError):
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except FileExistsError:
                 continue
@@ -94,15 +107,17 @@ class PendingFile:
             raise self._error(exc) from None
 
     def finish(self) -> None:
-        """Flush (when durable), close and give the target's mode; no rename yet."""
+        """Flush (when durable) and give the target's mode; no rename yet. The
+        file stays open (and locked) until it is renamed."""
         try:
-            if self.durable and not self._direct:  # a device or pipe has no disk to flush to
+            if self._direct:  # a device or pipe: no disk to flush to, nothing to rename
+                os.close(self._fd)
+                self._fd = -1
+                return
+            if self.durable:
                 os.fsync(self._fd)
-            os.close(self._fd)
-            self._fd = -1
-            if not self._direct:
-                with contextlib.suppress(FileNotFoundError):
-                    os.chmod(self._tmp, os.stat(self._path).st_mode & 0o7777)
+            with contextlib.suppress(FileNotFoundError):
+                os.fchmod(self._fd, os.stat(self._path).st_mode & 0o7777)
         except OSError as exc:
             self.discard()
             raise self._error(exc) from None
@@ -117,6 +132,8 @@ class PendingFile:
             self.discard()
             raise self._error(exc) from None
         self._done = True
+        os.close(self._fd)  # releases the lock, on what is now the target
+        self._fd = -1
         if self.durable:
             _fsync_dir(self._directory)
 
@@ -129,16 +146,54 @@ class PendingFile:
             raise
 
     def discard(self) -> None:
+        if not self._done and self._tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)  # before closing: never unlocked while there
         if self._fd >= 0:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
             self._fd = -1
-        if not self._done and self._tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(self._tmp)
 
     def _error(self, exc: OSError) -> MastheadError:
         return MastheadError(f"cannot write the file ({exc.strerror})", self.target)
+
+
+# When this process started writing, as near as it can tell: a temporary file
+# older than that was not made by this run.
+_STARTED = time.time()
+
+
+def remove_stale_temporaries(target: str | os.PathLike[str]) -> list[str]:
+    """Remove the temporary files (`.NAME.<12 hex>.tmp`) that writes of
+    `target` killed outright left beside it: those older than this process
+    that no live process holds locked. Returns the paths removed."""
+    directory, name = os.path.split(os.fspath(target))
+    own = re.compile(re.escape(f".{name}.") + r"[0-9a-f]{12}\.tmp")
+    try:
+        entries = [e.path for e in os.scandir(directory or ".") if own.fullmatch(e.name)]
+    except OSError:
+        return []
+    return [path for path in entries if _remove_if_stale(path)]
+
+
+def _remove_if_stale(path: str) -> bool:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False  # a link, gone, unreadable: not ours to judge
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_mtime >= _STARTED:
+            return False
+        # Held by a live writer, or on a file system without locks (where no
+        # one can tell): left alone either way.
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.unlink(path)  # while holding the lock
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 _DESCRIPTOR_PATH = re.compile(r"/dev/(?:std(?:out|err)|fd/(\d+))|/proc/self/fd/(\d+)")

@@ -165,3 +165,137 @@ def test_a_feed_that_cannot_be_written_back_is_refused_and_left_untouched(
     assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
     assert feed.read_bytes() == data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.xml", "masthead.toml"]
+
+
+# --- temporary files left by a run killed outright ----------------------------------
+
+# Adds an article to a feed with Atom beside it, and stops for good once the
+# Atom copy has its first bytes: the feed's and Atom's temporary files are
+# then both on disk, written by the real code, when the test kills it.
+HOLDER = """
+import sys, time
+from pathlib import Path
+from generator import writers
+from generator.clock import now
+from generator.config import parse_config
+from generator.feedfile import Siblings, add_articles
+from generator.readers import read_path
+
+real_write = writers.PendingFile.write
+
+def write(self, data):
+    real_write(self, data)
+    if "atom" in self.temporary_path:
+        print(self.temporary_path, flush=True)
+        time.sleep(600)
+
+writers.PendingFile.write = write
+feed = Path(sys.argv[1])
+siblings = Siblings(feed.with_name("atom.xml"), feed.with_name("feed.json"))
+add_articles(feed, [read_path(sys.argv[2])], parse_config(sys.argv[3]), now=now(),
+             siblings=siblings)
+"""
+
+# Holds a temporary file of TARGET open, as a run writing it does.
+WRITER = """
+import sys, time
+from generator.writers import PendingFile
+pending = PendingFile(sys.argv[1])
+pending.write(b"half of a file")
+print(pending.temporary_path, flush=True)
+time.sleep(600)
+"""
+
+
+def _start(script: str, *args: object) -> tuple[subprocess.Popen[str], str]:
+    """Start `script`; returns the process and the line it prints when it is
+    at the moment to observe."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = process.stdout.readline().strip()
+    assert line, "the process ended before its observed moment"
+    return process, line
+
+
+def _kill(process: subprocess.Popen[str]) -> None:
+    process.kill()  # SIGKILL: no handler, no cleanup of its own
+    process.wait(timeout=30)
+    process.stdout.close()
+
+
+def _age(path: Path, seconds: int = 600) -> None:
+    """Make `path` look as old as a file a run killed ten minutes ago left."""
+    then = path.lstat().st_mtime - seconds
+    os.utime(path, (then, then), follow_symlinks=False)
+
+
+def test_a_run_removes_the_temporary_files_a_killed_run_left(tmp_path):
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    feed = out / "feed.xml"
+    assert masthead("feed", "add", CJK, "--feed", feed, cwd=tmp_path).returncode == 0
+    holder, atom_tmp = _start(HOLDER, feed, SEED, SITE)
+    try:
+        left = sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp"))
+        assert len(left) == 2 and Path(atom_tmp).name in left
+        assert all(p.name.startswith((".feed.xml.", ".atom.xml.")) for p in out.glob(".*.tmp"))
+    finally:
+        _kill(holder)
+    feed_tmp = next(out.glob(".feed.xml.*.tmp"))
+    assert feed_tmp.stat().st_size > 1000 and Path(atom_tmp).exists()
+
+    # Names that are not this run's temporary files, and one too new to be stale.
+    elsewhere = tmp_path / "elsewhere.xml"
+    elsewhere.write_text("keep")
+    decoys = {
+        ".feed.xml.0123456789ab.tmp.keep": "file",
+        ".feed.xml.not-hex-name.tmp": "file",
+        ".feed.xml.0123456789AB.tmp": "file",
+        "feed.xml.0123456789ab.tmp": "file",
+        ".other.xml.0123456789ab.tmp": "file",
+        ".atom.xml.00000000000a.tmp": "folder",
+        ".feed.json.00000000000b.tmp": "link",
+        ".feed.json.00000000000c.tmp": "new",
+    }
+    for name, kind in decoys.items():
+        path = out / name
+        if kind == "folder":
+            path.mkdir()
+        elif kind == "link":
+            path.symlink_to(elsewhere)
+        else:
+            path.write_text("not ours")
+        if kind != "new":
+            _age(path)
+    future = (out / ".feed.json.00000000000c.tmp").stat().st_mtime + 3600
+    os.utime(out / ".feed.json.00000000000c.tmp", (future, future))
+
+    run = masthead("render", SEED, "-o", out, "-q", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert not feed_tmp.exists() and not Path(atom_tmp).exists()
+    assert sorted(p.name for p in out.iterdir() if p.name in decoys) == sorted(decoys)
+    assert elsewhere.read_text() == "keep"
+    parsed = feedparser.parse(feed.read_bytes())
+    assert parsed.bozo == 0 and {e.title for e in parsed.entries} == {SEED_TITLE, CJK_TITLE}
+
+
+def test_a_temporary_file_a_live_process_holds_is_left_alone(tmp_path):
+    target = tmp_path / "email.html"
+    writer, held = _start(WRITER, target)
+    try:
+        _age(Path(held))  # however old it looks: its writer is alive
+        run = masthead("email", SEED, "-o", target, cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+        assert Path(held).read_bytes() == b"half of a file"
+    finally:
+        _kill(writer)
+    run = masthead("email", SEED, "-o", target, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert not Path(held).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["email.html"]
