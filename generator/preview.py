@@ -7,6 +7,11 @@ the article, the config or a template changes; the page polls `/version`
 and reloads itself. A parse error is shown on the page, and the server keeps
 running. Only the routes below exist: anything else is a 404, so no path
 can reach a file, and the email is shown in a sandboxed iframe.
+
+Being bound to 127.0.0.1 is not enough: a web page can point a name it owns
+at 127.0.0.1 (DNS rebinding) and read the draft as its own origin. Such a
+request still names that host in its `Host` header, so every request must
+name this server's own loopback address and port, or it gets a 403.
 """
 
 from __future__ import annotations
@@ -35,6 +40,11 @@ _PAGE_CSP = (
     "default-src 'self'; img-src * data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self' 'unsafe-inline'; frame-src 'self'"
 )
+
+# The names a browser sends for a page it loaded from this server: the port
+# is always in the header, since it is never 80 (127.0.0.1 is all we bind).
+_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+_FORBIDDEN = b"Forbidden: this preview answers only to 127.0.0.1, localhost or [::1] at its port.\n"
 
 
 @dataclass
@@ -194,6 +204,20 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "masthead-preview"
         sys_version = ""
+
+        def parse_request(self) -> bool:
+            """Every method and path: refuse a request that does not name us."""
+            if not super().parse_request():
+                return False
+            port = self.server.server_address[1]
+            hosts = self.headers.get_all("Host") or []
+            if len(hosts) == 1 and hosts[0].strip().lower() in {
+                f"{name}:{port}" for name in _LOOPBACK_NAMES
+            }:
+                return True
+            self.close_connection = True
+            self._send(_FORBIDDEN, "text/plain; charset=utf-8", status=HTTPStatus.FORBIDDEN)
+            return False
 
         def do_GET(self) -> None:
             route = self.path.split("?", 1)[0]
