@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -45,6 +46,10 @@ _PAGE_CSP = (
 # is always in the header, since it is never 80 (127.0.0.1 is all we bind).
 _LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 _FORBIDDEN = b"Forbidden: this preview answers only to 127.0.0.1, localhost or [::1] at its port.\n"
+
+# A client that goes away mid-request (a reload, a closed tab, a killed curl)
+# is not an error of ours: no traceback for it.
+_HUNG_UP = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
 
 @dataclass
@@ -257,6 +262,31 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class PreviewServer(ThreadingHTTPServer):
+    """One thread per request, a deep accept queue, quiet about clients that leave."""
+
+    daemon_threads = True  # a stalled client must not keep Ctrl-C from stopping us
+    # socketserver's default backlog of 5 drops a burst of connections (a page
+    # with its frames, a few tabs, a load test), which then wait seconds to
+    # retry; the kernel caps this at net.core.somaxconn.
+    request_queue_size = 1024
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], _HUNG_UP):
+            return
+        super().handle_error(request, client_address)  # a real bug: show it
+
+
+def make_server(preview: Preview, port: int) -> PreviewServer:
+    """The server, listening on 127.0.0.1:`port` (0: any free port)."""
+    try:
+        return PreviewServer(("127.0.0.1", port), make_handler(preview))
+    except OSError as exc:
+        raise MastheadError(
+            f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); pass another --port"
+        ) from None
+
+
 def serve(
     preview: Preview,
     port: int,
@@ -265,13 +295,7 @@ def serve(
     on_render: Callable[[Snapshot], None],
 ) -> None:
     """Serve until interrupted (Ctrl-C)."""
-    try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview))
-    except OSError as exc:
-        raise MastheadError(
-            f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); pass another --port"
-        ) from None
-    server.daemon_threads = True
+    server = make_server(preview, port)
     stop = threading.Event()
 
     def watch() -> None:

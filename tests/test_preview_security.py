@@ -1,8 +1,9 @@
-"""`masthead preview` as an attacker sees it.
+"""`masthead preview` as an attacker and a crowd see it.
 
 A web page can point a name it controls at 127.0.0.1 (DNS rebinding) and
 then read the draft as "same origin": only the `Host` header tells such a
 request apart, so the server must answer only to its own loopback names.
+It must also serve a burst of clients, and stay quiet when one hangs up.
 Everything runs against a real `masthead preview` process on a free port.
 """
 
@@ -10,13 +11,17 @@ from __future__ import annotations
 
 import http.client
 import os
+import selectors
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -289,3 +294,113 @@ def test_no_path_reaches_a_file(shared):
         status, _, body = ask(port, path, host)
         assert status == 404, path
         assert b"root:" not in body and TITLE.encode() not in body, path
+
+
+# --- load and hang-ups (item 14) ----------------------------------------------
+
+
+def test_two_hundred_clients_at_once_are_all_served(server):
+    """While the server is busy (here: paused), the kernel queues the clients for
+    it; with a listen backlog of 5 it dropped all but six, which had to retry."""
+    clients = 200
+    if int(Path("/proc/sys/net/core/somaxconn").read_text()) < clients:
+        pytest.skip("net.core.somaxconn caps the listen backlog below 200")
+    request = f"GET / HTTP/1.1\r\nHost: localhost:{server.port}\r\nConnection: close\r\n\r\n"
+    socks: list[socket.socket] = []
+    os.kill(server.proc.pid, signal.SIGSTOP)
+    try:
+        with selectors.DefaultSelector() as waiting:
+            for _ in range(clients):
+                sock = socket.socket()
+                socks.append(sock)
+                sock.setblocking(False)
+                sock.connect_ex(("127.0.0.1", server.port))
+                waiting.register(sock, selectors.EVENT_WRITE)
+            queued = 0
+            deadline = time.monotonic() + TIMEOUT
+            while queued < clients and time.monotonic() < deadline:
+                for key, _ in waiting.select(timeout=0.5):
+                    waiting.unregister(key.fileobj)
+                    assert key.fileobj.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+                    queued += 1
+        assert queued == clients, f"only {queued} of {clients} clients could connect"
+        for sock in socks:
+            sock.settimeout(TIMEOUT)
+            sock.sendall(request.encode())
+        os.kill(server.proc.pid, signal.SIGCONT)
+
+        def answer(sock: socket.socket) -> bytes:
+            chunks = []
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            answers = list(pool.map(answer, socks))
+    finally:
+        os.kill(server.proc.pid, signal.SIGCONT)
+        for sock in socks:
+            sock.close()
+    assert len(answers) == clients
+    for reply in answers:
+        assert reply.startswith(b"HTTP/1.0 200 ") and TITLE.encode() in reply, reply[:200]
+    stderr = server.stop()
+    assert "Traceback" not in stderr, stderr
+
+
+def hang_up(sock: socket.socket) -> None:
+    """Close with a reset (SO_LINGER 0), as a browser tab or curl killed mid-load does."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def test_clients_that_hang_up_leave_no_traceback(server):
+    port = server.port
+    request = f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    # Paused, the server finds every one of these already gone when it gets to them
+    # (five: as many as any listen backlog holds, so this does not test the backlog).
+    os.kill(server.proc.pid, signal.SIGSTOP)
+    try:
+        for i in range(5):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+            sock.sendall(request if i % 2 else request[:20])  # whole, or cut mid-request
+            hang_up(sock)
+    finally:
+        os.kill(server.proc.pid, signal.SIGCONT)
+    # Running, it is cut off while it answers: the client reads a little, then resets.
+    for path in ("/", "/email.html", "/version"):
+        for _ in range(10):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            assert sock.recv(1)
+            hang_up(sock)
+    # The server accepts in order, so once this is answered it has taken all the above;
+    # the pause lets their threads finish writing whatever they would write.
+    assert ask(port, "/", f"127.0.0.1:{port}")[0] == 200
+    time.sleep(1)
+    stderr = server.stop()
+    for noise in ("Traceback", "BrokenPipe", "ConnectionReset", "Exception"):
+        assert noise not in stderr, stderr
+
+
+def test_a_real_error_in_a_request_is_still_shown(capsys):
+    """Quiet about clients that leave, not about bugs: a handler that fails prints."""
+    from generator.preview import Preview, Snapshot, make_server
+
+    article = Path("story.txt")
+    shutil.copy(SEED, article)
+    preview = Preview(article, None, None)
+    server = make_server(preview, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        preview.snapshot = Snapshot(version=1, page=None)  # type: ignore[arg-type]
+        with pytest.raises((http.client.HTTPException, OSError)):
+            ask(port, "/", f"127.0.0.1:{port}")
+        assert ask(port, "/version", f"127.0.0.1:{port}")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    stderr = capsys.readouterr().err
+    assert "Traceback" in stderr and "TypeError" in stderr, stderr
