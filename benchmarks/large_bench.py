@@ -1,10 +1,14 @@
 """One very large article, every channel: time and peak memory of a cold CLI.
 
-Run by hand: `python benchmarks/large_bench.py [MB] [WORKDIR]` (defaults 10
-and a temporary folder beside the project). Prints numbers; asserts nothing.
-Budget: a 10 MB article in under 10 s and 500 MB.
+Run by hand: `python benchmarks/large_bench.py [one-line] [MB] [WORKDIR]`
+(defaults 10 and a temporary folder beside the project; `one-line` runs only
+the one-line shapes). Prints numbers; asserts nothing. Budget: a 10 MB
+article in under 10 s and 500 MB; a 1 MB article of one line threaded in
+under 10 s.
 
-Two shapes, as a long article has one or the other: the seed sample repeated
+First a 1 MB article that is one long line (prose words, no spaces, many
+sentences), threaded for X and Bluesky. Then two shapes, as a long article
+has one or the other: the seed sample repeated
 (sections, lists, quotes and FAQ by the thousand: what a single LinkedIn post
 and a thread must choose from), and long prose under a few headings. Then
 odd shapes at two small sizes, to show their time grows with the input and
@@ -76,13 +80,66 @@ PATHOLOGICAL = {
 }
 SMALL = (30_000, 100_000)
 
+# An article that is one long line: what a paste from a word processor or a
+# PDF can give. Its lead is the whole line, so the thread's hook and lead
+# post split a megabyte into posts (was 10-20 s for X and Bluesky).
+WORDS = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()  # noqa: SIM905
+
+
+def _one_line(size: int, sentences: bool, spaces: bool) -> str:
+    out, total, n = [], 0, 0
+    while total < size:
+        word = WORDS[(n * 7 + n // 10) % len(WORDS)]
+        if sentences and n % 12 == 0:
+            word = word.capitalize()
+        if sentences and n % 12 == 11:
+            word += "."
+        out.append(word)
+        total += len(word) + spaces
+        n += 1
+    return "One Long Line\nBy Writer — 2026-03-03\nThe dek.\n" + (" " if spaces else "").join(
+        out
+    )[:size] + "\n"
+
+
+LONG_LINE = {
+    "prose words": lambda n: _one_line(n, sentences=False, spaces=True),
+    "no spaces": lambda n: _one_line(n, sentences=False, spaces=False),
+    "many sentences": lambda n: _one_line(n, sentences=True, spaces=True),
+}
+
+
+def long_line(work: Path, env: dict[str, str], size: int = 1_000_000) -> None:
+    """`thread` for X and Bluesky on a 1 MB article of one line, cold CLI."""
+    for name, make in LONG_LINE.items():
+        article = work / "one-line.txt"
+        article.write_text(make(size), encoding="utf-8")
+        times = []
+        for platform in ("x", "bluesky"):
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "generator", "thread", "--platform", platform,
+                 "-f", "json", "-o", str(work / "thread.json"), str(article)],
+                cwd=work, env=env, capture_output=True, check=True,
+            )  # fmt: skip
+            times.append(f"{platform} {time.perf_counter() - start:.2f} s")
+        print(f"{size // 1000} KB on one line ({name}), thread: {', '.join(times)} (budget 10 s)")
+
 
 def main() -> None:
+    if sys.argv[1:2] == ["one-line"]:  # only the one-line shapes
+        sys.argv[1:2] = []
+        only_long_line = True
+    else:
+        only_long_line = False
     megabytes = float(sys.argv[1]) if len(sys.argv) > 1 else 10
     base = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT.parent
     work = Path(tempfile.mkdtemp(prefix="masthead-large-", dir=base))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     try:
+        long_line(work, env)
+        if only_long_line:
+            return
         for name, make in (("seed repeated", seed_repeated), ("long prose", long_prose)):
             article = work / f"{name.replace(' ', '-')}.txt"
             article.write_text(make(int(megabytes * 1_000_000)), encoding="utf-8")
