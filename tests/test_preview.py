@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from browser import ARTIFACTS, chromium_browser, offline_page
@@ -22,29 +24,41 @@ def browser():
     yield from chromium_browser()
 
 
-@pytest.fixture
-def server(tmp_path):
-    article = tmp_path / "story.txt"
+@contextmanager
+def preview_server(folder: Path, *, package: Path = ROOT, config: str = ""):
+    """`masthead preview` of a copy of the seed in `folder`, run from the
+    package in `package` (the checkout unless a copy is given); yields its
+    URL, the article and the process, and kills it afterwards."""
+    article = folder / "story.txt"
     shutil.copy(SEED, article)
-    (tmp_path / "masthead.toml").write_text(
-        'site_url = "https://news.example.com"\n[brand]\nname = "The Ledger"\n', encoding="utf-8"
+    (folder / "masthead.toml").write_text(
+        'site_url = "https://news.example.com"\n' + config + '[brand]\nname = "The Ledger"\n',
+        encoding="utf-8",
     )
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONPATH=str(package), PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "preview", str(article), "--port", "0"],
-        cwd=tmp_path,
+        cwd=folder,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    line = proc.stdout.readline()
-    assert "http://127.0.0.1:" in line, line + proc.stderr.read()
-    url = line.split(" at ", 1)[1].split(" ", 1)[0]
-    yield url, article, proc
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
+    try:
+        line = proc.stdout.readline()
+        assert "http://127.0.0.1:" in line, line + proc.stderr.read()
+        url = line.split(" at ", 1)[1].split(" ", 1)[0]
+        yield url, article, proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+
+
+@pytest.fixture
+def server(tmp_path):
+    with preview_server(tmp_path) as running:
+        yield running
 
 
 def status(url: str, path: str) -> int:
@@ -142,19 +156,37 @@ def wait_until(condition, timeout: float = 10.0) -> None:
     raise AssertionError("timed out waiting for the page to update")
 
 
-def test_template_change_re_renders(server, tmp_path):
-    url, _, _ = server
-    template = ROOT / "templates" / "email" / "blocks" / "paragraph.html.j2"
-    original = template.read_text(encoding="utf-8")
+def assert_template_edit_re_renders(url: str, templates: Path) -> None:
+    """Editing the paragraph template in `templates` makes the running preview
+    re-render by itself: a new version, with the edit in its email."""
     before = http_get(url + "version")
-    try:
-        template.write_text(original.replace("<p style=", "<p  style="), encoding="utf-8")
-        deadline = time.monotonic() + 10
-        while http_get(url + "version") == before and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert http_get(url + "version") != before
-    finally:
-        template.write_text(original, encoding="utf-8")
+    assert "data-edited" not in http_get(url + "email.html")
+    template = templates / "email" / "blocks" / "paragraph.html.j2"
+    text = template.read_text(encoding="utf-8")
+    assert "<p style=" in text
+    template.write_text(text.replace("<p style=", "<p data-edited style="), encoding="utf-8")
+    wait_until(lambda: http_get(url + "version") != before)
+    assert "data-edited" in http_get(url + "email.html")
+
+
+def test_built_in_template_change_re_renders(tmp_path):
+    """Run from a copy of the package, so the test edits the copy's built-in
+    templates, never the checkout's."""
+    package = tmp_path / "pkg"
+    shutil.copytree(ROOT / "generator", package / "generator")
+    shutil.copytree(ROOT / "templates", package / "templates")
+    site = tmp_path / "site"
+    site.mkdir()
+    with preview_server(site, package=package) as (url, _, _):
+        assert_template_edit_re_renders(url, package / "templates")
+
+
+def test_override_template_change_re_renders(tmp_path):
+    """A templates folder named in the config (a copy of the built-in one):
+    editing it re-renders the preview."""
+    shutil.copytree(ROOT / "templates", tmp_path / "mine")
+    with preview_server(tmp_path, config='templates = "mine"\n') as (url, _, _):
+        assert_template_edit_re_renders(url, tmp_path / "mine")
 
 
 def http_get(url: str) -> str:
