@@ -482,7 +482,13 @@ def render(
     ],
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Processes to use (default: one per CPU)."),
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes to use (default: one per CPU); never more than the articles "
+            "or the CPUs this process may use.",
+        ),
     ] = None,
     platform: Annotated[
         list[Platform] | None,
@@ -523,8 +529,9 @@ def render(
                 cfg,
                 options,
                 now=now(),
-                jobs=jobs or os.cpu_count() or 1,
+                jobs=jobs,
                 progress=reporter.progress,
+                notice=None if quiet else lambda note: typer.echo(note, err=True),
             )
         except KeyboardInterrupt as stop:
             _ignore_stops()  # one message and exit 130, whatever else arrives now

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import ctypes
 import datetime as dt
 import errno
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -335,9 +338,13 @@ def render_run(
     options: Options,
     *,
     now: dt.datetime,
-    jobs: int = 1,
+    jobs: int | None = 1,
     progress: Callable[[Result, int, int], None] | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> RunSummary:
+    """Render `paths` into `out_dir` with up to `jobs` processes (None: one per
+    CPU; see `worker_count`); `notice` hears what the run changed of what it
+    was asked (fewer processes than --jobs)."""
     articles = find_articles(paths, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = _load_cache(out_dir)
@@ -368,9 +375,12 @@ def render_run(
     ]
     results: list[Result] = []
     timings: collections.Counter[str] = collections.Counter()
+    workers, note = worker_count(jobs, len(tasks), usable_cpus())
+    if note and notice:
+        notice(note)
     _remove_leftovers(out_dir)
     with _live_claims(claims), _Spool(out_dir) as spool:
-        running = _execute(tasks, config, options, now, jobs, reserved)
+        running = _execute(tasks, config, options, now, workers, reserved)
         try:
             for result in running:
                 # Keep what the summary shows; the rest would grow with the folder.
@@ -527,24 +537,61 @@ class _Spool:
         self._file.close()
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on: its affinity (taskset, a container's
+    cpuset), not every CPU the machine has."""
+    if hasattr(os, "process_cpu_count"):  # Python 3.13
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def worker_count(jobs: int | None, articles: int, cpus: int) -> tuple[int, str | None]:
+    """How many processes render `articles` articles when `jobs` are asked
+    for (None: one per CPU), and what to tell the user, if anything.
+
+    Never more than one per article nor one per CPU: `--jobs 4096` once
+    forked 4,096 processes for 5 articles, which hung the machine and could
+    not be stopped. Fewer processes than articles because of the CPUs is
+    said (the run is slower than asked); fewer because there are fewer
+    articles is not (no article waits for it)."""
+    wanted = cpus if jobs is None else max(1, jobs)
+    workers = max(1, min(wanted, articles, cpus))
+    if jobs is not None and workers < min(jobs, articles):
+        processes = "process" if workers == 1 else "processes"
+        return workers, (
+            f"--jobs {jobs}: using {workers} {processes}, as this process may use "
+            f"{cpus} CPU{'' if cpus == 1 else 's'}"
+        )
+    return workers, None
+
+
 def _execute(
     tasks: list[_Task],
     config: Config,
     options: Options,
     now: dt.datetime,
-    jobs: int,
+    workers: int,
     reserved: dict[str, str],
 ) -> Generator[Result, None, None]:
-    if jobs <= 1 or len(tasks) <= 1:
+    if workers <= 1 or len(tasks) <= 1:
         _init_worker(config, options, now, reserved)
         for task in tasks:
             yield _work(task)
         return
-    chunk = max(1, min(32, len(tasks) // (jobs * 4)))
+    chunk = max(1, min(32, len(tasks) // (workers * 4)))
+    context = multiprocessing.get_context()
+    # A worker's parent is this process, unless a fork server starts them.
+    direct = context.get_start_method() != "forkserver"
+    # The workers are started by this thread (the first map below), which
+    # lives until the pool is shut down: what the parent-death signal of
+    # _end_with_parent is tied to.
     pool = ProcessPoolExecutor(
-        max_workers=jobs,
+        max_workers=workers,
+        mp_context=context,
         initializer=_init_pool_worker,
-        initargs=(config, options, now, reserved),
+        initargs=(config, options, now, reserved, os.getpid(), direct),
     )
     previous_hook = threading.excepthook
     threading.excepthook = _quiet_pool_race(previous_hook)
@@ -659,11 +706,66 @@ def _close_run(running: Generator[Result, None, None], claims: Path) -> None:
 
 
 def _init_pool_worker(
-    config: Config, options: Options, now: dt.datetime, reserved: dict[str, str]
+    config: Config,
+    options: Options,
+    now: dt.datetime,
+    reserved: dict[str, str],
+    run: int,
+    direct: bool,
 ) -> None:
     # Ctrl-C reaches the whole process group; the parent alone decides what
     # stops. A SIGTERM to the group (`timeout`, a cancelled CI job) ends a
     # worker, but only between folders (see _signals_held).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _end_with_parent(run, direct)
     _init_worker(config, options, now, reserved)
+
+
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+def _end_with_parent(run: int, direct: bool) -> None:
+    """Make this worker end when its parent does, however that ends: a
+    SIGKILL to the run reaches no handler, and its workers used to live on
+    for ever, waiting on a task queue their siblings still hold open (and
+    holding the run's claims lock). On Linux the kernel sends SIGKILL when
+    the parent ends; elsewhere a thread looks twice a second. `run` is the
+    run's process id; `direct`: it is this worker's parent (not a fork
+    server, which itself ends with the run)."""
+    parent = run if direct else os.getppid()
+    if os.getppid() != parent:  # the run ended before this worker began
+        os._exit(1)
+    if not _parent_death_signal():
+        _watch_parent(parent)
+    elif os.getppid() != parent:  # it ended while the signal was being set
+        os._exit(1)
+
+
+def _parent_death_signal() -> bool:
+    """Ask Linux for SIGKILL when this process's parent ends; False if not Linux."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return False
+    zero = ctypes.c_ulong(0)
+    return prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), zero, zero, zero) == 0
+
+
+def _watch_parent(parent: int) -> None:
+    """End this process soon after `parent` ends (it is then adopted by another)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    # Started with SIGINT and SIGTERM blocked, which the thread keeps: they
+    # must reach the worker's main thread, which holds them while it writes.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        threading.Thread(target=watch, name="masthead-parent-watch", daemon=True).start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
