@@ -239,18 +239,11 @@ def _work(task: _Task) -> Result:
 
 def _render_one(task: _Task, config: Config, options: Options, now: dt.datetime) -> Result:
     from generator.readers import reader_for
-    from generator.readers.source import Source, decode
+    from generator.readers.source import Source, decode, read_file
 
     clock = time.perf_counter()
     path = Path(task.path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise MastheadError("is a directory, not an article file", task.path) from None
-    except FileNotFoundError:
-        raise MastheadError("no such file; check the path", task.path) from None
-    except OSError as exc:
-        raise MastheadError(f"cannot read the file ({exc.strerror})", task.path) from None
+    data = read_file(task.path)  # a named pipe is refused, not waited on
     digest = hashlib.sha256(data + task.fingerprint.encode()).hexdigest()
     out_dir = Path(task.out_dir)
 

@@ -1,14 +1,16 @@
 """Turning a file or stdin into clean text every reader can trust.
 
-Rejects what is not an article (a missing file, a directory, a binary file,
-bytes that are not UTF-8) with an error that names the file and says what to
-do, strips a UTF-8 byte-order mark and folds CRLF and CR line endings to LF.
+Rejects what is not an article (a missing file, a directory, a named pipe or
+device, a binary file, bytes that are not UTF-8) with an error that names the
+file and says what to do, strips a UTF-8 byte-order mark and folds CRLF and CR
+line endings to LF.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,19 +40,38 @@ class Source:
 
 
 def load_path(path: str | os.PathLike[str]) -> Source:
-    p = Path(path)
     name = str(path)
-    if p.is_dir():
-        raise ReaderError("is a directory, not an article file; name a .txt or .md file", name)
+    return Source(decode(read_file(path), name), name, Path(path).stem)
+
+
+def read_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the regular file at `path`, or a `ReaderError` saying why not.
+
+    Anything else is refused before a byte is read: a named pipe nobody writes
+    to would block forever, a device such as /dev/zero never ends. Standard
+    input is read by naming it `-`, not through a path to it.
+    """
+    name = str(path)
     try:
-        data = p.read_bytes()
+        if stat.S_ISDIR(os.stat(path).st_mode):
+            raise ReaderError("is a directory, not an article file; name a .txt or .md file", name)
+        # Non-blocking, so that a file swapped for a pipe since the check
+        # cannot hang the open; on a regular file the flag changes nothing.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise ReaderError(
+                    "is not a regular file (a named pipe, device or socket); save the article "
+                    "as a file, or pass '-' to read it from standard input",
+                    name,
+                )
+            return file.read()
     except FileNotFoundError:
         raise ReaderError("no such file; check the path", name) from None
     except PermissionError:
         raise ReaderError("permission denied; make the file readable", name) from None
     except OSError as exc:
         raise ReaderError(f"cannot read the file ({exc.strerror})", name) from None
-    return Source(decode(data, name), name, p.stem)
 
 
 def load_bytes(data: bytes, name: str = "<stdin>") -> Source:
