@@ -19,8 +19,10 @@ VALID_HOSTILE = [
     "empty_section.txt",
     "bom_crlf.txt",
     "cr_only.txt",
+    "utf16le_bom.txt",
+    "utf16be_bom.md",
 ]
-INVALID_HOSTILE = ["title_only.txt", "latin1.txt", "binary.txt"]
+INVALID_HOSTILE = ["title_only.txt", "latin1.txt", "binary.txt", "utf16_no_bom.txt"]
 
 # What our templates and MJML may produce; anything else came from an article.
 ALLOWED_TAGS = {

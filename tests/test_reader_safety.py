@@ -13,8 +13,10 @@ import json
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 HOSTILE = ROOT / "tests" / "hostile"
@@ -110,3 +112,77 @@ def test_standard_input_is_still_read_with_a_dash(tmp_path):
     run = masthead("inspect", "-", "-f", "json", cwd=tmp_path, stdin=GOOD_MD.encode())
     assert run.returncode == 0, run.stderr.decode()
     assert json.loads(run.stdout)["title"] == "A Good Article"
+
+
+# --- 12: UTF-16 and UTF-32 ------------------------------------------------------------
+
+
+SEED_TEXT = "Tides and Timetables 🌊\nBy Zoë Ødegaard — 2026-03-03\nA dek with 東京.\nThe lead.\n"
+
+
+@pytest.mark.parametrize(
+    ("codec", "bom"),
+    [
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+        ("utf-32-le", b"\xff\xfe\x00\x00"),
+        ("utf-32-be", b"\x00\x00\xfe\xff"),
+    ],
+)
+def test_text_with_a_byte_order_mark_is_read_in_its_encoding(cli, tmp_path, codec, bom):
+    """Before, every one of them was 'a binary file'."""
+    path = tmp_path / "tides.txt"
+    path.write_bytes(bom + SEED_TEXT.replace("\n", "\r\n").encode(codec))
+    run = cli("inspect", path, "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    data = run.json()
+    assert data["title"] == "Tides and Timetables 🌊"
+    assert data["authors"] == ["Zoë Ødegaard"]
+    assert data["dek"] == "A dek with 東京."
+    assert data["lead"] == ["The lead."]
+    # and every channel gets the same article as from the UTF-8 file
+    utf8 = tmp_path / "utf8" / "tides.txt"
+    utf8.parent.mkdir()
+    utf8.write_text(SEED_TEXT, encoding="utf-8")
+    assert cli("email", path).stdout == cli("email", utf8).stdout
+
+
+@pytest.mark.parametrize("name", ["utf16le_bom.txt", "utf16be_bom.md"])
+def test_utf16_samples_render(cli, tmp_path, name):
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    run = cli("render", HOSTILE / name, "-o", tmp_path / "out", "-q")
+    assert run.exit_code == 0, run.stderr
+    folder = tmp_path / "out" / Path(name).stem.replace("_", "-")
+    title = "Notes From the Harbour 🚢" if name.endswith(".txt") else "Big-endian front matter"
+    assert title in (folder / "email.html").read_text(encoding="utf-8")
+    assert ET.parse(folder / "item.xml").getroot().findtext("title") == title
+
+
+def test_utf16_markdown_on_standard_input_is_found_to_be_markdown(tmp_path):
+    data = b"\xff\xfe" + GOOD_MD.encode("utf-16-le")
+    run = masthead("inspect", "-", "-f", "json", cwd=tmp_path, stdin=data)
+    assert run.returncode == 0, run.stderr.decode()
+    assert json.loads(run.stdout)["title"] == "A Good Article"
+
+
+def test_utf16_without_a_mark_says_to_save_as_utf8(cli):
+    path = HOSTILE / "utf16_no_bom.txt"
+    line = one_error_line(cli("inspect", path).stderr)
+    assert line == (
+        f"error: {path}: looks like UTF-16 text without a byte-order mark; save the file as UTF-8"
+    )
+
+
+def test_a_broken_utf16_file_names_the_line_and_offset(cli, tmp_path):
+    path = tmp_path / "broken.txt"
+    # a lone high surrogate (0xd83d) on line 3, after the mark and 13 characters
+    path.write_bytes(b"\xff\xfe" + "Title\nDek.\nA ".encode("utf-16-le") + b"\x3d\xd8" + b"x\x00")
+    line = one_error_line(cli("inspect", path).stderr)
+    assert line.startswith(f"error: {path}:3: byte 0x3d at offset 28 is not valid UTF-16")
+
+
+def test_binary_is_still_binary(cli, tmp_path):
+    path = tmp_path / "blob.txt"
+    controls = "".join(map(chr, range(32))) * 8
+    path.write_bytes(b"\xff\xfe" + controls.encode("utf-16-le"))  # a mark, then controls
+    assert "binary" in one_error_line(cli("inspect", path).stderr)

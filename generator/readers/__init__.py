@@ -81,7 +81,8 @@ def read_bytes(
     """Text with no file name (standard input): Markdown when it opens with
     front matter (`---`) or a `# ` heading, else the plain-text layout — a
     seed article's first line is its title, which is neither."""
-    if fmt is None and re.match(rb"(?:\xef\xbb\xbf)?(?:---[ \t]*\r?\n|# )", data):
+    source = load_bytes(data, name)  # decoded first: UTF-16 text has no b"---"
+    if fmt is None and re.match(r"(?:---[ \t]*\n|# )", source.text):
         fmt = "markdown"
     reader = reader_for(None, fmt)
-    return reader.read(load_bytes(data, name), lang=lang)
+    return reader.read(source, lang=lang)

@@ -2,12 +2,14 @@
 
 Rejects what is not an article (a missing file, a directory, a named pipe or
 device, a binary file, bytes that are not UTF-8) with an error that names the
-file and says what to do, strips a UTF-8 byte-order mark and folds CRLF and CR
-line endings to LF.
+file and says what to do. Text with a byte-order mark is read in the encoding
+the mark names (UTF-8, UTF-16 or UTF-32, either byte order). CRLF and CR line
+endings become LF.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import stat
@@ -19,8 +21,17 @@ from generator.errors import ReaderError
 # Control characters other than tab, newline, carriage return and form feed
 # almost never occur in prose; many of them together mean a binary file.
 _BINARY_CONTROL = set(range(0x00, 0x09)) | {0x0B} | set(range(0x0E, 0x20)) - {0x1B}
-_BINARY_CONTROL_BYTES = bytes(sorted(_BINARY_CONTROL))
+_BINARY_CONTROL_DELETE = dict.fromkeys(_BINARY_CONTROL)  # a str.translate table
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Byte-order marks and the codec each names; UTF-32's come first, as the
+# little-endian one starts with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
 # Terminal escape sequences as pasted from a terminal: colours and erasures
 # (ESC [ 31 m, ESC [ K: CSI with parameters, or the common bare finals) and
 # window titles (ESC ] … BEL, within one line). Anything else is only the ESC
@@ -79,30 +90,64 @@ def load_bytes(data: bytes, name: str = "<stdin>") -> Source:
 
 
 def decode(data: bytes, name: str) -> str:
-    """Decode UTF-8 (with or without BOM) and normalise line endings."""
-    if b"\x00" in data[:8192] or _looks_binary(data[:8192]):
-        raise ReaderError("looks like a binary file, not a text article", name)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ReaderError(
-            f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8; "
-            "save the file as UTF-8",
-            name,
-            line,
-        ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """The text of an article file: UTF-8, or the encoding its byte-order mark
+    names; line breaks as LF, control characters and terminal escapes dropped."""
+    text = _text(data, name).replace("\r\n", "\n").replace("\r", "\n")
     # Control characters are never content (and XML cannot hold them): a stray
     # escape sequence pasted from a terminal is dropped here, once, for all —
     # the whole sequence (ESC [ 31 m), not only its invisible first byte.
     return _CONTROL.sub("", _TERMINAL_SEQUENCE.sub("", text))
 
 
-def _looks_binary(head: bytes) -> bool:
+def _text(data: bytes, name: str) -> str:
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            text = _decode(data, len(bom), codec, label, name)
+            if _looks_binary(text[:8192]):
+                raise ReaderError("looks like a binary file, not a text article", name)
+            return text
+    # Without a mark, Latin-1 gives each byte its own character to count.
+    if _looks_binary(data[:8192].decode("latin-1")):
+        if _looks_like_utf16(data[:8192]):
+            raise ReaderError(
+                "looks like UTF-16 text without a byte-order mark; save the file as UTF-8",
+                name,
+            )
+        raise ReaderError("looks like a binary file, not a text article", name)
+    return _decode(data, 0, "utf-8", "UTF-8", name)
+
+
+def _decode(data: bytes, start: int, codec: str, label: str, name: str) -> str:
+    """`data` after its byte-order mark (`start` bytes); an error names the
+    line and the file offset of the first byte that is not `label`."""
+    try:
+        return data[start:].decode(codec)
+    except UnicodeDecodeError as exc:
+        offset = start + exc.start
+        before = data[start:offset].decode(codec, errors="replace")
+        line = before.count("\n") + 1
+        raise ReaderError(
+            f"byte 0x{data[offset]:02x} at offset {offset} is not valid {label}; "
+            "save the file as UTF-8",
+            name,
+            line,
+        ) from None
+
+
+def _looks_binary(head: str) -> bool:
+    """NULs, or more than one character in twenty a control that prose never holds."""
     if not head:
         return False
-    controls = len(head) - len(head.translate(None, _BINARY_CONTROL_BYTES))
+    if "\x00" in head:
+        return True
+    controls = len(head) - len(head.translate(_BINARY_CONTROL_DELETE))
     return controls / len(head) > 0.05
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """Every other byte NUL and the others not: Latin text in UTF-16."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 2:
+        return False
+    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    return max(nul_even, nul_odd) >= 0.9 and min(nul_even, nul_odd) <= 0.1
