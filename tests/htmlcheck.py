@@ -21,6 +21,7 @@ VALID_HOSTILE = [
     "cr_only.txt",
     "utf16le_bom.txt",
     "utf16be_bom.md",
+    "line_separators.txt",
 ]
 INVALID_HOSTILE = ["title_only.txt", "latin1.txt", "binary.txt", "utf16_no_bom.txt"]
 

@@ -186,3 +186,48 @@ def test_binary_is_still_binary(cli, tmp_path):
     controls = "".join(map(chr, range(32))) * 8
     path.write_bytes(b"\xff\xfe" + controls.encode("utf-16-le"))  # a mark, then controls
     assert "binary" in one_error_line(cli("inspect", path).stderr)
+
+
+# --- 13: Unicode line separators ---------------------------------------------------------
+
+
+def test_line_separators_split_the_seed_layout(cli):
+    """Before, the title swallowed the byline, the dek and the rest: the
+    article had 'no dek and no body'."""
+    run = cli("inspect", HOSTILE / "line_separators.txt", "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    data = run.json()
+    assert data["title"] == "Line Separators Split the Layout"  # U+2028
+    assert data["authors"] == ["Rui Costa"] and data["date"] == "2026-03-05"  # U+2029
+    assert data["dek"] == "The dek comes after a paragraph separator."  # NEL
+    assert data["lead"] == [
+        "A lead paragraph after a next-line character.",  # VT
+        "Another after a vertical tab, as word processors write manual breaks.",  # FF
+    ]
+    assert [s["heading"] for s in data["sections"]] == ["Section After a Form Feed"]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c"])
+def test_a_line_separator_counts_as_a_line_in_errors(cli, tmp_path, separator):
+    path = tmp_path / "a.txt"
+    path.write_text(separator.join(["Title", "By Ann — February 30, 2026", "Dek.", "Body."]))
+    line = one_error_line(cli("inspect", path).stderr)
+    assert line.startswith(f"error: {path}:2: ") and "not a real day" in line
+
+
+def test_line_separators_in_markdown_are_line_breaks(cli, tmp_path):
+    """Decided: in Markdown they are line ends too (YAML says so for the front
+    matter): inside a paragraph a soft break, read as a space — never
+    words glued together — and a line after one can start a heading."""
+    path = tmp_path / "a.md"
+    path.write_text(
+        "---\ntitle: T\u2028subtitle: The dek\n---\n\n"
+        "First line\u2028second line\x85third line.\u2029## A Section\u2029\u2029Its text.\n",
+        encoding="utf-8",
+    )
+    run = cli("inspect", path, "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    data = run.json()
+    assert data["title"] == "T" and data["dek"] == "The dek"
+    assert data["lead"] == ["First line second line third line."]
+    assert [s["heading"] for s in data["sections"]] == ["A Section"]

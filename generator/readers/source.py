@@ -3,8 +3,9 @@
 Rejects what is not an article (a missing file, a directory, a named pipe or
 device, a binary file, bytes that are not UTF-8) with an error that names the
 file and says what to do. Text with a byte-order mark is read in the encoding
-the mark names (UTF-8, UTF-16 or UTF-32, either byte order). CRLF and CR line
-endings become LF.
+the mark names (UTF-8, UTF-16 or UTF-32, either byte order). Every line
+ending Unicode makes a mandatory break (CRLF, CR, LF, VT, FF, NEL, U+2028 and
+U+2029: UAX #14's BK, CR, LF and NL classes) becomes LF, for every format.
 """
 
 from __future__ import annotations
@@ -18,11 +19,16 @@ from pathlib import Path
 
 from generator.errors import ReaderError
 
-# Control characters other than tab, newline, carriage return and form feed
-# almost never occur in prose; many of them together mean a binary file.
-_BINARY_CONTROL = set(range(0x00, 0x09)) | {0x0B} | set(range(0x0E, 0x20)) - {0x1B}
+# Control characters other than tab, the line breaks and escape almost never
+# occur in prose; many of them together mean a binary file.
+_BINARY_CONTROL = set(range(0x00, 0x09)) | set(range(0x0E, 0x20)) - {0x1B}
 _BINARY_CONTROL_DELETE = dict.fromkeys(_BINARY_CONTROL)  # a str.translate table
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+# Line breaks other than LF. Writers meet them in text from word processors
+# (Word's manual line break is VT), old mainframes (NEL) and web pages (U+2028
+# and U+2029, which browsers and JavaScript treat as line ends): left inside a
+# line, they glue the seed layout's title to its byline and dek.
+_LINE_BREAK = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 # Byte-order marks and the codec each names; UTF-32's come first, as the
 # little-endian one starts with UTF-16's.
 _BOMS = (
@@ -92,7 +98,7 @@ def load_bytes(data: bytes, name: str = "<stdin>") -> Source:
 def decode(data: bytes, name: str) -> str:
     """The text of an article file: UTF-8, or the encoding its byte-order mark
     names; line breaks as LF, control characters and terminal escapes dropped."""
-    text = _text(data, name).replace("\r\n", "\n").replace("\r", "\n")
+    text = _LINE_BREAK.sub("\n", _text(data, name))
     # Control characters are never content (and XML cannot hold them): a stray
     # escape sequence pasted from a terminal is dropped here, once, for all —
     # the whole sequence (ESC [ 31 m), not only its invisible first byte.
@@ -125,7 +131,7 @@ def _decode(data: bytes, start: int, codec: str, label: str, name: str) -> str:
     except UnicodeDecodeError as exc:
         offset = start + exc.start
         before = data[start:offset].decode(codec, errors="replace")
-        line = before.count("\n") + 1
+        line = _LINE_BREAK.sub("\n", before).count("\n") + 1
         raise ReaderError(
             f"byte 0x{data[offset]:02x} at offset {offset} is not valid {label}; "
             "save the file as UTF-8",
