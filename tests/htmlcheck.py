@@ -22,8 +22,16 @@ VALID_HOSTILE = [
     "utf16le_bom.txt",
     "utf16be_bom.md",
     "line_separators.txt",
+    "anchors.md",
 ]
-INVALID_HOSTILE = ["title_only.txt", "latin1.txt", "binary.txt", "utf16_no_bom.txt"]
+INVALID_HOSTILE = [
+    "title_only.txt",
+    "latin1.txt",
+    "binary.txt",
+    "utf16_no_bom.txt",
+    "alias_bomb.md",
+    "alias_recursive.md",
+]
 
 # What our templates and MJML may produce; anything else came from an article.
 ALLOWED_TAGS = {

@@ -83,6 +83,66 @@ def assert_refused_everywhere(article: Path, folder: Path, *fragments: str) -> N
         assert not (folder / "feed.xml").exists(), name
 
 
+# --- 6: YAML alias bombs ---------------------------------------------------------
+
+
+def test_alias_bomb_is_refused_quickly_in_every_command(tmp_path):
+    """Ten levels of ten aliases: 10^10 values in 13 lines. Before, `inspect`
+    ran past the timeout with its memory growing."""
+    bomb = HOSTILE / "alias_bomb.md"
+    # lol0..lol2 stand for 11, 111 and 1,111 values; line 6 (lol3's) passes 10,000.
+    assert_refused_everywhere(bomb, tmp_path, f"{bomb}:6:", "aliases", "10,000")
+
+
+def test_many_aliases_are_refused_even_when_each_is_small(cli, tmp_path):
+    aliases = "\n".join(f"k{n}: *v" for n in range(101))
+    path = tmp_path / "many.md"
+    path.write_text(f"---\ntitle: Many\nv: &v x\n{aliases}\n---\n\nBody.\n", encoding="utf-8")
+    run = cli("inspect", path)
+    assert run.exit_code == 1
+    # the 101st alias is the front matter's 104th line
+    assert one_error_line(run.stderr).startswith(f"error: {path}:104: "), run.stderr
+    assert "more than 100 YAML aliases" in run.stderr
+
+
+def test_an_alias_inside_its_own_anchor_is_refused(cli):
+    """It built a list that holds itself: inspect crashed with RecursionError."""
+    path = HOSTILE / "alias_recursive.md"
+    run = cli("inspect", path, "-f", "json")
+    line = one_error_line(run.stderr)
+    assert line.startswith(f"error: {path}:3: ") and "*loop" in line and "&loop" in line
+
+
+def test_deeply_nested_front_matter_is_refused(cli, tmp_path):
+    """900 nested lists were within libyaml's limit and crashed inspect with
+    a RecursionError."""
+    path = tmp_path / "deep.md"
+    deep = "[" * 900 + "]" * 900
+    path.write_text(f"---\ntitle: Deep\nnested: {deep}\n---\n\nBody.\n", encoding="utf-8")
+    line = one_error_line(cli("inspect", path, "-f", "json").stderr)
+    assert line.startswith(f"error: {path}:3: ") and "32 levels" in line
+
+
+def test_front_matter_with_a_few_anchors_reads_as_before(cli):
+    run = cli("inspect", HOSTILE / "anchors.md", "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    data = run.json()
+    assert data["authors"] == ["Jo Park"]
+    assert data["tags"] == ["a", "b"]
+    extra = data["extra"]
+    assert extra["editor"] == "Jo Park"
+    assert extra["keywords_copy"] == ["a", "b"]
+    # the merge key copies the anchored mapping, and the key written beside it wins
+    assert extra["extra_info"] == {"layout": "wide", "comments": True}
+
+
+def test_yaml_syntax_errors_still_name_their_line(cli, tmp_path):
+    path = tmp_path / "bad.md"
+    path.write_text('---\ntitle: Fine\n\nsubtitle: "never closed\n---\n\nBody.\n', encoding="utf-8")
+    line = one_error_line(cli("inspect", path).stderr)
+    assert "not valid YAML" in line and line.startswith(f"error: {path}:")
+
+
 # --- 9: named pipes and devices ------------------------------------------------------
 
 

@@ -187,7 +187,82 @@ class MarkdownReader:
 
 
 # libyaml's loader when PyYAML was built with it: the same results, ten times faster.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+# Bounds on what the front matter may build, checked on the YAML events before
+# any value exists. Aliases repeat a node without copying it, so ten levels of
+# ten aliases each ("billion laughs") are a few lines that stand for 10^10
+# values — harmless until anything walks them (a str(), inspect's output), and
+# then a hang. Real front matter uses a handful of aliases (`<<: *defaults`)
+# and a few levels of nesting; deep nesting would exhaust Python's stack.
+MAX_ALIASES = 100
+MAX_EXPANDED_NODES = 10_000
+MAX_FRONT_MATTER_DEPTH = 32
+
+
+def _check_expansion(front: str, name: str, first_line: int) -> None:
+    """Refuse front matter whose aliases expand past `MAX_EXPANDED_NODES`
+    values, that has more than `MAX_ALIASES` aliases, an alias inside its own
+    anchor, or nesting deeper than `MAX_FRONT_MATTER_DEPTH`. `first_line` is
+    the file line of the front matter's first line. YAML syntax errors pass
+    through as `yaml.YAMLError`; an unknown alias is left for the loader."""
+    sizes: dict[str, int] = {}  # anchor -> how many values its node stands for
+    open_nodes: list[list[Any]] = []  # [anchor, values so far] per open collection
+    aliases = 0
+    for event in yaml.parse(front, Loader=_BASE_LOADER):
+        line = first_line + event.start_mark.line
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_nodes) >= MAX_FRONT_MATTER_DEPTH:
+                raise ReaderError(
+                    f"the front matter nests lists or mappings more than "
+                    f"{MAX_FRONT_MATTER_DEPTH} levels deep; flatten it",
+                    name,
+                    line,
+                )
+            open_nodes.append([event.anchor, 1])
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = open_nodes.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise ReaderError(
+                    f"the front matter has more than {MAX_ALIASES} YAML aliases (*name); "
+                    "write the values out",
+                    name,
+                    line,
+                )
+            if any(node[0] == event.anchor for node in open_nodes):
+                raise ReaderError(
+                    f"the front matter alias *{event.anchor} is inside its own anchor "
+                    f"&{event.anchor}, so its value would never end; remove the alias",
+                    name,
+                    line,
+                )
+            if event.anchor not in sizes:
+                return  # the loader reports the unknown alias with its line
+            size = sizes[event.anchor]
+        elif isinstance(event, yaml.ScalarEvent):
+            size = 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        else:  # the stream's and the document's start and end
+            continue
+        if open_nodes:
+            open_nodes[-1][1] += size
+            if open_nodes[-1][1] > MAX_EXPANDED_NODES:
+                raise ReaderError(
+                    "the front matter's YAML aliases (*name) expand to more than "
+                    f"{MAX_EXPANDED_NODES:,} values; write the values out instead of "
+                    "nesting aliases",
+                    name,
+                    line,
+                )
+
+
 
 
 def _split_front_matter(source: Source) -> tuple[dict[str, Any], str, int]:
@@ -204,12 +279,17 @@ def _split_front_matter(source: Source) -> tuple[dict[str, Any], str, int]:
             source.name,
             1,
         ) from None
+    # The file line of the front matter's first line: split() cut it where
+    # the boundary's pattern first matched.
+    boundary = handler.FM_BOUNDARY.match(text)
+    first_line = text.count("\n", 0, boundary.end() if boundary else 0) + 1
     try:
-        meta = handler.load(front, Loader=_YAML_LOADER)
+        _check_expansion(front, source.name, first_line)
+        meta = yaml.load(front, Loader=_BASE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        line = 1 + mark.line if mark is not None else 1
+        line = first_line + mark.line if mark is not None else 1
         raise ReaderError(
             f"the front matter is not valid YAML ({problem}); check quotes, colons and indentation",
             source.name,
