@@ -31,6 +31,9 @@ INVALID_HOSTILE = [
     "utf16_no_bom.txt",
     "alias_bomb.md",
     "alias_recursive.md",
+    "date_year_zero.md",
+    "date_overflow.md",
+    "byline_date_overflow.txt",
 ]
 
 # What our templates and MJML may produce; anything else came from an article.

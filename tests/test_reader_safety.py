@@ -9,15 +9,27 @@ in a subprocess under a timeout.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
+import feedparser
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.config import parse_config
+from generator.errors import ReaderError
+from generator.feedfile import Siblings, add_articles
+from generator.readers import read_bytes
 
 HOSTILE = ROOT / "tests" / "hostile"
 SITE = 'site_url = "https://news.example.com"\n'
@@ -174,6 +186,80 @@ def test_standard_input_is_still_read_with_a_dash(tmp_path):
     assert json.loads(run.stdout)["title"] == "A Good Article"
 
 
+# --- 10: dates out of range --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("date_year_zero.md", "no year 0"),  # was: internal error (ValueError)
+        ("date_overflow.md", "after the year 9999"),  # was read, then OverflowError in feeds
+    ],
+)
+def test_a_date_out_of_range_is_a_clear_error(cli, tmp_path, name, fragment):
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    path = HOSTILE / name
+    for args in (["inspect", path], ["rss", path], ["feed", "add", path, "--feed", "f.xml"]):
+        line = one_error_line(cli(*args).stderr)
+        assert line.startswith(f"error: {path}:3: front matter 'date' ") and fragment in line
+    assert not (tmp_path / "f.xml").exists()
+
+
+@pytest.mark.parametrize(
+    ("date", "fragment"),
+    [
+        ("0000-00-00", "no year 0"),
+        ("9999-12-31T23:59:59-12:00", "after the year 9999"),
+        ("0001-01-01T00:00:00+14:00", "before the year 1000"),
+        ("0999-12-31", "before the year 1000"),
+    ],
+)
+def test_updated_and_byline_dates_are_held_to_the_same_range(cli, tmp_path, date, fragment):
+    md = tmp_path / "updated.md"
+    md.write_text(
+        f"---\ntitle: T\ndate: 2026-03-03\nupdated: {date}\n---\n\nBody.\n", encoding="utf-8"
+    )
+    line = one_error_line(cli("inspect", md).stderr)
+    assert line.startswith(f"error: {md}:4: front matter 'updated' ") and fragment in line
+    seed = tmp_path / "byline.txt"
+    seed.write_text(f"Title\nBy Ann Lee — {date} — 3 min read\nDek.\nBody.\n", encoding="utf-8")
+    line = one_error_line(cli("inspect", seed).stderr)
+    assert line.startswith(f"error: {seed}:2: byline date ") and fragment in line
+
+
+@pytest.mark.parametrize("name", ["date_year_zero.md", "date_overflow.md"])
+def test_render_fails_only_the_article_with_the_bad_date(cli, tmp_path, name):
+    """Before, 9999-12-31T23:59:59-12:00 was read and then stopped the feed
+    update for every article (an internal OverflowError, no feed at all)."""
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / name).write_bytes((HOSTILE / name).read_bytes())
+    (site / "good.md").write_text(GOOD_MD, encoding="utf-8")
+    out = tmp_path / "out"
+    run = cli("render", site, "-o", out, "-q")
+    assert run.exit_code == 1  # an article failed, as for any article that fails
+    errors = [x for x in run.stderr.splitlines() if x.startswith("error: ")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {site / name}:3: "), run.stderr
+    assert "internal error" not in run.stderr
+    assert (out / "good" / "email.html").is_file()
+    assert not (out / Path(name).stem.replace("_", "-")).exists()
+    for feed in ("feed.xml", "atom.xml"):
+        parsed = feedparser.parse((out / feed).read_bytes())
+        assert parsed.bozo == 0 and [e.title for e in parsed.entries] == ["A Good Article"]
+    items = json.loads((out / "feed.json").read_text(encoding="utf-8"))["items"]
+    assert [i["title"] for i in items] == ["A Good Article"]
+
+
+def test_a_bad_timestamp_in_another_key_is_kept_as_written(cli, tmp_path):
+    """YAML raised a bare ValueError for any key; a key Masthead does not read keeps its text."""
+    path = tmp_path / "extra.md"
+    path.write_text("---\ntitle: T\nexpires: 0000-00-00\n---\n\nBody.\n", encoding="utf-8")
+    run = cli("inspect", path, "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    assert run.json()["extra"] == {"expires": "0000-00-00"}
+
+
 # --- 12: UTF-16 and UTF-32 ------------------------------------------------------------
 
 
@@ -291,3 +377,156 @@ def test_line_separators_in_markdown_are_line_breaks(cli, tmp_path):
     assert data["title"] == "T" and data["dek"] == "The dek"
     assert data["lead"] == ["First line second line third line."]
     assert [s["heading"] for s in data["sections"]] == ["A Section"]
+
+
+# --- hypothesis: front-matter dates --------------------------------------------------------
+
+CONFIG = parse_config(SITE)
+NOW = dt.datetime(2026, 3, 3, tzinfo=dt.UTC)
+FIRST, LAST = 1000, 9999  # the years a feed can carry, in UTC
+
+offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: dt.timezone(dt.timedelta(minutes=m)))
+# Any moment a feed can carry whatever its offset, and any day from year 1.
+moments = st.builds(
+    lambda d, offset: d.replace(tzinfo=offset),
+    st.datetimes(
+        min_value=dt.datetime(FIRST, 1, 2), max_value=dt.datetime(LAST, 12, 30, 23, 59, 59)
+    ),
+    offsets,
+)
+# The edges: the first and last instants of years 1, 999, 1000 and 9999,
+# up to fourteen hours either side of UTC.
+edges = st.builds(
+    lambda year, end, hours: (
+        dt.datetime(year, 12, 31, 23, 59, 59) if end else dt.datetime(year, 1, 1)
+    ).replace(tzinfo=dt.timezone(dt.timedelta(hours=hours))),
+    st.sampled_from([1, 999, 1000, 9999]),
+    st.booleans(),
+    st.sampled_from([-14, -12, 0, 12, 14]),
+)
+MONTHS = list(calendar.month_name)[1:]
+
+
+def _written_moment(value: dt.datetime, style: int) -> str:
+    """ISO 8601, by hand (strftime does not pad years before 1000): with a
+    T or a space, the offset as ±HH:MM or Z."""
+    offset = value.utcoffset()
+    if style == 0 and offset == dt.timedelta(0):
+        zone = "Z"
+    else:
+        sign = "-" if offset < dt.timedelta(0) else "+"
+        minutes = abs(offset) // dt.timedelta(minutes=1)
+        zone = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    day = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    time = f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    return f"{day}{' ' if style == 1 else 'T'}{time}{zone}"
+
+
+def _written_day(day: dt.date, style: int) -> str:
+    month = MONTHS[day.month - 1]
+    return [
+        f"{day.year:04d}-{day.month:02d}-{day.day:02d}",
+        f"{month} {day.day}, {day.year:04d}",
+        f"{day.day} {month[:3]} {day.year:04d}",
+        f"{day.year:04d}/{day.month:02d}/{day.day:02d}",
+    ][style]
+
+
+def _utc(value: dt.datetime) -> dt.datetime | None:
+    """The instant in UTC, or None where Python's datetime cannot hold it."""
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        return None
+
+
+# (what is written, the UTC instant a feed must carry or None for "refuse",
+# or the string "?" when either outcome is fine)
+def moment_case(values: st.SearchStrategy[dt.datetime]) -> st.SearchStrategy:
+    return st.builds(
+        lambda value, style: (_written_moment(value, style), _utc(value)),
+        values,
+        st.integers(0, 2),
+    )
+
+
+day_case = st.builds(
+    lambda day, style: (
+        _written_day(day, style),
+        dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC),
+    ),
+    st.one_of(st.dates(min_value=dt.date(FIRST, 1, 1)), st.dates(max_value=dt.date(FIRST, 1, 1))),
+    st.integers(0, 3),
+)
+impossible = st.sampled_from(
+    [
+        *("0000-00-00", "2026-02-30", "2026-13-01", "2026-00-10", "0000-01-01T00:00:00Z"),
+        *("9999-12-31T23:59:59-00:01", "February 29, 2025", "31 Apr 2026", "10000-01-01"),
+    ]
+).map(lambda text: (text, None))
+anything = st.text(max_size=30).map(lambda text: (text, "?"))
+case = st.tuples(
+    st.one_of(moment_case(moments), day_case, moment_case(edges), impossible, anything),
+    st.booleans(),
+)
+
+
+def yaml_quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar, every character but printable
+    ASCII escaped by code point. (json.dumps would do but for characters past
+    U+FFFF: it escapes them as surrogate pairs, which YAML refuses.)"""
+    return '"' + "".join(
+        c if " " <= c <= "~" and c not in '"\\' else f"\\U{ord(c):08x}" for c in text
+    ) + '"'
+
+
+def _in_range(expected: dt.datetime | None) -> bool:
+    return expected is not None and FIRST <= expected.year <= LAST
+
+
+def _feed_dates(folder: Path, article) -> list[dt.datetime]:
+    """The article's date as read back from the RSS, Atom and JSON feeds."""
+    feed, atom, json_feed = folder / "feed.xml", folder / "atom.xml", folder / "feed.json"
+    add_articles(feed, [article], CONFIG, now=NOW, siblings=Siblings(atom, json_feed))
+    dates = []
+    for path in (feed, atom):
+        parsed = feedparser.parse(path.read_bytes())
+        assert parsed.bozo == 0, parsed.get("bozo_exception")
+        (entry,) = parsed.entries
+        dates.append(dt.datetime(*entry.published_parsed[:6], tzinfo=dt.UTC))
+    (item,) = json.loads(json_feed.read_text(encoding="utf-8"))["items"]
+    dates.append(dt.datetime.fromisoformat(item["date_published"].replace("Z", "+00:00")))
+    return dates
+
+
+def test_front_matter_dates_reach_every_feed_or_fail_on_their_line():
+    outcomes: Counter[str] = Counter()
+
+    @settings(max_examples=300)
+    @given(case)
+    def check(example):
+        (written, expected), plain = example
+        # Quoted, or plain where YAML reads it as its own timestamp (a date
+        # made by the strategies), so that both ways into the reader are taken.
+        value = written if plain and expected != "?" else yaml_quoted(written)
+        source = f"---\ntitle: Dated\ndate: {value}\n---\n\nThe body.\n"
+        try:
+            article = read_bytes(source.encode("utf-8"), name="dated.md", fmt="markdown")
+        except ReaderError as exc:
+            assert exc.path == "dated.md"
+            assert exc.line == 3 and exc.message.startswith("front matter 'date' "), str(exc)
+            assert expected == "?" or not _in_range(expected), (written, str(exc))
+            outcomes["refused"] += 1
+            return
+        assert expected == "?" or _in_range(expected), (written, article.date)
+        with tempfile.TemporaryDirectory() as folder:
+            dates = _feed_dates(Path(folder), article)
+        assert dates[0] == dates[1] == dates[2], (written, dates)
+        if expected != "?":
+            assert dates[0] == expected.replace(microsecond=0), (written, dates)
+        outcomes["feeds"] += 1
+
+    check()
+    total = outcomes["feeds"] + outcomes["refused"]
+    assert outcomes["feeds"] > total / 2, outcomes
+    assert outcomes["refused"] > total / 10, outcomes

@@ -59,7 +59,7 @@ from generator.model import (
     Text,
 )
 from generator.readers.base import linkify, make_slug, reading_minutes
-from generator.readers.dates import DateError, parse_date
+from generator.readers.dates import DateError, check_range, parse_date
 from generator.readers.source import Source
 
 _FAQ_HEADING = re.compile(r"^(?:FAQs?|Frequently Asked Questions)$", re.IGNORECASE)
@@ -190,6 +190,21 @@ class MarkdownReader:
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, but a timestamp that is no real moment (`0000-00-00`)
+    stays the text it was written as, for the field that reads it to refuse
+    with its own key and line; YAML would raise a bare ValueError."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
 # Bounds on what the front matter may build, checked on the YAML events before
 # any value exists. Aliases repeat a node without copying it, so ten levels of
 # ten aliases each ("billion laughs") are a few lines that stand for 10^10
@@ -285,7 +300,7 @@ def _split_front_matter(source: Source) -> tuple[dict[str, Any], str, int]:
     first_line = text.count("\n", 0, boundary.end() if boundary else 0) + 1
     try:
         _check_expansion(front, source.name, first_line)
-        meta = yaml.load(front, Loader=_BASE_LOADER)
+        meta = yaml.load(front, Loader=_Loader)  # a safe loader: plain data only
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -384,11 +399,11 @@ class _Fields:
         alias, value = self._get(key)
         if value is None:
             return None
-        if isinstance(value, dt.datetime):
-            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-        if isinstance(value, dt.date):
-            return value
         try:
+            if isinstance(value, dt.datetime):
+                return check_range(value if value.tzinfo else value.replace(tzinfo=dt.UTC))
+            if isinstance(value, dt.date):
+                return check_range(value)
             return parse_date(str(value))
         except DateError as exc:
             raise self._error(alias, f"is not a date: {exc}") from None
