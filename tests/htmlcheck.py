@@ -23,6 +23,7 @@ VALID_HOSTILE = [
     "utf16be_bom.md",
     "line_separators.txt",
     "anchors.md",
+    "reserved_slug.md",
 ]
 INVALID_HOSTILE = [
     "title_only.txt",

@@ -379,6 +379,46 @@ def test_line_separators_in_markdown_are_line_breaks(cli, tmp_path):
     assert [s["heading"] for s in data["sections"]] == ["A Section"]
 
 
+# --- 15: slugs Windows reserves ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("file_name", "front_matter_slug", "slug"),
+    [
+        ("con.txt", None, "con-article"),
+        ("Aux.md", None, "aux-article"),
+        ("post.md", "NUL", "nul-article"),
+        ("post.md", "com1", "com1-article"),
+        ("post.md", "LPT9", "lpt9-article"),
+        ("post.md", "prn", "prn-article"),
+        # not reserved: as before
+        ("console.txt", None, "console"),
+        ("post.md", "con-1", "con-1"),
+        ("post.md", "com10", "com10"),
+    ],
+)
+def test_a_slug_windows_reserves_gets_a_suffix(cli, tmp_path, file_name, front_matter_slug, slug):
+    path = tmp_path / file_name
+    if path.suffix == ".md":
+        line = f"slug: {front_matter_slug}\n" if front_matter_slug else ""
+        path.write_text(f"---\ntitle: Device Names\n{line}---\n\nBody.\n", encoding="utf-8")
+    else:
+        path.write_text("Device Names\nThe dek.\nBody.\n", encoding="utf-8")
+    run = cli("inspect", path, "-f", "json")
+    assert run.exit_code == 0, run.stderr
+    assert run.json()["slug"] == slug
+
+
+def test_a_reserved_title_on_standard_input_gets_a_suffix_and_render_uses_it(cli, tmp_path):
+    run = cli("inspect", "-", "-f", "json", input="Con\nThe dek.\nBody.\n")
+    assert run.json()["slug"] == "con-article"
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    run = cli("render", HOSTILE / "reserved_slug.md", "-o", tmp_path / "out", "-q")
+    assert run.exit_code == 0, run.stderr
+    assert (tmp_path / "out" / "con-article" / "email.html").is_file()
+    assert not (tmp_path / "out" / "con").exists()
+
+
 # --- hypothesis: front-matter dates --------------------------------------------------------
 
 CONFIG = parse_config(SITE)

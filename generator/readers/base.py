@@ -32,15 +32,26 @@ class Reader(Protocol):
 
 
 def make_slug(explicit: str | None, stem: str | None, title: str) -> str:
-    """Front-matter slug, else the file name, else the title; always ASCII.
+    """Front-matter slug, else the file name, else the title; always ASCII,
+    never a file name Windows reserves.
 
     The file name comes before the title so that editing a headline does not
     move the article to a new address (and a new feed guid).
     """
     for candidate in (explicit, stem, title):
         if candidate and (slug := slugify(candidate, max_length=80, word_boundary=True)):
-            return slug
+            return f"{slug}-article" if slug in _WINDOWS_RESERVED else slug
     return "article"
+
+
+# Names Windows keeps for devices, whatever the case or extension: a folder
+# called `con` or `aux` cannot be created or copied there, so the rendered
+# site would not survive a Windows checkout or a sync to Windows. Such a slug
+# gets "-article" after it (`con` -> `con-article`): the same every run, so
+# the article's address and feed guid stay put, and never reserved itself.
+_WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in range(10)]
+)
 
 
 def reading_minutes(blocks: Iterable[Block], *extra_text: str | None) -> int:
