@@ -202,14 +202,6 @@ def check_article(
                 "kept, so it will show as text",
             )
 
-    for field, value in (("url", article.url), ("image", article.image)):
-        if value and urlsplit(value).scheme.lower() not in ("http", "https"):
-            yield finding(
-                "error",
-                "feed-field",
-                f"'{field}' must be an absolute http(s) URL for the feed, not '{value}'",
-            )
-
 
 def _links(article: Article) -> Iterator[str]:
     def walk(nodes: tuple[Inline, ...]) -> Iterator[str]:

@@ -143,8 +143,10 @@ def _load(
 
     fmt_name = fmt.value if fmt else None
     if article == "-":
-        return read_bytes(sys.stdin.buffer.read(), fmt=fmt_name, lang=config.lang)
-    return read_path(article, fmt=fmt_name, lang=config.lang)
+        return read_bytes(
+            sys.stdin.buffer.read(), fmt=fmt_name, lang=config.lang, site_url=config.site_url
+        )
+    return read_path(article, fmt=fmt_name, lang=config.lang, site_url=config.site_url)
 
 
 def _same_file(a: str, b: str) -> bool:

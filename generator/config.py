@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ConfigError
+from generator.text.urls import UrlError, http_url
 
 CONFIG_NAME = "masthead.toml"
 
@@ -148,8 +149,13 @@ _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 
 
 def _http_url(value: str) -> str | None:
-    if value and not re.match(r"^https?://[^\s/]+", value):
-        return "must be an absolute http(s) URL such as 'https://example.com'"
+    """The one URL rule (text.urls.http_url); the value is then kept as the
+    valid URI it gives, so every channel writes the same link."""
+    try:
+        if value:
+            http_url(value)
+    except UrlError as exc:
+        return str(exc)
     return None
 
 
@@ -338,13 +344,17 @@ def parse_config(text: str, *, name: str = CONFIG_NAME, path: Path | None = None
             )
         if check and (problem := check(value)):
             raise ConfigError(f"'{dotted}' {problem}", name, line)
+        if check is _http_url and value:
+            values[(table, key)] = http_url(value)
 
     config = Config(path=path)
     for table in _TABLES - {"labels"}:
         sub = getattr(config, table)
         updates = {k: v for (t, k), v in values.items() if t == table}
         if table == "theme" and "social" in updates:
-            updates["social"] = tuple(SocialLink(e["name"], e["url"]) for e in updates["social"])
+            updates["social"] = tuple(
+                SocialLink(e["name"], http_url(e["url"])) for e in updates["social"]
+            )
         config = replace(config, **{table: replace(sub, **updates)})
     labels = tuple(sorted((k, v) for (t, k), v in values.items() if t == "labels"))
     top = {k: v for (t, k), v in values.items() if t is None}

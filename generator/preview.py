@@ -139,7 +139,7 @@ def _render_views(
     from generator.platforms import platforms
     from generator.readers import read_path
 
-    article = read_path(path, fmt=fmt, lang=config.lang)
+    article = read_path(path, fmt=fmt, lang=config.lang, site_url=config.site_url)
     email = build_email(article, config, theme=theme)
     threads: list[dict[str, Any]] = []
     for key, rules in platforms().items():

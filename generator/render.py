@@ -257,7 +257,8 @@ def _render_one(task: _Task, config: Config, options: Options, now: dt.datetime)
         return Result(task.path, "skipped", slug=task.cached_slug, digest=digest)
 
     reader = reader_for(path, options.input_format)
-    article = reader.read(Source(decode(data, task.path), task.path, path.stem), lang=config.lang)
+    source = Source(decode(data, task.path), task.path, path.stem)
+    article = reader.read(source, lang=config.lang, site_url=config.site_url)
     read_time = time.perf_counter() - clock
     if article.draft and not options.drafts:
         return Result(task.path, "draft", slug=article.slug, digest=digest)

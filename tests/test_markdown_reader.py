@@ -205,7 +205,8 @@ def test_subheadings_code_and_tables_types():
     blocks = article.sections[0].blocks
     assert [type(b) for b in blocks] == [Subheading, CodeBlock, Table]
     assert blocks[1].language == "js"
-    assert [type(b) for b in md("---\ntitle: T\n---\n![a](b.png)\n\nText.\n").lead] == [Paragraph]
+    cover = "---\ntitle: T\n---\n![a](https://x.example/b.png)\n\nText.\n"
+    assert [type(b) for b in md(cover).lead] == [Paragraph]
     assert isinstance(md("---\ntitle: T\n---\nText.\n\n![a](b.png)\n").lead[1], Image)
 
 

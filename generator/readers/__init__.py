@@ -70,13 +70,21 @@ def reader_for(path: str | os.PathLike[str] | None, fmt: str | None = None) -> R
     return get_reader(DEFAULT_FORMAT)
 
 
-def read_path(path: str | os.PathLike[str], *, fmt: str | None = None, lang: str = "en") -> Article:
+def read_path(
+    path: str | os.PathLike[str], *, fmt: str | None = None, lang: str = "en", site_url: str = ""
+) -> Article:
+    """`lang` for an article that names none; `site_url` resolves relative addresses."""
     reader = reader_for(path, fmt)
-    return reader.read(load_path(path), lang=lang)
+    return reader.read(load_path(path), lang=lang, site_url=site_url)
 
 
 def read_bytes(
-    data: bytes, *, name: str = "<stdin>", fmt: str | None = None, lang: str = "en"
+    data: bytes,
+    *,
+    name: str = "<stdin>",
+    fmt: str | None = None,
+    lang: str = "en",
+    site_url: str = "",
 ) -> Article:
     """Text with no file name (standard input): Markdown when it opens with
     front matter (`---`) or a `# ` heading, else the plain-text layout — a
@@ -85,4 +93,4 @@ def read_bytes(
     if fmt is None and re.match(r"(?:---[ \t]*\n|# )", source.text):
         fmt = "markdown"
     reader = reader_for(None, fmt)
-    return reader.read(source, lang=lang)
+    return reader.read(source, lang=lang, site_url=site_url)

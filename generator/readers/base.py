@@ -28,7 +28,10 @@ class Reader(Protocol):
     name: str
     extensions: tuple[str, ...]
 
-    def read(self, source: Source, *, lang: str) -> Article: ...
+    def read(self, source: Source, *, lang: str, site_url: str = "") -> Article:
+        """`lang` when the article names no language; `site_url` (valid, from
+        the config) to resolve a relative address against."""
+        ...
 
 
 def make_slug(explicit: str | None, stem: str | None, title: str) -> str:

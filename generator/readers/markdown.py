@@ -15,7 +15,11 @@ Front matter is read with python-frontmatter, the body with markdown-it-py
 - Lists keep their order flag and the lists nested in their items.
 - Fenced and indented code become `CodeBlock`s, GFM tables `Table`s, images
   alone in a paragraph `Image` blocks. An image before any text becomes the
-  article image when the front matter names none.
+  article image when the front matter names none (and it is an http(s) image).
+- The front matter's `url` must be an absolute http(s) URL; its image may also
+  be relative, to the article's address (`url`, else site_url + slug), as on
+  the article's page. Both are kept as valid URIs (`text.urls.http_url`); any
+  other is an error naming the key's line. Links in the body stay as written.
 - Raw HTML is never markup: it stays in the text, to be escaped like any text.
 - Bare `http(s)://` URLs in text become links, as in the seed layout.
 """
@@ -25,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -61,6 +66,7 @@ from generator.model import (
 from generator.readers.base import linkify, make_slug, reading_minutes
 from generator.readers.dates import DateError, check_range, parse_date
 from generator.readers.source import Source
+from generator.text.urls import UrlError, article_link, http_url, resolve_http_url
 
 _FAQ_HEADING = re.compile(r"^(?:FAQs?|Frequently Asked Questions)$", re.IGNORECASE)
 _ATTRIBUTION = re.compile(r"^(?:—|–|--?)\s*(\S.*)$", re.DOTALL)
@@ -120,7 +126,7 @@ class MarkdownReader:
     name = "markdown"
     extensions = (".md", ".markdown")
 
-    def read(self, source: Source, *, lang: str) -> Article:
+    def read(self, source: Source, *, lang: str, site_url: str = "") -> Article:
         meta, body, body_line = _split_front_matter(source)
         fields = _Fields(meta, source.name, _front_matter_lines(source.text))
         tokens = _MARKDOWN.parse(body)
@@ -144,10 +150,16 @@ class MarkdownReader:
                 1,
             )
 
-        image, image_alt = fields.image()
+        url = fields.url()
+        slug = make_slug(fields.text("slug"), source.stem, title)
+        # A relative image is resolved against the article's page, as a browser there would.
+        page = article_link(url, site_url, slug)
+        image, image_alt = fields.image(page)
         if image is None and children and (cover := _lone_image(children[0])):
-            image, image_alt = cover.src, cover.alt
-            children = children[1:]
+            # One that is no http(s) image stays in the body, where any image may be.
+            with suppress(UrlError):
+                image, image_alt = resolve_http_url(cover.src, page), cover.alt
+                children = children[1:]
 
         body_reader = _Body(source.name, body_line)
         lead, sections = body_reader.read(children)
@@ -163,13 +175,13 @@ class MarkdownReader:
         )
         return Article(
             title=title,
-            slug=make_slug(fields.text("slug"), source.stem, title),
+            slug=slug,
             reading_minutes=minutes,
             dek=dek,
             authors=fields.authors(),
             date=fields.date("date"),
             updated=fields.date("updated"),
-            url=fields.text("url"),
+            url=url,
             tags=fields.tags(),
             image=image,
             image_alt=image_alt,
@@ -408,7 +420,19 @@ class _Fields:
         except DateError as exc:
             raise self._error(alias, f"is not a date: {exc}") from None
 
-    def image(self) -> tuple[str | None, str | None]:
+    def url(self) -> str | None:
+        """The article's own address, as a valid absolute http(s) URI."""
+        value = self.text("url")
+        if value is None:
+            return None
+        try:
+            return http_url(value)
+        except UrlError as exc:
+            raise self._error(self._get("url")[0], str(exc)) from None
+
+    def image(self, page: str | None) -> tuple[str | None, str | None]:
+        """The feature image as a valid absolute http(s) URI (a relative one
+        resolved against `page`, the article's address), and its alt text."""
         alias, value = self._get("image")
         alt = self.text("image_alt")
         if isinstance(value, dict):  # Hugo-style `cover: {image: …, alt: …}`
@@ -418,7 +442,12 @@ class _Fields:
             return None, alt
         if not isinstance(value, str):
             raise self._error(alias, "must be an image URL or path")
-        return value.strip() or None, alt
+        if not value.strip():
+            return None, alt
+        try:
+            return resolve_http_url(value, page), alt
+        except UrlError as exc:
+            raise self._error(alias, str(exc)) from None
 
     def reading_time(self) -> int | None:
         alias, value = self._get("reading_time")

@@ -214,7 +214,7 @@ class SeedReader:
     name = "seed"
     extensions = (".txt",)
 
-    def read(self, source: Source, *, lang: str) -> Article:
+    def read(self, source: Source, *, lang: str, site_url: str = "") -> Article:
         lines = [
             (number, line.strip())
             for number, line in enumerate(source.text.split("\n"), start=1)

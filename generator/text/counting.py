@@ -190,7 +190,9 @@ def _has_tld(url: str) -> bool:
     except ValueError:
         return False
     tld = host.rsplit(".", 1)[-1] if "." in host else ""
-    return len(tld) >= 2 and tld.isalpha()
+    # An international TLD as links carry it (IDNA: .рф is .xn--p1ai), which
+    # Bluesky's list of TLDs holds too.
+    return len(tld) >= 2 and (tld.isalpha() or tld.startswith("xn--"))
 
 
 def bluesky_short_url(url: str) -> str:
