@@ -164,8 +164,10 @@ def test_bluesky_counts_graphemes_of_the_shortened_text():
 
 
 def test_mastodon_counts_urls_as_23_and_mentions_without_domain():
-    assert mastodon_length("https://a.example") == 23
-    assert mastodon_length("x https://a.example/" + "p" * 100) == 25
+    assert mastodon_length("https://a.example.com") == 23
+    assert mastodon_length("x https://a.example.com/" + "p" * 100) == 25
+    # Not a URL to twitter-text (no known top-level domain): counted in full.
+    assert mastodon_length("https://a.example") == 17
     assert mastodon_length("@alice@mastodon.social hi") == len("@alice hi")
     assert mastodon_length("🇯🇵👍🏽") == 2
 

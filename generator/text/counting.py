@@ -11,8 +11,10 @@ the number the platform compares with its limit:
   two on the official conformance cases and on 10,000 generated texts.
 - `bluesky`: grapheme clusters, with each http(s) link counted as the app
   shows it after shortening (host + first 13 characters of the path + `...`).
-- `mastodon`: grapheme clusters; every http(s) URL counts 23, `@user@domain`
-  counts as `@user`.
+- `mastodon`: grapheme clusters, as Mastodon's StatusLengthValidator counts:
+  a URL with a scheme counts 23 where twitter-text's extractor finds one (a
+  known top-level domain; the path ends where twitter-text ends it), and a
+  mention `@user@domain` counts as `@user`.
 - `threads`: grapheme clusters, except that an emoji counts its UTF-8 bytes.
 - `utf16`: UTF-16 code units (LinkedIn).
 """
@@ -48,7 +50,21 @@ _MAYBE_URL = regex.compile(r"[.．。｡]\p{L}")
 LINK = re.compile(r"https?://[^\s<>\"'“”‘’]+", re.IGNORECASE)
 _TRAILING = ".,;:!?"
 MASTODON_URL_LENGTH = 23
-_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]+)@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# Mastodon's Account::MENTION_RE: "@" not after "=", "/" or a word character
+# (Ruby's [[:word:]]), a username with "." or "-" only between its letters,
+# and an optional "@domain" of words joined by "." or "-".
+_WORD = r"\p{L}\p{M}\p{Nd}\p{Pc}"
+_MENTION = regex.compile(
+    rf"(?<![=/{_WORD}])@((?i:[a-z0-9_]+(?:[.-]+[a-z0-9_]+)*))"
+    rf"(?:@[{_WORD}]+(?:[.-]+[{_WORD}]+)*)?"
+)
+# twitter-text's end of a mention, which Mastodon's extractor keeps: a match
+# followed by an at sign, an accented Latin letter or "://" is no mention.
+_NO_MENTION_BEFORE = regex.compile(
+    "[@\uff20\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0100-\u024f\u0253\u0254"
+    "\u0256\u0257\u0259\u025b\u0263\u0268\u026f\u0272\u0289\u028b\u02bb"
+    "\u0300-\u036f\u1e00-\u1eff]|://"
+)
 
 
 # Characters after which every code point is its own grapheme cluster: ASCII
@@ -280,15 +296,27 @@ def bluesky_bytes(text: str) -> int:
 
 
 def mastodon_length(text: str) -> int:
-    placeholder = "x" * MASTODON_URL_LENGTH
+    # Mastodon extracts URLs (with a scheme only) and mentions, drops any that
+    # overlaps one starting before it, and counts the rest as they stand.
+    entities = [
+        (url["indices"][0], url["indices"][1], "x" * MASTODON_URL_LENGTH)
+        for url in _url_extractor()(text, False)
+    ]
+    if "@" in text:
+        entities += [
+            (match.start(), match.end(), "@" + match.group(1))
+            for match in _MENTION.finditer(text)
+            if not _NO_MENTION_BEFORE.match(text, match.end())
+        ]
     pieces: list[str] = []
     pos = 0
-    for start, end in find_links(text):
-        pieces += [text[pos:start], placeholder]
+    for start, end, counted_as in sorted(entities):
+        if start < pos:
+            continue
+        pieces += [text[pos:start], counted_as]
         pos = end
     pieces.append(text[pos:])
-    countable = _MENTION.sub(lambda m: "@" + m.group(1), "".join(pieces))
-    return grapheme_length(countable)
+    return grapheme_length("".join(pieces))
 
 
 # --- Threads ----------------------------------------------------------------------
