@@ -339,7 +339,13 @@ def threads_length(text: str) -> int:
 
 @_remembered
 def threads_link_count(text: str) -> int:
-    return len({text[s:e] for s, e in find_links(text)})
+    # Meta counts every distinct URL in the text, with a scheme or without
+    # ("www.facebook.com" is a link in its own example); twitter-text's
+    # extractor finds those without.
+    urls = {text[s:e] for s, e in find_links(text)}
+    if "." in text:
+        urls.update(url["url"] for url in _url_extractor()(text, True))
+    return len(urls)
 
 
 COUNTERS: dict[str, Callable[[str], int]] = {
