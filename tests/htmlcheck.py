@@ -24,6 +24,7 @@ VALID_HOSTILE = [
     "line_separators.txt",
     "anchors.md",
     "reserved_slug.md",
+    "odd_url.md",
 ]
 INVALID_HOSTILE = [
     "title_only.txt",
@@ -35,6 +36,7 @@ INVALID_HOSTILE = [
     "date_year_zero.md",
     "date_overflow.md",
     "byline_date_overflow.txt",
+    "js_url.md",
 ]
 
 # What our templates and MJML may produce; anything else came from an article.
