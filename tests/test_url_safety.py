@@ -468,6 +468,22 @@ def test_an_odd_url_is_the_same_valid_uri_in_every_channel(tmp_path):
         assert feedparser.parse((tmp_path / name).read_bytes()).bozo == 0
 
 
+def test_a_link_with_utm_parameters_stays_whole_in_posts(tmp_path):
+    config = f'site_url = "{SITE}"\n[utm]\nenabled = true\ncampaign = "spring {{slug}} v1."\n'
+    body = "The lead.\n\n## Why it matters\n\nIt does.\n"
+    front = {"title": "Sale", "url": "https://Пример.РФ/a b?q=1"}
+    out = _all_channels(tmp_path, article_md(front, body), config)
+    [post] = [p for p in out["threads"]["x"].posts if "utm_campaign=" in p.text]
+    [link] = [u["url"] for u in extract_urls_with_indices(post.text)]
+    assert link == (
+        "https://xn--e1afmkfd.xn--p1ai/a%20b?q=1&utm_source=x&utm_medium=social"
+        "&utm_campaign=spring+sale+v1%2E"
+    )
+    assert_uri(link)
+    email_links = {u for u in html_urls(out["email"].html) if "utm_campaign=" in u}
+    assert email_links == {link.replace("=x&utm_medium=social", "=newsletter&utm_medium=email")}
+
+
 def test_site_url_and_slug_make_a_valid_link_in_every_channel(tmp_path):
     config = 'site_url = "https://Пример.РФ/новости dir/"\n'
     text = article_md(

@@ -275,4 +275,8 @@ def _merged_query(url: str, params: dict[str, str]) -> str:
 
 
 def utm_link(url: str, *, source: str, medium: str, campaign: str) -> str:
-    return add_query(url, {"utm_source": source, "utm_medium": medium, "utm_campaign": campaign})
+    """The article's link (an `http_url`) with UTM parameters, itself an
+    `http_url`: a campaign name ending in "." must not end the link in a post."""
+    return http_url(
+        add_query(url, {"utm_source": source, "utm_medium": medium, "utm_campaign": campaign})
+    )
