@@ -7,7 +7,7 @@ import json
 import pytest
 import regex
 from conftest import ARTICLES, SEED
-from twitter_text import parse_tweet
+from length_oracle import length_oracle
 from uniseg.graphemecluster import grapheme_clusters
 
 from generator.channels.thread import build_thread, hashtag
@@ -26,22 +26,21 @@ def posts_of(run) -> list[str]:
     return run.stdout.rstrip("\n").split("\n---\n")
 
 
-def independent_length(platform: str, text: str) -> int:
-    """The platform's count, computed here without Masthead's fast paths."""
-    if platform == "x":
-        return parse_tweet(text).weightedLength
-    return get_platform(platform).count(text)
+@pytest.fixture(scope="module")
+def oracle():
+    return length_oracle()
 
 
 @pytest.mark.parametrize("platform", ALL)
-def test_seed_fits_every_platform(cli, platform):
+def test_seed_fits_every_platform(cli, oracle, platform):
     posts = posts_of(cli("thread", SEED, "--platform", platform))
     rules = get_platform(platform)
     seed = read_path(SEED)
     whole = "\n".join(posts)
     for post in posts:
         assert post.strip(), "empty post"
-        assert independent_length(platform, post) <= rules.limit
+        # The platform's own count (its JavaScript library, in Node): see test_oracles.py.
+        assert oracle.length(platform, post) <= rules.limit
         assert not regex.match(r"^\s*[,.;:!?]", post), f"dangling punctuation: {post!r}"
         assert "None" not in post
     takeaways = next(s for s in seed.sections if s.heading == "Key Takeaways").blocks[0]
@@ -143,14 +142,14 @@ def test_no_numbering(cli):
     assert not any(regex.search(r"\d+/\d+$", p) for p in posts)
 
 
-def test_numbering_width_is_recomputed():
+def test_numbering_width_is_recomputed(oracle):
     article = read_path(SEED)
     thread = build_thread(article, "x", limit=120)
     total = len(thread.posts)
     assert total >= 10
     for post in thread.posts:
         assert post.text.endswith(f" {post.index}/{total}")
-        assert parse_tweet(post.text).weightedLength <= 120
+        assert oracle.length("x", post.text) <= 120
 
 
 def test_limit_option_and_config(cli, tmp_path):
