@@ -532,40 +532,117 @@ def test_a_run_clears_what_killed_runs_left_but_not_a_live_run(cli, tmp_path):
     assert alive.exists() and fresh.exists() and mine.exists()
 
 
-def test_a_stopping_pool_whose_workers_are_gone_is_left_behind_not_waited_for():
-    """A worker ended halfway through sending its results leaves the pool's
-    thread reading forever: once every worker is gone, the stop gives up on
-    it (and the CLI ends the process) instead of hanging."""
-    import threading
-    import time
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue  # ended meanwhile
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
 
-    from generator import render
 
-    forever = threading.Event()
-
-    class Gone:
-        def is_alive(self):
-            return False
-
-        def kill(self):
-            pass
-
-    class StuckPool:
-        def __init__(self):
-            self._executor_manager_thread = threading.Thread(target=forever.wait, daemon=True)
-            self._executor_manager_thread.start()
-            self._processes = {1: Gone(), 2: Gone()}
-
-        def shutdown(self, wait=True, cancel_futures=False):
-            pass
-
-    started = time.monotonic()
+def _state(pid: int) -> str:
+    """The process's state letter (R, S, T, Z…); "gone" once reaped."""
     try:
-        with pytest.raises(render.PoolAbandoned):
-            render._stop_pool(StuckPool(), [], stopping=True)
+        return (Path("/proc") / str(pid) / "stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return "gone"
+
+
+def _blocked_in(call: str, pid: int) -> bool:
+    """Whether the process (or thread) `pid` sleeps in the kernel's `call`
+    (pipe_write, pipe_read; "anon_pipe_write" on newer kernels)."""
+    try:
+        return call in (Path("/proc") / str(pid) / "wchan").read_text()
+    except OSError:
+        return False
+
+
+def _poll(condition, what: str, timeout: float = 60.0):
+    """Wait for `condition()` to be true (or return a value): a guard against
+    a hang, not a measure of speed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting until {what}")
+
+
+@pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="needs Linux's /proc")
+def test_a_stop_after_a_worker_died_sending_its_results_does_not_hang(tmp_path):
+    """A SIGTERM to the group (`timeout`, a cancelled CI job) can end a worker
+    halfway through sending its results: the pool's own thread then reads
+    forever, waiting for the rest. With every worker gone, the stop gives up
+    on the pool and the run exits 130 instead of hanging.
+
+    Made for real, with no timing luck, and each state seen in /proc: the run
+    is paused (SIGSTOP) while a worker renders a large article, so that
+    worker fills the result pipe and blocks in write; SIGTERM ends both
+    workers there; the run, resumed, reads the half-sent result and blocks
+    for good; then it gets its own SIGTERM. (Sent to the paused run, the
+    SIGTERM could land on one of the pool's threads, and Python would act on
+    it only when a result woke the main thread: none comes.)"""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.md").write_text("---\ntitle: Small\n---\n\nBody.\n", encoding="utf-8")
+    paragraphs = (f"Paragraph {n} is about bees and the hives they keep, again. " * 3 for n in range(6000))
+    # Its result (the feed item among it) is far larger than a pipe holds.
+    (src / "b.md").write_text(
+        "---\ntitle: Large\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8"
+    )
+    (tmp_path / "masthead.toml").write_text('site_url = "https://news.example.com"\n')
+    out = tmp_path / "out"
+    out.mkdir()
+    feed = b"<rss version='2.0'><channel><title>old</title></channel></rss>"
+    (out / "feed.xml").write_bytes(feed)
+    command = [sys.executable, "-m", "generator", "render", "src", "-o", "out", "-j", "2"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # a.md is in; b.md is being rendered
+        assert first.startswith("[1/2] rendered"), first + proc.communicate(timeout=60)[1]
+        os.kill(proc.pid, signal.SIGSTOP)
+        workers = _children(proc.pid)
+        assert len(workers) == 2, workers
+        # The worker with b.md's result blocks once the pipe is full.
+        _poll(lambda: any(_blocked_in("pipe_write", w) for w in workers), "a worker blocks sending")
+        for worker in workers:
+            os.kill(worker, signal.SIGTERM)
+        _poll(lambda: all(_state(w) in ("Z", "gone") for w in workers), "the workers end")
+        os.kill(proc.pid, signal.SIGCONT)
+        # The pool's thread reads the rest of the result, which never comes.
+        threads = [int(t.name) for t in Path(f"/proc/{proc.pid}/task").iterdir()]
+        _poll(lambda: any(_blocked_in("pipe_read", t) for t in threads), "the pool's thread is stuck")
+        os.kill(proc.pid, signal.SIGTERM)
+        # STOP_WAIT is 30 s: a run that waited it out, or for ever, fails here.
+        _, err = proc.communicate(timeout=25)
     finally:
-        forever.set()
-    assert time.monotonic() - started < 10
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert "interrupted:" in err and "Run the same command again" in err
+    assert (out / "feed.xml").read_bytes() == feed
+    folders = [p for p in out.iterdir() if p.is_dir()]
+    assert folders  # b's worker wrote its folder before sending the result
+    for folder in folders:
+        assert len(list(folder.iterdir())) == len(OUTPUTS), folder
 
 
 def test_links_of_other_schemes_show_as_their_text_and_check_flags_them(cli, tmp_path):
