@@ -423,12 +423,6 @@ def feed_add(
                 "other; give one of them another slug or url",
                 path,
             )
-    if not cfg.site_url:
-        typer.echo(
-            "warning: no site_url in the config: items without a url get no link "
-            "and a non-permalink guid",
-            err=True,
-        )
     update = add_articles(
         feed,
         parsed,
@@ -437,6 +431,12 @@ def feed_add(
         max_items=cfg.feed.max_items if max_items is None else max_items,
         siblings=Siblings(atom, json_feed),
     )
+    if not cfg.site_url:  # (after: without a feed to add to, the error says it all)
+        typer.echo(
+            "warning: no site_url in the config: items without a url get no link "
+            "and a non-permalink guid",
+            err=True,
+        )
     summary = f"{feed}: {update.added} added, {update.replaced} replaced"
     if update.dropped:
         summary += f", {update.dropped} oldest dropped (--max-items)"

@@ -435,7 +435,8 @@ def defaults_as_toml() -> str:
 # or takes the one named by --config.
 
 # The site the articles live on. An article without its own `url` links to
-# site_url + "/" + slug + "/". Leave empty if you have none.
+# site_url + "/" + slug + "/". Leave empty if you have none (the feeds are
+# then written only with [feed] url set: RSS requires the site's address).
 site_url = ""
 
 # Language of articles that do not say their own (a tag like "en" or "pt-BR").
@@ -482,7 +483,8 @@ web_version_url = ""
 # The feed's title (default: the brand name) and description.
 title = ""
 description = ""
-# The address the RSS feed is published at, for its rel="self" link.
+# The address the RSS feed is published at, for its rel="self" link
+# (default: site_url + "/" + the feed's file name, as in site_url/feed.xml).
 url = ""
 # Keep only this many newest items when adding to a feed; 0 keeps them all.
 max_items = 0

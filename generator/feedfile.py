@@ -19,10 +19,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from urllib.parse import urljoin
 
-from generator.channels.rss.entries import Entry
-from generator.channels.rss.feed import FeedUpdate, ItemSource, channel_title, merge, remove
+from generator.channels.rss.entries import Entry, EntryIds, new_feed_id
+from generator.channels.rss.feed import (
+    FeedUpdate,
+    ItemSource,
+    channel_home,
+    channel_title,
+    feed_address,
+    merge,
+    remove,
+    sibling_address,
+)
 from generator.channels.rss.scan import FeedError, scan, stream_items
 from generator.config import Config
 from generator.model import Article
@@ -139,10 +147,21 @@ def add_articles(
     lock_timeout: float | None = None,
 ) -> FeedUpdate:
     """Merge `articles` into `feed` and rewrite its siblings. The returned
-    update's `data` is empty: the merged feed goes to disk in pieces."""
+    update's `data` is empty: the merged feed goes to disk in pieces.
+
+    A feed that would have no channel link is refused before anything is
+    written (`feed.NoChannelLink`): RSS requires the site's address."""
     feed = _feed_file(feed)
     with feed_lock(feed, lock_timeout):
-        result = merge(_read(feed), articles, config, now=now, name=str(feed), max_items=max_items)
+        result = merge(
+            _read(feed),
+            articles,
+            config,
+            now=now,
+            name=str(feed),
+            max_items=max_items,
+            address=feed_address(config, feed.name),
+        )
         _write_all(feed, result.chunks(), result.channel, config, now=now, siblings=siblings)
     return FeedUpdate(b"", result.added, result.replaced, result.dropped, result.total)
 
@@ -214,48 +233,48 @@ def _write_siblings(
     from generator.channels.rss.jsonfeed import json_feed
 
     title = channel.get("title") or channel_title(config)
-    home = channel.get("link") or config.site_url or None
-    # Entry ids are built on this one, so it must not move with the channel's
-    # link (which a config or the first article sets): readers would see
-    # every item again.
-    feed_id = (config.site_url or config.feed.url or f"urn:masthead:feed:{feed.stem}").rstrip("/")
+    home = channel.get("link") or channel_home(config)
+    # Where the RSS feed is published; its copies are published beside it.
+    address = channel.get("self") or feed_address(config, feed.name)
     lang = channel.get("language") or config.lang
-    docs: list[tuple[Path, Callable[[Iterable[Entry]], Iterator[bytes]]]] = []
+    docs: list[tuple[Path, Callable[[Iterable[Entry]], Iterator[bytes]], EntryIds]] = []
     if siblings.atom:
-        self_url = urljoin(config.feed.url, siblings.atom.name) if config.feed.url else None
+        # An Atom feed keeps the id it was given (readers know it by it); a
+        # new one gets a urn:uuid named after the feed's address, which never
+        # moves with the channel's link.
+        feed_id = _atom_id(siblings.atom) or new_feed_id(address or home or feed.name)
         atom = partial(
             atom_feed,
             title=title,
-            feed_id=feed_id + "/",
+            feed_id=feed_id,
             home=home,
-            self_url=self_url,
+            self_url=sibling_address(address, siblings.atom.name) if address else None,
             lang=lang,
             now=now,
         )
-        docs.append((siblings.atom, atom))
+        docs.append((siblings.atom, atom, EntryIds(feed_id)))
     if siblings.json:
-        feed_url = urljoin(config.feed.url, siblings.json.name) if config.feed.url else None
         description = channel.get("description") or title
         jsonfeed = partial(
             json_feed,
             title=title,
             description=description,
             home=home,
-            feed_url=feed_url,
+            feed_url=sibling_address(address, siblings.json.name) if address else None,
             lang=lang,
         )
-        docs.append((siblings.json, jsonfeed))
+        # JSON Feed ids may be any string: they keep the form they always had.
+        legacy = config.site_url or config.feed.url or f"urn:masthead:feed:{feed.stem}"
+        docs.append((siblings.json, jsonfeed, EntryIds(legacy.rstrip("/") + "/")))
     files: list[PendingFile] = []
     try:
-        for path, document in docs:
+        for path, document, ids in docs:
             file = PendingFile(path)
             files.append(file)
             # One pass over the written feed per sibling: reading it again is
             # cheaper than holding its entries.
-            items = (
-                entry(item, id_base=feed_id)
-                for item in stream_items(_read_chunks(written), str(feed))
-            )
+            scanned = stream_items(_read_chunks(written), str(feed))
+            items = (entry(item, ids=ids) for item in scanned)
             for piece in document(items):
                 file.write(piece)
     except BaseException:
@@ -263,6 +282,16 @@ def _write_siblings(
             file.discard()
         raise
     return files
+
+
+def _atom_id(path: Path) -> str | None:
+    """The id of the Atom feed at `path`, if there is one."""
+    from generator.channels.rss.atom import feed_id_of
+
+    try:
+        return feed_id_of(_read_chunks(path))
+    except OSError:
+        return None
 
 
 def _read_chunks(path: Path) -> Iterator[bytes]:

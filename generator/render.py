@@ -392,20 +392,26 @@ def render_run(
 
         summary = RunSummary(results, timings=dict(timings))
         if spool.items:
+            from generator.channels.rss.feed import NoChannelLink
             from generator.feedfile import Siblings, add_articles
 
-            update = add_articles(
-                out_dir / "feed.xml",
-                spool.items,
-                config,
-                now=now,
-                max_items=config.feed.max_items,
-                siblings=Siblings(out_dir / "atom.xml", out_dir / "feed.json"),
-            )
-            summary.feed_message = (
-                f"{out_dir / 'feed.xml'}: {update.added} added, {update.replaced} replaced; "
-                f"{update.total} items"
-            )
+            try:
+                update = add_articles(
+                    out_dir / "feed.xml",
+                    spool.items,
+                    config,
+                    now=now,
+                    max_items=config.feed.max_items,
+                    siblings=Siblings(out_dir / "atom.xml", out_dir / "feed.json"),
+                )
+            except NoChannelLink as exc:
+                # Every other channel is written; the feeds wait for the config.
+                summary.feed_message = f"feeds not written: {exc.message}"
+            else:
+                summary.feed_message = (
+                    f"{out_dir / 'feed.xml'}: {update.added} added, {update.replaced} replaced; "
+                    f"{update.total} items"
+                )
     new_cache = {k: v for k, v in cache.items() if Path(k).exists()}  # forget deleted sources
     for result in results:
         if result.status in ("rendered", "skipped") and result.digest and result.slug:

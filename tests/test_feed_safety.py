@@ -3,7 +3,9 @@ files left by killed runs, and feeds a validator accepts."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import ROOT, SEED
+from conftest import ARTICLES, ROOT, SEED
 
 SITE = 'site_url = "https://news.example.com"\n'
 CJK = ROOT / "tests" / "hostile" / "cjk_rtl.md"
@@ -299,3 +301,292 @@ def test_a_temporary_file_a_live_process_holds_is_left_alone(tmp_path):
     assert run.returncode == 0, run.stderr
     assert not Path(held).exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["email.html"]
+
+
+# --- feeds a validator accepts ----------------------------------------------------
+
+SAMPLES = sorted(p for p in ARTICLES.iterdir() if p.suffix in (".txt", ".md"))
+HOSTILE = sorted((ROOT / "tests" / "hostile").iterdir())
+ODD = """\
+---
+title: "Odd <URLs> & \\"chars\\" — ünïcödé 😀"
+slug: odd-urls
+date: 2026-03-01
+authors: ["Zoë <zoe@example.com>", "<b>Mal</b>lory", "A & B"]
+tags: ["C++", "a<b", "ünï"]
+image: "https://example.com/img path/ü.png"
+canonical_url: "https://example.com/a b/ü?x=<1>&y=\\"2\\""
+---
+
+Lead paragraph with a [link](https://example.com/x y) and <b>markup</b>.
+
+## Section & more
+
+Text with an emoji 😀.
+"""
+
+# RFC 3986, appendix A, written out here (independently of Masthead's own
+# URL code): an absolute URI, with an optional fragment.
+_UNRESERVED = r"[A-Za-z0-9\-._~]"
+_PCT = r"%[0-9A-Fa-f]{2}"
+_SUB_DELIMS = r"[!$&'()*+,;=]"
+_PCHAR = f"(?:{_UNRESERVED}|{_PCT}|{_SUB_DELIMS}|[:@])"
+_QUERY = f"(?:{_PCHAR}|[/?])*"
+_SEGMENT_NZ = f"{_PCHAR}+"
+_HOST = rf"(?:\[[0-9A-Fa-f:.]+\]|(?:{_UNRESERVED}|{_PCT}|{_SUB_DELIMS})*)"
+_AUTHORITY = f"(?:(?:{_UNRESERVED}|{_PCT}|{_SUB_DELIMS}|:)*@)?{_HOST}(?::[0-9]*)?"
+_HIER_PART = (
+    f"(?://{_AUTHORITY}(?:/{_PCHAR}*)*"
+    f"|/(?:{_SEGMENT_NZ}(?:/{_PCHAR}*)*)?"
+    f"|{_SEGMENT_NZ}(?:/{_PCHAR}*)*|)"
+)
+RFC3986_URI = re.compile(f"[A-Za-z][A-Za-z0-9+.\\-]*:{_HIER_PART}(?:\\?{_QUERY})?(?:#{_QUERY})?")
+UUID_URN = re.compile(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _render(cli, folder: Path, *articles: Path, config: str = SITE) -> Path:
+    """Render `articles` into folder/out with `config`; the output folder."""
+    (folder / "masthead.toml").write_text(config, encoding="utf-8")
+    out = folder / "out"
+    run = cli("render", *articles, "-o", out, "-c", folder / "masthead.toml", "-q")
+    assert "feeds not written" not in run.stdout
+    assert (out / "feed.xml").exists(), run.stderr
+    return out
+
+
+def _written_hostile(folder: Path) -> list[Path]:
+    odd = folder / "odd-urls.md"
+    odd.write_text(ODD, encoding="utf-8")
+    return [*HOSTILE, odd]
+
+
+def test_every_feed_has_its_own_address_and_ids_that_are_uris(cli, tmp_path):
+    """What the W3C validator checks, checked here without it: an absolute
+    rel="self" link in each feed, and Atom ids that are valid URIs."""
+    out = _render(cli, tmp_path, *SAMPLES, *_written_hostile(tmp_path))
+    rss = ET.parse(out / "feed.xml").getroot().find("channel")
+    assert rss.findtext("link") == "https://news.example.com"
+    self_links = [e for e in rss.findall(f"{ATOM}link") if e.get("rel") == "self"]
+    assert [e.get("href") for e in self_links] == ["https://news.example.com/feed.xml"]
+    for item in rss.findall("item"):
+        tags = [child.tag for child in item]
+        if "{http://purl.org/rss/1.0/modules/content/}encoded" in tags:
+            assert "description" in tags, item.findtext("title")
+            assert tags.index("description") < tags.index(
+                "{http://purl.org/rss/1.0/modules/content/}encoded"
+            )
+
+    atom = ET.parse(out / "atom.xml").getroot()
+    links = {e.get("rel"): e.get("href") for e in atom.findall(f"{ATOM}link")}
+    assert links["self"] == "https://news.example.com/atom.xml"
+    feed_id = atom.findtext(f"{ATOM}id")
+    assert UUID_URN.fullmatch(feed_id), feed_id
+    ids = [e.findtext(f"{ATOM}id") for e in atom.findall(f"{ATOM}entry")]
+    assert len(ids) == len(set(ids)) == len(rss.findall("item"))
+    for value in [feed_id, *ids, *links.values()]:
+        assert RFC3986_URI.fullmatch(value), value
+    for name in atom.iter(f"{ATOM}name"):
+        assert "<" not in name.text and "@" not in name.text, name.text
+    emails = [e.text for e in atom.iter(f"{ATOM}email")]
+    assert emails == ["zoe@example.com"]
+
+    feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+    assert feed["feed_url"] == "https://news.example.com/feed.json"
+    assert feed["home_page_url"] == "https://news.example.com"
+
+
+FEEDVALIDATOR = os.environ.get("MASTHEAD_FEEDVALIDATOR")
+FEEDVALIDATOR_PYTHON = os.environ.get("MASTHEAD_FEEDVALIDATOR_PYTHON")
+
+# Runs the W3C validator's own library on a file as if it were served from
+# the address given, as the online service validates a feed by its URL.
+VALIDATE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import feedvalidator
+from feedvalidator import compatibility
+from feedvalidator.formatter.text_plain import Formatter
+with open(sys.argv[2], "rb") as feed:
+    try:
+        events = feedvalidator.validateStream(feed, firstOccurrenceOnly=1, base=sys.argv[3])
+        events = events["loggedEvents"]
+    except feedvalidator.logging.ValidationFailure as failure:
+        events = [failure.event]
+print("\\n".join(Formatter(compatibility.AA(events))))
+"""
+
+
+def _validator_report(path: Path, address: str) -> str:
+    run = subprocess.run(
+        [FEEDVALIDATOR_PYTHON, "-c", VALIDATE, FEEDVALIDATOR, str(path), address],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout.strip()
+
+
+@pytest.mark.skipif(
+    not (FEEDVALIDATOR and FEEDVALIDATOR_PYTHON),
+    reason="the W3C feed validator (w3c/feedvalidator, on no package registry) is not "
+    "installed: set MASTHEAD_FEEDVALIDATOR to its src folder and "
+    "MASTHEAD_FEEDVALIDATOR_PYTHON to a Python that can run it",
+)
+def test_the_w3c_validator_accepts_every_feed(cli, tmp_path):
+    """The samples in one feed, and each hostile article in a feed of its
+    own: no error and no warning in the RSS or the Atom feed."""
+    groups = {"samples": SAMPLES}
+    for article in _written_hostile(tmp_path):
+        groups[article.name] = [article]
+    reports = {}
+    for name, articles in groups.items():
+        folder = tmp_path / f"feed-of-{name}"
+        folder.mkdir()
+        run = cli("render", *articles, "-o", folder / "out", "-c", _config(tmp_path), "-q")
+        if not (folder / "out" / "feed.xml").exists():
+            assert run.exit_code == 1, name  # an article refused outright: no feed
+            continue
+        for feed in ("feed.xml", "atom.xml"):
+            address = f"https://news.example.com/{feed}"
+            reports[f"{name} {feed}"] = _validator_report(folder / "out" / feed, address)
+    assert len(reports) >= 2 * 10
+    assert {k: v for k, v in reports.items() if v} == {}
+
+
+def _config(folder: Path) -> Path:
+    config = folder / "masthead.toml"
+    config.write_text(SITE, encoding="utf-8")
+    return config
+
+
+# --- without a site address --------------------------------------------------------
+
+
+def test_render_without_a_site_url_writes_no_feed_and_says_why_in_one_line(tmp_path):
+    """From a folder with no masthead.toml above it (the system temp folder)."""
+    run = masthead("render", SEED, "-o", "out", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    lines = [line for line in run.stdout.splitlines() if "feed" in line]
+    assert len(lines) == 1 and lines[0].startswith("feeds not written: "), run.stdout
+    assert "site_url" in lines[0]
+    out = tmp_path / "out"
+    assert not any((out / name).exists() for name in ("feed.xml", "atom.xml", "feed.json"))
+    assert (out / "the-great-ai-divorce" / "email.html").exists()
+
+
+def test_feed_add_without_a_channel_link_is_refused_before_writing(cli, tmp_path):
+    feed = tmp_path / "feed.xml"
+    run = cli("feed", "add", SEED, "--feed", feed, "--atom", tmp_path / "atom.xml")
+    assert run.exit_code == 1
+    assert "site_url" in run.stderr and "Traceback" not in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    # A feed that has no channel link either: refused too, and left as it was.
+    linkless = FOREIGN.format(declared="utf-8", title="x").replace(
+        "<link>https://other.example/</link>\n", ""
+    )
+    feed.write_text(linkless, encoding="utf-8")
+    run = cli("feed", "add", SEED, "--feed", feed)
+    assert run.exit_code == 1 and "site_url" in run.stderr
+    assert feed.read_text(encoding="utf-8") == linkless
+    # With the site's address in the config, the channel gets it as its link.
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    run = cli("feed", "add", SEED, "--feed", feed)
+    assert run.exit_code == 0, run.stderr
+    parsed = feedparser.parse(feed.read_bytes())
+    assert parsed.bozo == 0 and parsed.feed.link == "https://news.example.com"
+    assert len(parsed.entries) == 2
+
+
+def test_feed_add_into_a_feed_with_a_channel_link_needs_no_config(cli, tmp_path):
+    """The link the channel already has is the site's; an article's never is."""
+    feed = tmp_path / "feed.xml"
+    feed.write_text(FOREIGN.format(declared="utf-8", title="x"), encoding="utf-8")
+    run = cli("feed", "add", SEED, "--feed", feed)
+    assert run.exit_code == 0, run.stderr
+    parsed = feedparser.parse(feed.read_bytes())
+    assert parsed.bozo == 0 and parsed.feed.link == "https://other.example/"
+    assert len(parsed.entries) == 2
+
+
+# --- ids that never move ------------------------------------------------------------
+
+OLD_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+  <title>Old</title>
+  <id>{feed_id}</id>
+  <updated>2026-01-01T00:00:00Z</updated>
+</feed>
+"""
+
+
+@pytest.mark.parametrize(
+    "feed_id", ["https://news.example.com/", "urn:masthead:feed:feed/", "tag:example.com,2020:f"]
+)
+def test_an_atom_feed_keeps_its_id_and_its_entries_theirs(cli, tmp_path, feed_id):
+    """An Atom copy made before keeps its id, and its entries the ids they had
+    (`FEED-ID:item:GUID` for a guid that is not a URI), whatever the config says
+    now; the RSS guids are never touched."""
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    feed, atom = tmp_path / "feed.xml", tmp_path / "atom.xml"
+    feed.write_text(FOREIGN.format(declared="utf-8", title="x"), encoding="utf-8")
+    atom.write_text(OLD_ATOM.format(feed_id=feed_id), encoding="utf-8")
+    run = cli("feed", "add", SEED, CJK, "--feed", feed, "--atom", atom)
+    assert run.exit_code == 0, run.stderr
+    parsed = feedparser.parse(atom.read_bytes())
+    assert parsed.bozo == 0 and parsed.feed.id == feed_id
+    ids = {e.title: e.id for e in parsed.entries}
+    assert ids["x"] == feed_id.rstrip("/") + ":item:foreign-1"
+    assert ids[SEED_TITLE] == "https://news.example.com/the-great-ai-divorce/"
+    guids = [i.findtext("guid") for i in ET.parse(feed).getroot().iter("item")]
+    assert guids == [
+        "https://news.example.com/the-great-ai-divorce/",
+        "https://news.example.com/cjk-rtl/",
+        "foreign-1",
+    ]
+
+
+def test_a_new_atom_feed_id_is_a_uuid_urn_that_stays(cli, tmp_path):
+    """Made from the feed's address: the same for the same feed, kept when the
+    site's address changes later; an entry whose guid is not a URI gets a
+    urn:uuid that does not change from one run to the next."""
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    feed, atom = tmp_path / "feed.xml", tmp_path / "atom.xml"
+    feed.write_text(FOREIGN.format(declared="utf-8", title="x"), encoding="utf-8")
+    assert cli("feed", "add", SEED, "--feed", feed, "--atom", atom).exit_code == 0
+    first = feedparser.parse(atom.read_bytes())
+    assert UUID_URN.fullmatch(first.feed.id)
+    foreign = next(e.id for e in first.entries if e.title == "x")
+    assert UUID_URN.fullmatch(foreign)
+
+    (tmp_path / "masthead.toml").write_text('site_url = "https://moved.example.org"\n')
+    assert cli("feed", "add", CJK, "--feed", feed, "--atom", atom).exit_code == 0
+    again = feedparser.parse(atom.read_bytes())
+    assert again.feed.id == first.feed.id
+    assert next(e.id for e in again.entries if e.title == "x") == foreign
+    # (A new copy made now would get another id: the old one was kept, not remade.)
+    fresh = tmp_path / "fresh.xml"
+    assert cli("feed", "add", CJK, "--feed", feed, "--atom", fresh).exit_code == 0
+    assert feedparser.parse(fresh.read_bytes()).feed.id != first.feed.id
+
+
+def test_a_masthead_feed_without_a_self_link_gets_one(cli, tmp_path):
+    """A feed Masthead made before there was a self link gains one (the
+    validator's 'Missing atom:link with rel="self"'), its items untouched."""
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0">\n  <channel>\n'
+        "    <title>T</title>\n    <link>https://news.example.com</link>\n"
+        "    <description>D</description>\n    <generator>Masthead 0.1.0</generator>\n"
+        "    <item><title>Old</title><guid>old-1</guid></item>\n  </channel>\n</rss>\n",
+        encoding="utf-8",
+    )
+    assert cli("feed", "add", SEED, "--feed", feed).exit_code == 0
+    channel = ET.parse(feed).getroot().find("channel")
+    links = [e.attrib for e in channel.findall(f"{ATOM}link")]
+    assert links == [
+        {"href": "https://news.example.com/feed.xml", "rel": "self", "type": "application/rss+xml"}
+    ]
+    assert b"<item><title>Old</title><guid>old-1</guid></item>" in feed.read_bytes()

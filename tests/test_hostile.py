@@ -256,6 +256,7 @@ def _assert_only_whole_files(out):
 
 
 def test_render_killed_midway_leaves_only_whole_files(tmp_path):
+    (tmp_path / "masthead.toml").write_text('site_url = "https://news.example.com"\n')
     out = tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     command = [

@@ -40,7 +40,7 @@ SLUGS = [
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 
 
-def assert_valid_output(out: Path, slugs: list[str]) -> None:
+def assert_valid_output(out: Path, slugs: list[str], *, feeds: bool = True) -> None:
     for slug in slugs:
         folder = out / slug
         assert sorted(p.name for p in folder.iterdir()) == sorted(OUTPUTS), slug
@@ -60,6 +60,9 @@ def assert_valid_output(out: Path, slugs: list[str]) -> None:
             posts = text.read_text(encoding="utf-8").rstrip("\n").split("\n---\n")
             assert len(posts) == len(thread["posts"])
             assert all(rules.fits(p) for p in posts)
+    if not feeds:  # no site_url: no feed (RSS needs the site's address)
+        assert {p.name for p in out.iterdir() if p.is_file()} == {".masthead-cache.json"}
+        return
     for name in ("feed.xml", "atom.xml"):
         parsed = feedparser.parse((out / name).read_bytes())
         assert parsed.bozo == 0
@@ -91,10 +94,12 @@ def test_readme_first_command_from_a_checkout(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "4 rendered" in result.stdout
-    assert_valid_output(checkout / "out", SLUGS)
+    assert "feeds not written" in result.stdout and "site_url" in result.stdout
+    assert_valid_output(checkout / "out", SLUGS, feeds=False)
 
 
 def test_render_folder_parallel_then_nothing_changed(cli, tmp_path):
+    (tmp_path / "masthead.toml").write_text('site_url = "https://news.example.com"\n')
     out = tmp_path / "out"
     run = cli("render", ARTICLES, "-o", out, "--jobs", "2")
     assert run.exit_code == 0, run.stderr
@@ -167,6 +172,7 @@ def test_one_broken_article_does_not_stop_the_others(cli, tmp_path):
     (src / "broken.txt").write_text(
         "Title\nBy Jane — February 30, 2026\nDek.\nBody.\n", encoding="utf-8"
     )
+    (tmp_path / "masthead.toml").write_text('site_url = "https://news.example.com"\n')
     out = tmp_path / "out"
     run = cli("render", src, "-o", out, "-j", "2")
     assert run.exit_code == 1
@@ -339,13 +345,13 @@ def test_run_summary_keeps_rows_not_content(tmp_path):
     its summary row shows: no feed item and no timings are held per result."""
     import datetime as dt
 
-    from generator.config import Config
+    from generator.config import parse_config
     from generator.render import Options, render_run
 
     summary = render_run(
         [ARTICLES],
         tmp_path / "out",
-        Config(),
+        parse_config('site_url = "https://news.example.com"\n'),
         Options(),
         now=dt.datetime(2026, 3, 3, tzinfo=dt.UTC),
         jobs=2,

@@ -23,7 +23,7 @@ from conftest import ARTICLES, ROOT, SEED, html_tokens
 
 from generator.channels.rss.content import article_html
 from generator.channels.rss.scan import scan
-from generator.config import Config, parse_config
+from generator.config import parse_config
 from generator.model import Paragraph
 from generator.readers import read_path
 
@@ -373,7 +373,8 @@ def test_author_and_tag_text_reach_atom_and_json_feed_as_written(cli, site):
     run = cli("feed", "add", article, "--feed", feed, "--atom", atom, "--json-feed", jf)
     assert run.exit_code == 0, run.stderr
     entry = parse(atom).entries[0]
-    assert entry.author == 'Eve "Q" <eve@example.com>'
+    # Atom has a field for the address.
+    assert (entry.author_detail.name, entry.author_detail.email) == ('Eve "Q"', "eve@example.com")
     assert [t.term for t in entry.tags] == ["<b>tag</b>", "A & B"]
     assert entry.updated.startswith("2026-03-05") and entry.published.startswith("2026-03-03")
     item = json.loads(jf.read_text())["items"][0]
@@ -405,7 +406,9 @@ def test_atom_and_json_feed_siblings(cli, site):
     assert stack.id == "https://blog.example.com/posts/newsletter-stack-2026/"
     assert "<h2>What Was Broken</h2>" in stack.content[0].value
     assert [a.name for a in stack.authors] == ["Sam Rivera", "Noor Haddad"]
-    assert any(e.id == "https://news.example.com:item:foreign-1" for e in parsed_atom.entries)
+    # A guid that is not a URI gets an id that is one (a new Atom feed's: urn:uuid).
+    foreign = next(e for e in parsed_atom.entries if e.get("link") == "https://other.example/1")
+    assert foreign.id.startswith("urn:uuid:")
     data = json.loads(jf.read_text(encoding="utf-8"))
     assert data["version"] == "https://jsonfeed.org/version/1.1"
     assert data["feed_url"] == "https://news.example.com/feed.json"
@@ -479,6 +482,8 @@ def test_hostile_text_stays_text(cli, site):
 
 
 def test_feed_without_site_url_warns_but_works(cli, tmp_path):
+    # Only the feed's own address: the channel links to the folder it is in.
+    (tmp_path / "masthead.toml").write_text('[feed]\nurl = "https://news.example.com/feed.xml"\n')
     feed = tmp_path / "feed.xml"
     run = cli("feed", "add", SEED, "--feed", feed)
     assert run.exit_code == 0
@@ -567,7 +572,7 @@ def test_marker_text_in_an_article_is_not_taken_for_its_date(tmp_path):
     )
     article = read_path(source)
     now = dt.datetime(2026, 3, 4, tzinfo=dt.UTC)
-    data = upsert(None, [article], Config(), now=now, name="feed.xml").data
+    data = upsert(None, [article], parse_config(SITE), now=now, name="feed.xml").data
     parsed = feedparser.parse(data)
     assert parsed.entries[0].title == f"Dates {PUB_DATE} here"
     assert parsed.entries[0].published == "Tue, 03 Mar 2026 00:00:00 +0000"
@@ -656,7 +661,7 @@ def test_a_linked_feed_is_updated_where_it_lives(cli, site):
 def test_feed_settings_added_to_the_config_later_reach_the_feed(cli, tmp_path):
     feed, atom, jf = tmp_path / "feed.xml", tmp_path / "atom.xml", tmp_path / "feed.json"
     config = tmp_path / "masthead.toml"
-    config.write_text("")
+    config.write_text('[feed]\nurl = "https://news.example.com/feed.xml"\n')
     run = cli("feed", "add", SEED, "--feed", feed, "--config", config)
     assert run.exit_code == 0, run.stderr
     config.write_text(
@@ -689,7 +694,7 @@ def test_another_tools_feed_keeps_its_channel_unless_feed_settings_say_otherwise
 @pytest.mark.parametrize("command", ["feed", "render"])
 def test_a_site_url_set_later_replaces_the_item_instead_of_adding_it_twice(cli, tmp_path, command):
     config = tmp_path / "masthead.toml"
-    config.write_text("")
+    config.write_text('[feed]\nurl = "https://news.example.com/feed.xml"\n')
     out = tmp_path / "out"
     out.mkdir()
     feed = out / "feed.xml"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
+import xml.parsers.expat
 from collections.abc import Iterable, Iterator
 
 from generator import __version__
@@ -66,8 +68,13 @@ def _entry(entry: Entry, now: dt.datetime) -> ET.Element:
     _text(node, "updated", rfc3339(when))
     if entry.published:
         _text(node, "published", rfc3339(entry.published))
-    for name in entry.authors:
-        _text(ET.SubElement(node, "author"), "name", name)
+    for author in entry.authors:
+        name, email = _name_and_email(author)
+        if name:
+            person = ET.SubElement(node, "author")
+            _text(person, "name", name)
+            if email:
+                _text(person, "email", email)
     for tag in entry.tags:
         ET.SubElement(node, "category", {"term": xml_safe(tag)})
     if entry.summary_html:
@@ -81,3 +88,67 @@ def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
     element = ET.SubElement(parent, tag)
     element.text = xml_safe(text)
     return element
+
+
+# "Ann Lee <ann@example.com>": Atom has a field for the address.
+_NAMED_ADDRESS = re.compile(
+    r"(?P<name>[^<>]*\S)\s*<(?P<email>[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)>"
+)
+
+
+# An HTML tag: `<b>`, `</b>`, `<em onclick="…">`.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def _name_and_email(author: str) -> tuple[str, str | None]:
+    """An author as Atom's name and email, when written as `Name <address>`.
+
+    Atom's name has no type, and some readers take it for HTML: a tag in it
+    (from an author field such as `<b>Ann</b>`) is left out, so no reader
+    renders it — while RSS and JSON Feed, whose readers can tell, show it as
+    written."""
+    match = _NAMED_ADDRESS.fullmatch(author.strip())
+    name, email = (match["name"], match["email"]) if match else (author, None)
+    return " ".join(_TAG.sub(" ", name).split()), email
+
+
+def feed_id_of(chunks: Iterable[bytes]) -> str | None:
+    """The `<id>` of an Atom feed (the feed's own, not an entry's), read from
+    its start; None when it is not an Atom feed with one."""
+    found: list[str] = []
+    depth = 0
+    text: list[str] = []
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal depth
+        depth += 1
+        if depth == 1 and tag != f"{ATOM} feed":
+            raise _Done
+        if depth == 2 and tag == f"{ATOM} entry":
+            raise _Done  # the feed's id comes before its entries
+        if depth == 2 and tag == f"{ATOM} id":
+            parser.CharacterDataHandler = text.append
+
+    def end(tag: str) -> None:
+        nonlocal depth
+        depth -= 1
+        if depth == 1 and tag == f"{ATOM} id":
+            found.append("".join(text).strip())
+            raise _Done
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except (_Done, xml.parsers.expat.ExpatError):
+        pass
+    return found[0] if found and found[0] else None
+
+
+class _Done(Exception):
+    """Stops reading an Atom feed once its id is known."""

@@ -36,6 +36,18 @@ def article_html(article: Article) -> str:
     return body
 
 
+def summary_html(article: Article) -> str | None:
+    """The item's description: the dek, else the article's first paragraph
+    as text. RSS readers show it in lists, and the RSS profile wants one
+    before `content:encoded`. None for an article with no text at all."""
+    if article.dek:
+        return str(text_html(article.dek))
+    blocks = [*article.lead, *(b for s in article.sections for b in s.blocks)]
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+    first = next((b.plain_text.strip() for b in [*paragraphs, *blocks] if b.plain_text.strip()), "")
+    return str(text_html(" ".join(first.split()))) if first else None
+
+
 def _block(block: Block, level: int = 3) -> str:
     match block:
         case Paragraph(text=text):

@@ -8,12 +8,68 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from generator.channels.rss.item import parse_rfc822
 from generator.channels.rss.scan import ScannedItem
 
+# What an Atom feed made before urn:uuid ids took for an IRI (see EntryIds).
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+# An absolute URI (RFC 3986): a scheme, then only characters a URI may hold.
+_URI = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})+"
+)
+_UUID_URN = "urn:uuid:"
+
+
+def is_uri(value: str) -> bool:
+    """True for an absolute URI (RFC 3986) whose authority, if any, is valid."""
+    if not _URI.fullmatch(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme.lower() not in ("http", "https") or bool(parts.hostname)
+
+
+def new_feed_id(identity: str) -> str:
+    """A feed id (`urn:uuid:`) derived from what names the feed: the same
+    name always gives the same id."""
+    return f"{_UUID_URN}{uuid.uuid5(uuid.NAMESPACE_URL, identity)}"
+
+
+@dataclass(frozen=True, slots=True)
+class EntryIds:
+    """How items get their Atom / JSON Feed ids under the feed's id.
+
+    A guid that is a URI is its own id. Any other guid is made one from the
+    feed's id, so it stays the same as long as they do: under a `urn:uuid:`
+    feed id (what new Atom feeds get) a `urn:uuid:` of its own, a valid URI
+    whatever the guid; under any other (a feed made before) the form its
+    entries were given then, `FEED-ID:item:GUID`, so that no entry moves.
+    """
+
+    feed_id: str
+
+    def __call__(self, guid: str) -> str:
+        namespace = _uuid(self.feed_id)
+        if namespace is not None:
+            return guid if is_uri(guid) else f"{_UUID_URN}{uuid.uuid5(namespace, guid)}"
+        return guid if _IRI.match(guid) else f"{self.feed_id.rstrip('/')}:item:{guid}"
+
+
+def _uuid(feed_id: str) -> uuid.UUID | None:
+    if not feed_id.startswith(_UUID_URN):
+        return None
+    try:
+        return uuid.UUID(feed_id.removeprefix(_UUID_URN))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +95,9 @@ class Entry:
         return _as_text(self.title)
 
 
-def entry(item: ScannedItem, *, id_base: str) -> Entry:
-    guid = item.guid or ""
-    # Atom ids and JSON Feed ids must be stable; a guid that is not an IRI is
-    # namespaced under the feed so it becomes one.
-    ident = guid if _IRI.match(guid) else f"{id_base}:item:{guid or item.start}"
+def entry(item: ScannedItem, *, ids: Callable[[str], str]) -> Entry:
+    # Atom ids and JSON Feed ids must be stable: see EntryIds.
+    ident = ids(item.guid or str(item.start))
     authors = tuple(_as_text(a) for a in item.fields.get("creator", []) if a.strip())
     if not authors and item.first("author"):
         authors = (_as_text(item.first("author") or ""),)

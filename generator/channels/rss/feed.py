@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit
-from xml.sax.saxutils import escape
+from urllib.parse import quote, urljoin, urlsplit
+from xml.sax.saxutils import escape, quoteattr
 
 from generator import __version__
 from generator.channels.rss.encoding import FeedEncoding
@@ -83,24 +83,62 @@ def channel_description(config: Config) -> str:
     return config.feed.description or (f"Articles from {title}" if named else title)
 
 
-def new_feed(config: Config, *, now: dt.datetime, link: str | None) -> bytes:
-    """An empty RSS 2.0 feed with the channel's metadata."""
+class NoChannelLink(FeedError):
+    """A feed that would have no channel link. RSS 2.0 requires one — the
+    address of the site the feed belongs to — and only the config can say it."""
+
+
+NO_CHANNEL_LINK = (
+    "a feed needs the address of your site (RSS requires a channel link): "
+    "set site_url (or [feed] url) in masthead.toml"
+)
+
+
+def channel_home(config: Config) -> str | None:
+    """The channel's link the config gives: the site, else the folder the
+    feed is published in. Never an article's link: that is not the site."""
+    if config.site_url:
+        return config.site_url
+    if config.feed.url:
+        return urljoin(config.feed.url, ".")
+    return None
+
+
+def feed_address(config: Config, file_name: str) -> str | None:
+    """Where the feed file is published (its rel="self" link): `[feed] url`,
+    else the site URL and the file's name."""
+    if config.feed.url:
+        return config.feed.url
+    if config.site_url:
+        return sibling_address(config.site_url.rstrip("/") + "/", file_name)
+    return None
+
+
+def sibling_address(address: str, file_name: str) -> str:
+    """A file published beside the one at `address` (atom.xml beside feed.xml)."""
+    return urljoin(address, quote(file_name))
+
+
+def new_feed(config: Config, *, now: dt.datetime, address: str | None) -> bytes:
+    """An empty RSS 2.0 feed with the channel's metadata; `address` is where
+    it is published, if known."""
+    home = channel_home(config)
+    if home is None:
+        raise NoChannelLink(NO_CHANNEL_LINK)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
     title = channel_title(config)
     ET.SubElement(channel, "title").text = xml_safe(title)
-    home = config.site_url or link
-    if home:
-        ET.SubElement(channel, "link").text = xml_safe(home)
+    ET.SubElement(channel, "link").text = xml_safe(home)
     ET.SubElement(channel, "description").text = xml_safe(channel_description(config))
     ET.SubElement(channel, "language").text = config.lang
     ET.SubElement(channel, "lastBuildDate").text = rfc822(now)
     ET.SubElement(channel, "generator").text = f"Masthead {__version__}"
-    if config.feed.url:
+    if address:
         ET.SubElement(
             channel,
             f"{{{ATOM}}}link",
-            {"href": config.feed.url, "rel": "self", "type": "application/rss+xml"},
+            {"href": address, "rel": "self", "type": "application/rss+xml"},
         )
     ET.indent(rss, space="  ")
     body = ET.tostring(rss, encoding="unicode")
@@ -186,9 +224,12 @@ def upsert(
     now: dt.datetime,
     name: str,
     max_items: int = 0,
+    address: str | None = None,
 ) -> FeedUpdate:
     """Merge `articles` into the feed bytes `existing` (None: a new feed)."""
-    result = merge(existing, articles, config, now=now, name=name, max_items=max_items)
+    result = merge(
+        existing, articles, config, now=now, name=name, max_items=max_items, address=address
+    )
     return FeedUpdate(
         b"".join(result.chunks()), result.added, result.replaced, result.dropped, result.total
     )
@@ -202,13 +243,21 @@ def merge(
     now: dt.datetime,
     name: str,
     max_items: int = 0,
+    address: str | None = None,
 ) -> Merge:
     """The merge of `articles` into `existing`, as pieces to write in order;
-    no new item's XML is loaded until its piece is written."""
-    prepared = [a if not isinstance(a, Article) else prepare_item(a, config) for a in articles]
-    newest_link = next((p.link for p in prepared if p.link), None)
-    data = existing if existing is not None else new_feed(config, now=now, link=newest_link)
+    no new item's XML is loaded until its piece is written. `address` is
+    where the feed is published (its rel="self" link), if known.
+
+    A feed that would have no channel link is refused (`NoChannelLink`)."""
+    try:
+        data = existing if existing is not None else new_feed(config, now=now, address=address)
+    except NoChannelLink:
+        raise NoChannelLink(NO_CHANNEL_LINK, name) from None
     feed = scan(data, name, dates=bool(max_items))
+    if not feed.channel.get("link") and channel_home(config) is None:
+        raise NoChannelLink(NO_CHANNEL_LINK, name)
+    prepared = [a if not isinstance(a, Article) else prepare_item(a, config) for a in articles]
     by_guid: dict[str, list[ScannedItem]] = {}
     for item in feed.items:
         if item.guid:
@@ -281,7 +330,7 @@ def merge(
         edits.append((start, end, [f"<lastBuildDate>{rfc822(now)}</lastBuildDate>".encode()]))
     channel = dict(feed.channel)
     ours = channel.get("generator", "").startswith("Masthead")
-    for tag, value in _configured_channel(config, ours=ours).items():
+    for tag, value in _configured_channel(config, ours=ours, channel=channel).items():
         if channel.get(tag) == value:
             continue
         # Set in the config after the feed was made: the config says it now.
@@ -290,11 +339,23 @@ def merge(
             edits.append((*span, [element]))
         elif tag == "link" and (title := feed.channel_spans.get("title")):
             # A feed begun without a site URL has no channel link: after the title.
-            indent = feed.data[feed.data.rfind(b"\n", 0, title[0]) : title[0]]
-            edits.append((title[1], title[1], [indent, element]))
+            edits.append((title[1], title[1], [_line_indent(feed, title[0]), element]))
         else:
             continue
         channel[tag] = value
+    if address and channel.get("self") != address and (ours or config.feed.url):
+        # Where the feed is published: the config says it (another tool's
+        # feed changes only when [feed] url says so outright).
+        element = (
+            f"<atom:link xmlns:atom={quoteattr(ATOM)} href={quoteattr(xml_safe(address))} "
+            'rel="self" type="application/rss+xml" />'
+        ).encode()
+        if span := feed.channel_spans.get("self"):
+            edits.append((*span, [element]))
+            channel["self"] = address
+        elif after := _last_span(feed, ("description", "link", "title")):
+            edits.append((after[1], after[1], [_line_indent(feed, after[0]), element]))
+            channel["self"] = address
 
     return Merge(
         _apply(feed.data, edits),
@@ -307,15 +368,19 @@ def merge(
     )
 
 
-def _configured_channel(config: Config, *, ours: bool) -> dict[str, str]:
+def _configured_channel(
+    config: Config, *, ours: bool, channel: dict[str, str]
+) -> dict[str, str]:
     """The channel fields the config names itself. A feed Masthead made
     follows the config as a new one would be made; another tool's feed
-    changes only where `[feed]` says so outright."""
+    changes only where `[feed]` says so outright, or where it has no link
+    at all (which RSS requires)."""
     fields = {}
     if config.feed.title or (ours and config.brand.name):
         fields["title"] = xml_safe(channel_title(config))
-    if ours and config.site_url:
-        fields["link"] = xml_safe(config.site_url)
+    home = channel_home(config)
+    if home and ((ours and config.site_url) or not channel.get("link")):
+        fields["link"] = xml_safe(home)
     if config.feed.description or (ours and "title" in fields):
         fields["description"] = xml_safe(channel_description(config))
     return fields
@@ -370,6 +435,20 @@ def _parse_date(value: str | None) -> dt.datetime:
 
 def _item_date(item: ScannedItem) -> dt.datetime:
     return _parse_date(item.first("pubDate"))
+
+
+def _line_indent(feed: ScannedFeed, start: int) -> bytes:
+    """What goes before an element added beside the one at `start`: a line
+    break and that one's indentation when it starts a line, else nothing."""
+    line_start = feed.data.rfind(b"\n", 0, start) + 1
+    indent = feed.data[line_start:start]
+    return b"\n" + indent if line_start and not indent.strip() else b""
+
+
+def _last_span(feed: ScannedFeed, tags: Sequence[str]) -> tuple[int, int] | None:
+    """The span of the last of the channel elements `tags` in the file."""
+    spans = [span for tag in tags if (span := feed.channel_spans.get(tag))]
+    return max(spans) if spans else None
 
 
 def _item_indent(feed: ScannedFeed) -> bytes:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from xml.sax.saxutils import escape
 
-from generator.channels.rss.content import article_html
+from generator.channels.rss.content import article_html, summary_html
 from generator.config import Config
 from generator.model import Article
 from generator.text.html import text_html
@@ -97,8 +97,8 @@ def build_item(article: Article, config: Config, *, pub_date: str) -> ET.Element
     if article.updated:
         # RSS has no field for it; Atom's, as feeds commonly borrow it.
         _sub(item, f"{{{ATOM}}}updated", rfc3339(article.updated))
-    if article.dek:
-        _sub(item, "description", str(text_html(article.dek)))
+    if summary := summary_html(article):
+        _sub(item, "description", summary)
     for author in article.authors:
         _sub(item, f"{{{DC}}}creator", rss_text(author))
     for tag in article.tags:
@@ -110,7 +110,8 @@ def build_item(article: Article, config: Config, *, pub_date: str) -> ET.Element
         if article.image_alt:
             description = _sub(media, f"{{{MEDIA}}}description", rss_text(article.image_alt))
             description.set("type", "plain")
-    _sub(item, f"{{{CONTENT}}}encoded", article_html(article))
+    if body := article_html(article):
+        _sub(item, f"{{{CONTENT}}}encoded", body)
     return item
 
 

@@ -109,8 +109,8 @@ class ScannedFeed:
     channel_end: int  # the '<' of </channel>
     last_build: tuple[int, int] | None  # span of <lastBuildDate>…</lastBuildDate>
     channel: dict[str, str]
-    # Spans of the channel's first <title>, <link> and <description>, which a
-    # run may update.
+    # Spans of the channel's first <title>, <link>, <description> and
+    # <atom:link rel="self"> ("self"), which a run may update.
     channel_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
@@ -131,7 +131,7 @@ def scan(data: bytes, name: str, *, dates: bool = False) -> ScannedFeed:
         last_build = (marks["build"], marks["build_end"])
     spans = {
         tag: (marks[tag], marks[f"{tag}_end"])
-        for tag in _SPANNED
+        for tag in (*_SPANNED, "self")
         if marks.get(tag, -1) >= 0 and marks.get(f"{tag}_end", -1) >= 0
     }
     for entry in items:
@@ -211,6 +211,7 @@ def _parser(
     text: list[str] = []
     # What the text being collected belongs to: (depth it closes at, kind, key).
     target: tuple[int, str, str] | None = None
+    self_tag: list[str] = []  # the tag name the channel's rel="self" link has
 
     def collect(at: int, kind: str, key: str) -> None:
         nonlocal target, text
@@ -235,7 +236,13 @@ def _parser(
                     on_item(item)
             elif tag == "lastBuildDate":
                 marks["build"] = parser.CurrentByteIndex
-            elif tag in _CHANNEL_FIELDS:
+            elif attrs.get("rel") == "self" and _local(tag).rsplit(":", 1)[-1] == "link":
+                # Atom's <link rel="self">: where the feed says it is published.
+                if "self" not in marks:
+                    marks["self"] = parser.CurrentByteIndex
+                    channel["self"] = attrs.get("href", "").strip()
+                    self_tag.append(tag)
+            elif tag in _CHANNEL_FIELDS and not (tag == "link" and "href" in attrs):
                 if tag in _SPANNED and tag not in marks:
                     marks[tag] = parser.CurrentByteIndex
                 collect(3, "channel", tag)
@@ -273,6 +280,8 @@ def _parser(
                 item = None
             elif tag == "lastBuildDate" and data is not None:
                 marks["build_end"] = _element_end(data, marks["build"], parser.CurrentByteIndex)
+            elif self_tag and tag == self_tag[0] and data is not None and "self_end" not in marks:
+                marks["self_end"] = _element_end(data, marks["self"], parser.CurrentByteIndex)
             elif tag in _SPANNED and data is not None and f"{tag}_end" not in marks:
                 marks[f"{tag}_end"] = _element_end(data, marks[tag], parser.CurrentByteIndex)
         elif depth == 2 and tag == "channel" and marks["channel_end"] < 0:
