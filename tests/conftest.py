@@ -1,8 +1,10 @@
-"""Shared fixtures: the CLI runner, sample paths, deterministic hypothesis."""
+"""Shared fixtures: the CLI runner, sample paths, hypothesis profiles, and
+how the property tests write a YAML string."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,3 +81,17 @@ def html_tokens(markup: str) -> list[tuple]:
     collector.feed(markup)
     collector.close()
     return tokens
+
+
+def yaml_string(value: str) -> str:
+    """`value` as a YAML double-quoted string, whatever it holds. JSON's
+    escaping is valid YAML and covers quotes, backslashes and C0 controls; on
+    top of it, \\u escapes for what YAML may not hold as it is (DEL, C1
+    controls, U+FEFF, U+FFFE, U+FFFF) or would read as a line break (U+0085,
+    U+2028, U+2029)."""
+    return _YAML_LITERAL_UNSAFE.sub(
+        lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False)
+    )
+
+
+_YAML_LITERAL_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")

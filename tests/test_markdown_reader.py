@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import collections
+
 import pytest
-from conftest import ARTICLES, ROOT, SEED
+from conftest import ARTICLES, ROOT, SEED, yaml_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -274,44 +276,45 @@ def test_no_body(cli, tmp_path):
     assert "no body" in line
 
 
-markdown_piece = st.one_of(
-    st.text(max_size=40),
-    st.sampled_from(
-        [
-            "# ",
-            "## ",
-            "### ",
-            "- ",
-            "1. ",
-            "> ",
-            "```",
-            "    ",
-            "| a | b |\n|---|---|\n",
-            "**",
-            "*",
-            "`",
-            "[x](",
-            ")",
-            "![",
-            "<b>",
-            "---\n",
-            "\n\n",
-            "\n",
-            "— ",
-            "?",
-            "FAQ",
-            "https://x.example/a?b=1",
-            "title: x\n",
-            ": [",
-            "\t",
-        ]
-    ),
+markup = st.sampled_from(
+    [
+        "# ",
+        "## ",
+        "### ",
+        "- ",
+        "1. ",
+        "> ",
+        "```",
+        "    ",
+        "| a | b |\n|---|---|\n",
+        "**",
+        "*",
+        "`",
+        "[x](",
+        ")",
+        "![",
+        "<b>",
+        "---\n",
+        "\n\n",
+        "\n",
+        "— ",
+        "?",
+        "FAQ",
+        "https://x.example/a?b=1",
+        "title: x\n",
+        ": [",
+        "\t",
+    ]
 )
+markdown_piece = st.one_of(st.text(max_size=40), markup)
 
 
-@settings(max_examples=400)
+@settings(max_examples=200)
 @given(st.lists(markdown_piece, max_size=40))
-def test_random_markdown_reads_or_fails_cleanly(pieces):
+def test_random_markdown_soup_reads_or_fails_cleanly(pieces):
+    """Anything at all, front matter included: nearly always refused (most
+    soups have no title), but never with anything but the reader's error.
+    The success path is test_random_markdown_under_a_title_reads's."""
     text = "".join(pieces)
     try:
         article = read_bytes(text.encode("utf-8"), name="rand.md", fmt="markdown")
@@ -320,6 +323,45 @@ def test_random_markdown_reads_or_fails_cleanly(pieces):
         return
     assert article.title
     assert article.slug.isascii()
+
+
+# What a random body may rightly be refused for; any other refusal of an
+# article with a valid title is a bug.
+BODY_REFUSALS = ("has no body", "has no answer", "nested too deeply")
+# Random text, without the control characters that make a file binary.
+prose = st.text(
+    alphabet=st.characters(
+        exclude_categories=("Cs",),
+        exclude_characters="".join(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20)])),
+    ),
+    max_size=40,
+)
+title_text = st.text(min_size=1, max_size=60).filter(str.strip)  # any character, YAML-escaped
+
+
+def test_random_markdown_under_a_title_reads():
+    """Random Markdown after a front matter whose title is any text: at least
+    80 % must read (the rest only for what a body can rightly lack)."""
+    outcomes: collections.Counter[str] = collections.Counter()
+
+    @settings(max_examples=400)
+    @given(title_text, st.lists(st.one_of(prose, markup), min_size=1, max_size=40))
+    def read(title, pieces):
+        text = f"---\ntitle: {yaml_string(title)}\n---\n" + "".join(pieces)
+        try:
+            article = read_bytes(text.encode("utf-8"), name="rand.md", fmt="markdown")
+        except ReaderError as exc:
+            assert str(exc).startswith("rand.md:"), exc
+            assert any(refusal in str(exc) for refusal in BODY_REFUSALS), exc
+            outcomes["refused"] += 1
+            return
+        assert article.title == title.strip()
+        assert article.slug.isascii() and article.slug
+        assert article.lead or any(section.blocks for section in article.sections)
+        outcomes["read"] += 1
+
+    read()
+    assert outcomes["read"] >= 0.8 * outcomes.total(), outcomes
 
 
 def test_standard_input_opening_with_front_matter_is_read_as_markdown(cli):
