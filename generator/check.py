@@ -8,18 +8,18 @@ The rules look at the article and at what each channel makes of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
 from generator.channels.email import Email, build_email
-from generator.channels.thread import build_thread
+from generator.channels.thread import Thread, build_thread
 from generator.config import Config
 from generator.errors import MastheadError
 from generator.esp import get_esp
 from generator.language import has_labels
-from generator.model import Article, Image, Inline, Link, ListBlock, RichText
+from generator.model import Article, CodeBlock, Image, Inline, Link, RichText, walk
 from generator.platforms import platforms
 from generator.theme import AA, BOX_PAIRS, contrast
 
@@ -105,22 +105,27 @@ def check_article(
     *,
     email: Email | None = None,
     skip_threads: bool = False,
+    threads: Iterable[Thread] = (),
     esp: str | None = None,
 ) -> Iterator[Finding]:
     """Findings for one article. `email` may be passed when already built;
-    `skip_threads` when the caller has built every thread itself; `esp` is
-    the email service to build the email for (else the config's)."""
+    `skip_threads` when the caller has built every thread itself (passing
+    them as `threads`, for what they left out); `esp` is the email service
+    to build the email for (else the config's)."""
 
-    def finding(severity: Severity, rule: str, message: str) -> Finding:
-        return Finding(path, severity, rule, message)
+    def finding(severity: Severity, rule: str, message: str, line: int | None = None) -> Finding:
+        return Finding(path, severity, rule, message, line)
 
     if article.image and not article.image_alt:
         yield finding("warning", "missing-alt", "the article image has no alt text (image_alt)")
-    for block in article.blocks():
+    # Every image, those under list items and in quotes too.
+    for block in walk(article.blocks()):
         if not isinstance(block, Image):
             continue
         if not block.alt.strip():
-            yield finding("warning", "missing-alt", f"image {block.src} has no alt text")
+            yield finding(
+                "warning", "missing-alt", f"image {block.src} has no alt text", block.line
+            )
         scheme = urlsplit(block.src).scheme.lower() if ":" in block.src else ""
         if not scheme:
             yield finding(
@@ -128,6 +133,7 @@ def check_article(
                 "relative-image",
                 f"image '{block.src}' is relative: the email and the feed leave it out "
                 "(give its full https:// address)",
+                block.line,
             )
         elif scheme not in ("http", "https"):
             yield finding(
@@ -135,6 +141,7 @@ def check_article(
                 "image-scheme",
                 f"image '{block.src[:80]}' uses '{scheme}:'; only http and https images are "
                 "shown, so the email and the feed leave it out",
+                block.line,
             )
     if not article.dek and not article.preheader:
         yield finding(
@@ -178,11 +185,21 @@ def check_article(
                 "and Gmail clips beyond 102 KB",
             )
 
+    built = list(threads)
     for key in () if skip_threads else platforms():
         try:
-            build_thread(article, key, config, limit=getattr(config.limits, key))
+            built.append(build_thread(article, key, config, limit=getattr(config.limits, key)))
         except MastheadError as exc:
             yield finding("error", "thread-unfit", f"{platforms()[key].name}: {exc}")
+    for code, names in _left_out(built):
+        yield finding(
+            "warning",
+            "code-left-out",
+            f"the code under a list item ('{_first_line(code.text)}') does not fit a post on "
+            f"{_names(names)}: there the item goes out without it (shorten the code, or "
+            "raise the post limit in [limits])",
+            code.line,
+        )
 
     for href in _links(article):
         scheme = urlsplit(href).scheme.lower() if ":" in href else ""
@@ -203,6 +220,26 @@ def check_article(
             )
 
 
+def _left_out(threads: list[Thread]) -> list[tuple[CodeBlock, list[str]]]:
+    """Each code block some thread left out, with the platforms that did."""
+    found: dict[int, tuple[CodeBlock, list[str]]] = {}
+    for thread in threads:
+        for code in thread.left_out:
+            entry = found.setdefault(id(code), (code, []))
+            if thread.platform.name not in entry[1]:
+                entry[1].append(thread.platform.name)
+    return list(found.values())
+
+
+def _first_line(code: str, width: int = 40) -> str:
+    line = next((part.strip() for part in code.split("\n") if part.strip()), "")
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _links(article: Article) -> Iterator[str]:
     def walk(nodes: tuple[Inline, ...]) -> Iterator[str]:
         for node in nodes:
@@ -217,7 +254,7 @@ def _links(article: Article) -> Iterator[str]:
 
 
 def _rich_texts(article: Article) -> Iterator[RichText]:
-    for block in article.blocks():
+    for block in walk(article.blocks()):
         yield from _block_texts(block)
 
 
@@ -226,7 +263,7 @@ def _block_texts(block: object) -> Iterator[RichText]:
         value = getattr(block, name, None)
         if isinstance(value, RichText):
             yield value
-    items = block.flat_items() if isinstance(block, ListBlock) else getattr(block, "items", ())
+    items = getattr(block, "items", ())  # a list's lines (`walk` visits its bodies)
     for item in items or ():
         if isinstance(item, RichText):
             yield item

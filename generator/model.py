@@ -7,13 +7,17 @@ Text that may carry inline markup is a `RichText`: a tuple of inline nodes
 (`Text`, `Emphasis`, `Strong`, `Code`, `Link`). Channels walk those nodes to
 produce HTML, plain text or post text without re-parsing anything. Every node
 and block has a `plain_text` view.
+
+Blocks nest: a list item is a line of rich text followed by any blocks
+written under it, and a quote holds blocks after its opening text; `walk`
+visits them all.
 """
 
 from __future__ import annotations
 
 import copyreg
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -109,42 +113,48 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class ListBlock:
+    """A list. Each item is a line of text (`items`), followed by the blocks
+    written under it (`bodies`): more paragraphs, code, quotes, lists nested
+    in it, tables, images, in order. An item of one paragraph is its line
+    alone; an item that opens with another block has an empty line."""
+
     items: tuple[RichText, ...]
     ordered: bool = False
-    # Per item, the list nested under it (None where there is none); empty
-    # when no item has one.
-    sublists: tuple[ListBlock | None, ...] = ()
+    # Per item, the blocks after its first line; empty when no item has any.
+    bodies: tuple[tuple[Block, ...], ...] = ()
+    # The number of an ordered list's first item.
+    start: int = 1
 
-    def sublist(self, index: int) -> ListBlock | None:
-        return self.sublists[index] if index < len(self.sublists) else None
-
-    def flat_items(self) -> tuple[RichText, ...]:
-        """Every item, nested ones after their parent, for channels without
-        nesting (a thread)."""
-        if not self.sublists:
-            return self.items
-        out: list[RichText] = []
-        for index, item in enumerate(self.items):
-            out.append(item)
-            if (nested := self.sublist(index)) is not None:
-                out.extend(nested.flat_items())
-        return tuple(out)
+    def body(self, index: int) -> tuple[Block, ...]:
+        """The blocks under item `index` (none for most items)."""
+        return self.bodies[index] if index < len(self.bodies) else ()
 
     @property
     def plain_text(self) -> str:
-        return "\n".join(item.plain_text for item in self.flat_items())
+        lines: list[str] = []
+        for index, item in enumerate(self.items):
+            lines.append(item.plain_text)
+            lines.extend(block.plain_text for block in self.body(index))
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
 class Quote:
+    """A quote: its opening paragraphs (`text`, one line each), then the
+    blocks that follow them (`blocks`: code, lists, quotes, and paragraphs
+    after those), and who said it."""
+
     text: RichText
     attribution: RichText | None = None
+    blocks: tuple[Block, ...] = ()
 
     @property
     def plain_text(self) -> str:
+        lines = [self.text.plain_text] if self.text else []
+        lines.extend(block.plain_text for block in self.blocks)
         if self.attribution:
-            return f"{self.text.plain_text}\n— {self.attribution.plain_text}"
-        return self.text.plain_text
+            lines.append(f"— {self.attribution.plain_text}")
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +189,8 @@ class Subheading:
 class CodeBlock:
     text: str
     language: str | None = None
+    # Where the code starts in its file, when the reader knows: for messages.
+    line: int | None = field(default=None, compare=False)
 
     @property
     def plain_text(self) -> str:
@@ -201,6 +213,8 @@ class Table:
 class Image:
     src: str
     alt: str = ""
+    # Where the image is in its file, when the reader knows: for messages.
+    line: int | None = field(default=None, compare=False)
 
     @property
     def plain_text(self) -> str:
@@ -208,6 +222,18 @@ class Image:
 
 
 Block = Paragraph | ListBlock | Quote | FAQ | Subheading | CodeBlock | Table | Image
+
+
+def walk(blocks: Iterable[Block]) -> Iterator[Block]:
+    """Every block of `blocks` and every block inside them (under a list's
+    items, in a quote), in reading order."""
+    for block in blocks:
+        yield block
+        if isinstance(block, ListBlock):
+            for body in block.bodies:
+                yield from walk(body)
+        elif isinstance(block, Quote):
+            yield from walk(block.blocks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +289,8 @@ class Article:
         return ", ".join(self.authors[:-1]) + " and " + self.authors[-1]
 
     def blocks(self) -> tuple[Block, ...]:
-        """Every block of the article in reading order."""
+        """The article's blocks in reading order (`walk` adds the blocks
+        inside lists and quotes)."""
         out = list(self.lead)
         for section in self.sections:
             out.extend(section.blocks)

@@ -119,8 +119,10 @@ def render_files(
 
     posts: dict[str, int] = {}
     thread_json = {}
+    threads = []
     for key in options.platforms:
         thread = build_thread(article, key, config, limit=getattr(config.limits, key))
+        threads.append(thread)
         name = "linkedin.txt" if key == "linkedin" else f"thread-{key}.txt"
         files[name] = to_text(thread).encode("utf-8")
         thread_json[key] = to_dict(thread)
@@ -135,7 +137,9 @@ def render_files(
     files["item.xml"] = standalone.encode("utf-8")
     timings["rss"] = time.perf_counter() - clock
 
-    findings = list(check_article(article, config, "", email=message, skip_threads=True))
+    findings = list(
+        check_article(article, config, "", email=message, skip_threads=True, threads=threads)
+    )
     warnings = [f"{f.message} [{f.rule}]" for f in findings if f.severity == "warning"]
     # What `masthead check` calls an error (a clipped email, a link no client
     # opens) is written anyway, but never silently: the run reports it.

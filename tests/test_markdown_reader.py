@@ -88,10 +88,10 @@ def test_sample_json_every_field(cli):
             "Render every channel with one command.",
             "Paste, post, publish.",
         ],
-        "nested": [
-            None,
-            {"type": "list", "ordered": False, "items": ["A nested item stays under its parent."]},
-            None,
+        "bodies": [
+            [],
+            [{"type": "list", "ordered": False, "items": ["A nested item stays under its parent."]}],
+            [],
         ],
     }
     assert works["blocks"][1]["language"] == "python"

@@ -35,15 +35,20 @@ def block_to_dict(block: Block) -> dict[str, Any]:
                 "ordered": ordered,
                 "items": [i.plain_text for i in items],
             }
-            if block.sublists:  # per item: its nested list, or null
-                out["nested"] = [block_to_dict(s) if s else None for s in block.sublists]
+            if ordered and block.start != 1:
+                out["start"] = block.start
+            if block.bodies:  # per item: the blocks under its first line
+                out["bodies"] = [[block_to_dict(b) for b in body] for body in block.bodies]
             return out
         case Quote(text=text, attribution=attribution):
-            return {
+            out = {
                 "type": "quote",
                 "text": text.plain_text,
                 "attribution": attribution.plain_text if attribution else None,
             }
+            if block.blocks:  # what follows the opening text
+                out["blocks"] = [block_to_dict(b) for b in block.blocks]
+            return out
         case FAQ(items=items):
             return {
                 "type": "faq",
@@ -129,31 +134,47 @@ def to_outline(article: Article) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _outline_blocks(blocks: tuple[Block, ...]) -> list[str]:
+def _outline_blocks(
+    blocks: list[dict[str, Any]] | tuple[Block, ...], indent: str = "  "
+) -> list[str]:
+    """Blocks (or their dicts) as outline lines; the blocks under a list item
+    or in a quote go under it, indented."""
     out: list[str] = []
     for block in blocks:
-        data = block_to_dict(block)
+        data = block if isinstance(block, dict) else block_to_dict(block)
         kind = data["type"]
         if kind == "list":
-            for n, item in enumerate(data["items"], start=1):
-                out.append(f"  {n}. {item}" if data["ordered"] else f"  - {item}")
+            bodies = data.get("bodies") or [[] for _ in data["items"]]
+            for n, (item, body) in enumerate(
+                zip(data["items"], bodies, strict=True), start=data.get("start", 1)
+            ):
+                marker = f"{n}. " if data["ordered"] else "- "
+                out.append(f"{indent}{marker}{item}".rstrip())
+                out += _outline_blocks(body, indent + " " * len(marker))
         elif kind == "quote":
-            out.append(f"  > {data['text']}")
+            if data["text"] or not data.get("blocks"):
+                out += [f"{indent}> {line}" for line in data["text"].split("\n")]
+            out += [
+                f"{indent}> {line[len(indent) :]}"
+                for line in _outline_blocks(data.get("blocks", []), indent)
+            ]
             if data["attribution"]:
-                out.append(f"  >   — {data['attribution']}")
+                out.append(f"{indent}>   — {data['attribution']}")
         elif kind == "faq":
             for item in data["items"]:
-                out.append(f"  Q: {item['question']}")
-                out.append("  A: " + item["answer"].replace("\n", "\n     "))
+                out.append(f"{indent}Q: {item['question']}")
+                out.append(f"{indent}A: " + item["answer"].replace("\n", "\n" + indent + "   "))
         elif kind == "code":
-            out.append(f"  [code: {data['language']}]" if data["language"] else "  [code]")
-            out += [f"    {line}" for line in data["text"].splitlines()]
+            out.append(
+                f"{indent}[code: {data['language']}]" if data["language"] else f"{indent}[code]"
+            )
+            out += [f"{indent}  {line}" for line in data["text"].splitlines()]
         elif kind == "table":
-            out.append("  | " + " | ".join(data["header"]) + " |")
-            out += ["  | " + " | ".join(row) + " |" for row in data["rows"]]
+            out.append(f"{indent}| " + " | ".join(data["header"]) + " |")
+            out += [f"{indent}| " + " | ".join(row) + " |" for row in data["rows"]]
         elif kind == "image":
-            out.append(f"  [image {data['src']}] {data['alt']}")
+            out.append(f"{indent}[image {data['src']}] {data['alt']}")
         else:
             prefix = "### " if kind == "subheading" else ""
-            out.append(f"  {prefix}{data['text']}")
+            out.append(f"{indent}{prefix}{data['text']}")
     return out

@@ -24,7 +24,18 @@ from jinja2 import Environment, TemplateNotFound
 from generator.config import Config, campaign_name
 from generator.errors import MastheadError
 from generator.language import labels_for
-from generator.model import FAQ, Article, Block, ListBlock, Paragraph, Quote, RichText, Section
+from generator.model import (
+    FAQ,
+    Article,
+    Block,
+    CodeBlock,
+    ListBlock,
+    Paragraph,
+    Quote,
+    RichText,
+    Section,
+    Subheading,
+)
 from generator.platforms import Platform, get_platform
 from generator.resources import template_environment, template_errors
 from generator.text.counting import bluesky_shorten
@@ -66,6 +77,9 @@ class Post:
 class Thread:
     platform: Platform
     posts: tuple[Post, ...]
+    # Code under list items that no post could hold: the items went out
+    # without it (`masthead check` says so).
+    left_out: tuple[CodeBlock, ...] = ()
 
     @property
     def limit(self) -> int:
@@ -87,6 +101,9 @@ class _Draft:
     # The last resort for a text that fits no post: how to split it (a quote
     # keeps its quote marks on every part); plain splitting when None.
     split: Callable[[Fits], list[str]] | None = None
+    # List items with code: the draft as laid out, once what fits is known —
+    # each item's code stays only where its post holds it (`_code_draft`).
+    settle: Callable[[Fits, list[CodeBlock], int], _Draft] | None = None
 
     @property
     def weight(self) -> int:
@@ -124,8 +141,9 @@ def build_thread(
     tags = _hashtags(article, rules)
     drafts = _drafts(article, macros, link, tags, include_faq)
     numbered = numbering and rules.numbering
+    left_out: list[CodeBlock] = []
     while True:
-        texts = _layout(drafts, rules, macros, numbered)
+        texts = _layout(drafts, rules, macros, numbered, left_out)
         if max_posts is None or len(texts) <= max_posts:
             break
         if not _drop_one(drafts):
@@ -133,7 +151,8 @@ def build_thread(
                 f"the hook and closing post alone need {len(texts)} posts on "
                 f"{rules.name}; --max-posts {max_posts} is too few"
             )
-    return Thread(rules, tuple(_post(rules, i, t, tags) for i, t in enumerate(texts, start=1)))
+    posts = tuple(_post(rules, i, t, tags) for i, t in enumerate(texts, start=1))
+    return Thread(rules, posts, tuple(left_out))
 
 
 # --- choosing what is said ------------------------------------------------------
@@ -367,16 +386,12 @@ def _section_ideas(section: Section, macros: _Macros, include_faq: bool) -> list
     for block in section.blocks:
         if isinstance(block, ListBlock):
             kind = "takeaway" if is_takeaway else "fact"
-            items = _item_texts(block)
-            singles = tuple(macros(kind, text, section.heading) for text in items)
-            if len(items) > 1 and macros.has("points"):
-                # Under its heading a list keeps its context: "What broke:
-                # • …" reads as written, a lone "📌 The email was pasted…" not.
-                ideas.append(
-                    _Draft(kind, "", items=singles, together=_together(macros, heading, items))
-                )
-            else:
-                ideas.extend(_Draft(kind, text) for text in singles)
+            steps = _item_texts(block)
+            # Under its heading a list keeps its context: "What broke:
+            # • …" reads as written, a lone "📌 The email was pasted…" not.
+            packed = len(steps) > 1 and macros.has("points")
+            for run in [steps] if packed else [[step] for step in steps]:
+                ideas.append(_code_draft(kind, section.heading, heading, run, macros, packed))
         elif isinstance(block, Quote) and (draft := _quote(block, macros)):
             ideas.append(draft)
         elif isinstance(block, FAQ) and include_faq:
@@ -387,20 +402,112 @@ def _section_ideas(section: Section, macros: _Macros, include_faq: bool) -> list
     return ideas
 
 
-def _item_texts(block: ListBlock) -> list[str]:
-    """A list's items as post text, empty ones left out. A nested list joins
-    its parent item ("First step: do this; then that"): a post has no indent
-    to show that it belongs there."""
-    texts: list[str] = []
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """A list item as post text: `bare` without its code, `full` with each
+    code block on lines of its own where it stands, and those code blocks."""
+
+    bare: str
+    full: str
+    code: tuple[CodeBlock, ...] = ()
+
+
+def _item_texts(block: ListBlock) -> list[_Step]:
+    """A list's items as post text, empty ones left out. What is written
+    under an item follows its line: a nested list joins it ("First step: do
+    this; then that"), as a post has no indent to show that it belongs
+    there; paragraphs and quotes follow as sentences; code goes on lines of
+    its own, never into a sentence. Tables and images stay out of threads."""
+    steps: list[_Step] = []
     for index, item in enumerate(block.items):
-        text = post_text(item)
-        if (nested := block.sublist(index)) is not None and (under := _item_texts(nested)):
+        pieces: list[str | CodeBlock] = [post_text(item)]
+        for inner in block.body(index):
+            _add_pieces(pieces, inner)
+        step = _step(pieces)
+        if step.full:
+            steps.append(step)
+    return steps
+
+
+def _add_pieces(pieces: list[str | CodeBlock], block: Block) -> None:
+    """Add what `block`, under a list item, says to the item's `pieces`:
+    runs of text to join as sentences, and code blocks between them."""
+    if isinstance(block, ListBlock):
+        under = _item_texts(block)
+        if words := [u.bare for u in under if u.bare]:
+            if pieces and isinstance(pieces[-1], str) and pieces[-1]:
+                pieces[-1] = with_colon(pieces[-1])  # "First step:" then its items
             # Sentences follow each other; fragments take a semicolon.
-            joined = " ".join(under) if all(_ends_sentence(u) for u in under) else "; ".join(under)
-            text = f"{with_colon(text)} {joined}" if text else joined
-        if text:
-            texts.append(text)
-    return texts
+            sep = " " if all(_ends_sentence(w) for w in words) else "; "
+            pieces.append(sep.join(words))
+        pieces.extend(code for u in under for code in u.code)
+    elif isinstance(block, Paragraph | Subheading):
+        pieces.append(post_text(block.text))
+    elif isinstance(block, Quote):
+        pieces.append(post_text(block.text))
+        for inner in block.blocks:
+            _add_pieces(pieces, inner)
+    elif isinstance(block, CodeBlock):
+        pieces.append(block)
+
+
+def _step(pieces: list[str | CodeBlock]) -> _Step:
+    words: list[str] = []  # the text runs, without code
+    lines: list[str] = []  # with code: a run of text, or a line of code
+    run: list[str] = []
+    code: list[CodeBlock] = []
+    for piece in pieces:
+        if isinstance(piece, CodeBlock):
+            if text := _code_text(piece.text):
+                code.append(piece)
+                if run:
+                    lines.append(" ".join(run))
+                    run = []
+                lines.append(text)
+        elif piece:
+            words.append(piece)
+            run.append(piece)
+    if run:
+        lines.append(" ".join(run))
+    return _Step(" ".join(words), "\n".join(lines), tuple(code))
+
+
+def _code_text(code: str) -> str:
+    """Code for a post: its lines as written (indent kept), blank ones and
+    characters no post may hold left out."""
+    lines = (_INVALID_IN_POSTS.sub("", line).rstrip() for line in code.split("\n"))
+    return "\n".join(line for line in lines if line.strip())
+
+
+def _code_draft(
+    kind: str, heading: str, shown: str, steps: list[_Step], macros: _Macros, packed: bool
+) -> _Draft:
+    """The draft of list items: one post per item, or the items packed under
+    the section's heading (`shown`). An item with code keeps it where its
+    own post can hold it; the draft settles that when what fits is known."""
+
+    def draft(texts: list[str]) -> _Draft:
+        singles = tuple(macros(kind, text, heading) for text in texts)
+        if not packed:
+            return _Draft(kind, singles[0] if singles else "")
+        return _Draft(kind, "", items=singles, together=_together(macros, shown, texts))
+
+    whole = draft([step.full for step in steps])
+    if not any(step.code for step in steps):
+        return whole
+
+    def settle(fits: Fits, left_out: list[CodeBlock], count: int) -> _Draft:
+        texts: list[str] = []
+        for step in steps[:count]:
+            if step.code and not fits(macros(kind, step.full, heading)):
+                left_out.extend(step.code)
+                if step.bare:
+                    texts.append(step.bare)
+            else:
+                texts.append(step.full)
+        return draft(texts)
+
+    return replace(whole, settle=settle)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -520,9 +627,16 @@ def _drop_one(drafts: list[_Draft]) -> bool:
 # --- laying out posts -------------------------------------------------------------
 
 
-def _layout(drafts: list[_Draft], rules: Platform, macros: _Macros, numbered: bool) -> list[str]:
+def _layout(
+    drafts: list[_Draft],
+    rules: Platform,
+    macros: _Macros,
+    numbered: bool,
+    left_out: list[CodeBlock],
+) -> list[str]:
     """Split every draft to fit, then number; re-split when the number's
-    width grows (9 -> 10 posts takes a character more from every post)."""
+    width grows (9 -> 10 posts takes a character more from every post).
+    `left_out` gets the code of list items no post could hold."""
     estimate = len(drafts)
     while True:
         suffix = macros.number(estimate, estimate) if numbered else ""
@@ -532,7 +646,10 @@ def _layout(drafts: list[_Draft], rules: Platform, macros: _Macros, numbered: bo
             return rules.fits(text + reserve)
 
         parts: list[str] = []
+        left_out.clear()
         for draft in drafts:
+            if draft.settle is not None:
+                draft = draft.settle(fits, left_out, len(draft.items) or 1)
             parts.extend(_fit(draft, fits))
         total = len(parts)
         if not numbered:
@@ -631,8 +748,23 @@ _LINK_FACET = "app.bsky.richtext.facet#link"
 _TAG_FACET = "app.bsky.richtext.facet#tag"
 
 
+def _points(block: ListBlock, rules: Platform, left_out: list[CodeBlock]) -> list[str]:
+    """A list's items as points of a single post, each with its code where
+    the point alone fits the platform."""
+    points: list[str] = []
+    for step in _item_texts(block):
+        if not step.code or rules.fits(step.full):
+            points.append(step.full)
+            continue
+        left_out.extend(step.code)
+        if step.bare:
+            points.append(step.bare)
+    return points
+
+
 def _single_post(article: Article, rules: Platform, macros: _Macros, link: str | None) -> Thread:
     points: list[str] = []
+    left_out: list[CodeBlock] = []
     points_heading = ""
     quotes: list[dict[str, str]] = []
     sections = (Section("", article.lead), *article.sections)  # the lead under no heading
@@ -640,7 +772,7 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
         for block in section.blocks:
             if isinstance(block, ListBlock) and is_takeaways(section.heading):
                 points_heading = points_heading or clean(section.heading)
-                points += _item_texts(block)
+                points += _points(block, rules, left_out)
             elif isinstance(block, Quote) and (parts := _quote_parts(block))[0]:
                 quotes.append({"text": parts[0], "attribution": parts[1]})
     groups: list[dict[str, Any]] = []
@@ -654,7 +786,7 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
                 text
                 for block in section.blocks
                 if isinstance(block, ListBlock)
-                for text in _item_texts(block)
+                for text in _points(block, rules, left_out)
             ]
             if items:
                 groups.append({"heading": clean(section.heading), "points": items})
@@ -712,7 +844,7 @@ def _single_post(article: Article, rules: Platform, macros: _Macros, link: str |
             else:
                 low = middle + 1
         text = worded(high)
-    return Thread(rules, (Post(1, text, rules.count(text)),))
+    return Thread(rules, (Post(1, text, rules.count(text)),), tuple(left_out))
 
 
 # --- output ---------------------------------------------------------------------------

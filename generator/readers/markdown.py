@@ -12,7 +12,11 @@ Front matter is read with python-frontmatter, the body with markdown-it-py
   next question are the answer.
 - A blockquote whose last line starts with `—`, `--` or `-` gets that line as
   its attribution.
-- Lists keep their order flag and the lists nested in their items.
+- A list item is its first paragraph (`ListBlock.items`) and every block
+  written after it in the item (`ListBlock.bodies`: more paragraphs, code,
+  quotes, nested lists, tables, images), in order. An ordered list keeps its
+  first number. A quote's opening paragraphs are its text, a line each; the
+  blocks from the first that is not a paragraph on are its `blocks`.
 - Fenced and indented code become `CodeBlock`s, GFM tables `Table`s, images
   alone in a paragraph `Image` blocks. An image before any text becomes the
   article image when the front matter names none (and it is an http(s) image).
@@ -506,7 +510,7 @@ class _Body:
                 current.questions.append((self.line_of(node) or 0, question, []))
                 continue
             if current and current.questions:
-                current.questions[-1][2].extend(_answer_parts(node))
+                current.questions[-1][2].extend(self.answer_parts(node))
                 continue
             target = current.blocks if current else lead
             target.extend(self.blocks(node))
@@ -529,7 +533,7 @@ class _Body:
     def blocks(self, node: SyntaxTreeNode) -> Iterator[Block]:
         kind = node.type
         if kind == "paragraph":
-            images = _images_only(node)
+            images = _images_only(node, self.line_of(node))
             if images:
                 yield from images
             elif text := _inline(node):
@@ -537,16 +541,98 @@ class _Body:
         elif kind == "heading":
             yield Subheading(_inline(node))
         elif kind in ("bullet_list", "ordered_list"):
-            yield _list(node)
+            yield self.list(node)
         elif kind == "blockquote":
-            if quote := _quote(node):
+            if quote := self.quote(node):
                 yield quote
         elif kind in ("fence", "code_block"):
             language = (node.info or "").strip().split(" ")[0] or None
-            yield CodeBlock(node.content.rstrip("\n"), language)
+            yield CodeBlock(node.content.rstrip("\n"), language, line=self.line_of(node))
         elif kind == "table":
             yield _table(node)
         # Thematic breaks carry no content; raw HTML is disabled in the parser.
+
+    def list(self, node: SyntaxTreeNode) -> ListBlock:
+        """A Markdown list: each item's first paragraph is its line, and every
+        block after it (a paragraph between two lists, code, a quote, a nested
+        list) is in its body, in order."""
+        items: list[RichText] = []
+        bodies: list[tuple[Block, ...]] = []
+        for item in node.children:
+            children = list(item.children)
+            line = RichText()
+            if children and _is_line(children[0]):
+                line = _inline(children.pop(0))
+            items.append(line)
+            bodies.append(tuple(block for child in children for block in self.blocks(child)))
+        ordered = node.type == "ordered_list"
+        return ListBlock(
+            tuple(items),
+            ordered=ordered,
+            bodies=tuple(bodies) if any(bodies) else (),
+            start=int(str(node.attrs.get("start", 1))) if ordered else 1,
+        )
+
+    def answer_parts(self, node: SyntaxTreeNode) -> Iterator[RichText]:
+        """A block of an FAQ answer, which holds lines of text only."""
+        if node.type in ("bullet_list", "ordered_list"):
+            yield from _list_lines(self.list(node))
+        elif node.type in ("fence", "code_block"):
+            yield RichText.plain(node.content.rstrip("\n"))
+        elif node.type == "blockquote":
+            for child in node.children:
+                yield from self.answer_parts(child)
+        elif node.type in ("paragraph", "heading") and (text := _inline(node)):
+            yield text
+
+    def quote(self, node: SyntaxTreeNode) -> Quote | None:
+        """A blockquote: its opening paragraphs are its text, a line each;
+        the blocks from the first that is not a paragraph on are its blocks;
+        a last line that starts with a dash is its attribution."""
+        children = list(node.children)
+        attribution: RichText | None = None
+        tail: RichText | None = None
+        last = children[-1] if children else None
+        if last is not None and last.type == "bullet_list" and _is_attribution_list(last):
+            # `> - Name` parses as a one-item list: it is the attribution.
+            attribution = _inline(last.children[0].children[0])
+            children = children[:-1]
+        elif last is not None and last.type == "paragraph":
+            # The attribution is the paragraph's last source line, so keep its breaks.
+            head, attribution = _split_attribution(_inline(last, softbreak=_SOFT_BREAK))
+            if attribution is not None:  # a soft break inside its emphasis or link
+                attribution = _soft_breaks_to_spaces(attribution)
+            children = children[:-1]
+            tail = _soft_breaks_to_spaces(head) if head else None
+        lines: list[RichText] = []
+        while children and _is_line(children[0]):
+            if text := _inline(children.pop(0)):
+                lines.append(text)
+        blocks = [block for child in children for block in self.blocks(child)]
+        if tail is not None:
+            if blocks:
+                blocks.append(Paragraph(tail))
+            else:
+                lines.append(tail)
+        if not lines and not blocks:
+            return Quote(attribution) if attribution else None
+        return Quote(_join(lines, "\n"), attribution or None, tuple(blocks))
+
+
+def _is_line(node: SyntaxTreeNode) -> bool:
+    """Whether `node` reads as a line of text: a paragraph (not images only,
+    which are image blocks) or a heading."""
+    if node.type == "heading":
+        return True
+    return node.type == "paragraph" and not _images_only(node)
+
+
+def _is_attribution_list(node: SyntaxTreeNode) -> bool:
+    """A bullet list of one item that is one paragraph: `> - Name`."""
+    if len(node.children) != 1:
+        return False
+    item = node.children[0].children
+    return len(item) == 1 and item[0].type == "paragraph"
 
 
 def _question(node: SyntaxTreeNode) -> RichText | None:
@@ -566,80 +652,32 @@ def _question(node: SyntaxTreeNode) -> RichText | None:
     return None
 
 
-def _answer_parts(node: SyntaxTreeNode) -> Iterator[RichText]:
-    if node.type in ("bullet_list", "ordered_list"):
-        yield from _list_lines(_list(node))
-    elif node.type in ("fence", "code_block"):
-        yield RichText.plain(node.content.rstrip("\n"))
-    elif node.type == "blockquote":
-        for child in node.children:
-            yield from _answer_parts(child)
-    elif node.type in ("paragraph", "heading") and (text := _inline(node)):
-        yield text
-
-
 def _list_lines(block: ListBlock, nested: bool = False) -> Iterator[RichText]:
-    """A list as lines of an answer or a quote, which hold text only: "1. " or
-    "• " before each item, "◦ " before a nested one (no indent survives)."""
-    for number, item in enumerate(block.items, start=1):
+    """A list as lines of an FAQ answer, which holds text only: "1. " or "• "
+    before each item, "◦ " before a nested one (no indent survives); what
+    else is written under an item follows it, a line each."""
+    for number, item in enumerate(block.items, start=block.start):
         marker = "◦ " if nested else f"{number}. " if block.ordered else "• "
         yield RichText((Text(marker), *item.nodes))
-        if (sub := block.sublist(number - 1)) is not None:
-            yield from _list_lines(sub, nested=True)
+        for inner in block.body(number - block.start):
+            yield from _block_lines(inner)
 
 
-def _list(node: SyntaxTreeNode) -> ListBlock:
-    """A Markdown list, with the lists nested in its items."""
-    items: list[RichText] = []
-    sublists: list[ListBlock | None] = []
-    for item in node.children:
-        texts: list[RichText] = []
-        nested: list[ListBlock] = []
-        for child in item.children:
-            if child.type in ("bullet_list", "ordered_list"):
-                nested.append(_list(child))
-            elif child.type in ("paragraph", "heading"):
-                texts.append(_inline(child))
-            elif child.type in ("fence", "code_block"):
-                texts.append(RichText((Code(child.content.rstrip("\n")),)))
-        items.append(_join(texts, " "))
-        sublists.append(_merged_lists(nested))
-    return ListBlock(
-        tuple(items),
-        ordered=node.type == "ordered_list",
-        sublists=tuple(sublists) if any(sublists) else (),
-    )
-
-
-def _merged_lists(lists: list[ListBlock]) -> ListBlock | None:
-    """Two lists in one item (a paragraph between them) as one nested list."""
-    if len(lists) <= 1:
-        return lists[0] if lists else None
-    items = tuple(i for block in lists for i in block.items)
-    sublists = tuple(block.sublist(n) for block in lists for n in range(len(block.items)))
-    return ListBlock(items, lists[0].ordered, sublists if any(sublists) else ())
-
-
-def _quote(node: SyntaxTreeNode) -> Quote | None:
-    children = list(node.children)
-    attribution: RichText | None = None
-    tail: list[RichText] = []
-    last = children[-1] if children else None
-    if last is not None and last.type == "bullet_list" and len(last.children) == 1:
-        # `> - Name` parses as a one-item list: it is the attribution.
-        attribution = _list(last).items[0]
-        children = children[:-1]
-    elif last is not None and last.type == "paragraph":
-        # The attribution is the paragraph's last source line, so keep its breaks.
-        head, attribution = _split_attribution(_inline(last, softbreak=_SOFT_BREAK))
-        if attribution is not None:  # a soft break inside its emphasis or link
-            attribution = _soft_breaks_to_spaces(attribution)
-        children = children[:-1]
-        tail = [_soft_breaks_to_spaces(head)] if head else []
-    parts = [p for child in children for p in _answer_parts(child)] + tail
-    if not parts:
-        return Quote(attribution) if attribution else None
-    return Quote(_join(parts, "\n"), attribution or None)
+def _block_lines(block: Block) -> Iterator[RichText]:
+    match block:
+        case ListBlock():
+            yield from _list_lines(block, nested=True)
+        case Paragraph(text=text) | Subheading(text=text):
+            yield text
+        case Quote(text=text, attribution=attribution, blocks=blocks):
+            if text:
+                yield text
+            for inner in blocks:
+                yield from _block_lines(inner)
+            if attribution:
+                yield RichText((Text("— "), *attribution.nodes))
+        case _:
+            yield from (RichText.plain(line) for line in block.plain_text.split("\n") if line)
 
 
 # A soft line break while the attribution is looked for: the source normalises
@@ -709,7 +747,7 @@ def _lone_image(node: SyntaxTreeNode) -> Image | None:
     return images[0] if len(images) == 1 else None
 
 
-def _images_only(node: SyntaxTreeNode) -> list[Image]:
+def _images_only(node: SyntaxTreeNode, line: int | None = None) -> list[Image]:
     inline = node.children[0] if node.children else None
     if inline is None:
         return []
@@ -717,7 +755,7 @@ def _images_only(node: SyntaxTreeNode) -> list[Image]:
     for child in inline.children:
         if child.type == "image":
             alt = _convert(child.children).plain_text
-            images.append(Image(str(child.attrs.get("src", "")), alt))
+            images.append(Image(str(child.attrs.get("src", "")), alt, line))
         elif child.type in ("softbreak", "hardbreak") or (
             child.type == "text" and not child.content.strip()
         ):

@@ -304,28 +304,46 @@ def _body(parts: EmailParts, *, reuse: bool) -> list[Markup]:
             return _stencilled(layout, name, values, env, t, start)
         return Markup(_render_block(env, name, t, start, values))
 
-    def list_block(b: ListBlock, nested: bool = False) -> Markup:
+    def inner(blocks: tuple[Block, ...], nested: str) -> list[Markup]:
+        """Blocks under a list item or in a quote, each rendered as it sits there."""
+        return [m for m in (block(b, nested=nested) for b in blocks) if m is not None]
+
+    def list_block(b: ListBlock, nested: str | None) -> Markup:
         items = [
-            rich(item) + (list_block(sub, nested=True) if (sub := b.sublist(n)) else "")
+            rich(item) + Markup("").join(inner(b.body(n), "item"))
             for n, item in enumerate(b.items)
         ]
-        return render("list", tag="ol" if b.ordered else "ul", items=items, nested=nested)
+        first = b.start if b.ordered and b.start != 1 else None
+        tag = "ol" if b.ordered else "ul"
+        return render("list", tag=tag, items=items, nested=nested, first=first)
 
-    def block(b: Block, level: int = 3) -> Markup | None:
+    def quote(b: Quote, nested: str | None) -> Markup:
+        blocks = inner(b.blocks, "quote")
+        html = render(
+            "quote",
+            text=rich(b.text),
+            attribution=rich(b.attribution) if b.attribution else None,
+            blocks=blocks,
+            nested=nested,
+        )
+        if any(m not in html for m in blocks):
+            # A copy of the template made before quotes held blocks does not
+            # place them: they follow the quote rather than being lost.
+            html += Markup("").join(blocks)
+        return html
+
+    def block(b: Block, level: int = 3, nested: str | None = None) -> Markup | None:
+        """`nested`: "item" under a list item, "quote" in a quote, else None."""
         match b:
             case Paragraph(text=text):
-                return render("paragraph", text=rich(text))
+                return render("paragraph", text=rich(text), nested=nested)
             case Subheading(text=text):
                 # Under the title, before any section heading, it is the next level down.
                 return render("subheading", text=rich(text), level=level)
             case ListBlock():
-                return list_block(b)
-            case Quote(text=text, attribution=attribution):
-                return render(
-                    "quote",
-                    text=rich(text),
-                    attribution=rich(attribution) if attribution else None,
-                )
+                return list_block(b, nested)
+            case Quote():
+                return quote(b, nested)
             case FAQ(items=items):
                 return render(
                     "faq",
@@ -342,17 +360,19 @@ def _body(parts: EmailParts, *, reuse: bool) -> list[Markup]:
                     "code",
                     text=html_text(text),
                     language=html_attr(language) if language else None,
+                    nested=nested,
                 )
             case Table(header=header, rows=rows):
                 return render(
                     "table",
                     header=[rich(c) for c in header],
                     rows=[[rich(c) for c in row] for row in rows],
+                    nested=nested,
                 )
             case Image(src=src, alt=alt):
                 if not _safe_image(src):
                     return None
-                return render("image", src=html_attr(src), alt=html_attr(alt))
+                return render("image", src=html_attr(src), alt=html_attr(alt), nested=nested)
         raise TypeError(f"unknown block {b!r}")
 
     def section(s: Section) -> list[Markup]:

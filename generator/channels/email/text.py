@@ -74,42 +74,75 @@ def render_text(parts: EmailParts) -> str:
     if article.dek:
         out += [wrap(article.dek), ""]
 
-    def list_lines(b: ListBlock, indent: str) -> None:
-        for n, item in enumerate(b.items, start=1):
+    def lines_of(b: Block, indent: str) -> list[str]:
+        """Block `b` as lines set at `indent`, under a list item or in a quote."""
+        match b:
+            case Paragraph(text=text):
+                return [wrap(rich(text), indent, indent)]
+            case Subheading(text=text):
+                return [indent + rich(text).upper()]
+            case ListBlock():
+                return list_lines(b, indent)
+            case Quote():
+                # Marked, where an indent alone would read as code.
+                return quote_lines(b, indent + "> ", indent + ">   ")
+            case CodeBlock(text=text):
+                return [indent + "    " + line for line in text.split("\n")]
+            case Table(header=header, rows=rows):
+                cells = _table([rich(c) for c in header], [[rich(c) for c in r] for r in rows])
+                return [indent + line for line in cells]
+            case Image(alt=alt):
+                return [f"{indent}[{alt}]"] if alt else []
+        raise TypeError(f"unknown block {b!r}")
+
+    def under(blocks: tuple[Block, ...], indent: str, lines: list[str], gap: bool) -> None:
+        """`blocks` below `lines` at `indent`: a blank line before each but a
+        list (a nested list follows its item directly), and before the first
+        only when `gap` (not right under a bare marker)."""
+        for n, inner in enumerate(blocks):
+            if (n or gap) and not isinstance(inner, ListBlock):
+                lines.append(indent.rstrip())
+            lines.extend(lines_of(inner, indent))
+
+    def list_lines(b: ListBlock, indent: str) -> list[str]:
+        lines: list[str] = []
+        for n, item in enumerate(b.items, start=b.start):
             marker = f"{n}. " if b.ordered else "- "
-            line = wrap(rich(item), indent + " " * len(marker), indent + marker)
-            out.append(line if line.strip() else (indent + marker).rstrip())  # only a sublist
-            if (nested := b.sublist(n - 1)) is not None:
-                list_lines(nested, indent + " " * len(marker))
+            inset = indent + " " * len(marker)
+            if item:
+                lines.append(wrap(rich(item), inset, indent + marker))
+            else:  # an item that opens with a block (or holds only a sublist)
+                lines.append((indent + marker).rstrip())
+            body = b.body(n - b.start)
+            under(body, inset, lines, gap=bool(item))
+            if body and not isinstance(body[-1], ListBlock) and n < b.start + len(b.items) - 1:
+                lines.append(indent.rstrip())  # loose: a blank line before the next item
+        return lines
+
+    def quote_lines(b: Quote, indent: str, said_more: str) -> list[str]:
+        """A quote at `indent`; its attribution's lines after the first are
+        set at `said_more`."""
+        lines = [wrap(rich(b.text), indent, indent)] if b.text else []
+        under(b.blocks, indent, lines, gap=bool(lines))
+        if b.attribution:
+            lines.append(wrap("— " + rich(b.attribution), said_more, indent))
+        return lines
 
     def block(b: Block) -> None:
         match b:
             case Paragraph(text=text):
                 out.extend([wrap(rich(text)), ""])
-            case Subheading(text=text):
-                out.extend([rich(text).upper(), ""])
-            case ListBlock():
-                list_lines(b, "")
-                out.append("")
-            case Quote(text=text, attribution=attribution):
-                out.append(wrap(rich(text), "    ", "    "))
-                if attribution:
-                    out.append(wrap("— " + rich(attribution), "      ", "    "))
-                out.append("")
+            case Quote():
+                out.extend([*quote_lines(b, "    ", "      "), ""])
             case FAQ(items=items):
                 for item in items:
                     out.append(wrap(rich(item.question)))
                     for answer in item.answer:
                         out.append(wrap(rich(answer)))
                     out.append("")
-            case CodeBlock(text=text):
-                out.extend(["    " + line for line in text.split("\n")] + [""])
-            case Table(header=header, rows=rows):
-                out.extend(_table([rich(c) for c in header], [[rich(c) for c in r] for r in rows]))
-                out.append("")
-            case Image(alt=alt):
-                if alt:
-                    out.extend([f"[{alt}]", ""])
+            case CodeBlock() | Subheading() | ListBlock() | Table() | Image():
+                if lines := lines_of(b, ""):
+                    out.extend([*lines, ""])
 
     for b in article.lead:
         block(b)

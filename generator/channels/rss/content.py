@@ -57,9 +57,10 @@ def _block(block: Block, level: int = 3) -> str:
             return f"<h{level}>{inline_html(text)}</h{level}>"
         case ListBlock():
             return _list(block)
-        case Quote(text=text, attribution=attribution):
+        case Quote(text=text, attribution=attribution, blocks=blocks):
+            said = f"<p>{inline_html(text)}</p>" if text or not blocks else ""
             cite = f"<footer>— {inline_html(attribution)}</footer>" if attribution else ""
-            return f"<blockquote><p>{inline_html(text)}</p>{cite}</blockquote>"
+            return f"<blockquote>{said}{_blocks(blocks)}{cite}</blockquote>"
         case FAQ(items=items):
             pairs = "".join(
                 f"<dt>{inline_html(i.question)}</dt>"
@@ -84,10 +85,16 @@ def _block(block: Block, level: int = 3) -> str:
     raise TypeError(f"unknown block {block!r}")
 
 
+def _blocks(blocks: tuple[Block, ...]) -> str:
+    """Blocks under a list item or in a quote."""
+    return "".join(_block(b) for b in blocks)
+
+
 def _list(block: ListBlock) -> str:
     tag = "ol" if block.ordered else "ul"
+    start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
     lis = "".join(
-        f"<li>{inline_html(item)}{_list(sub) if (sub := block.sublist(n)) else ''}</li>"
+        f"<li>{inline_html(item)}{_blocks(block.body(n))}</li>"
         for n, item in enumerate(block.items)
     )
-    return f"<{tag}>{lis}</{tag}>"
+    return f"<{tag}{start}>{lis}</{tag}>"
