@@ -21,7 +21,29 @@ SEED = ARTICLES / "the-great-ai-divorce.txt"
 # Deterministic by default, so CI never fails on a one-off example; the
 # example database is off so runs do not depend on earlier ones.
 settings.register_profile("masthead", derandomize=True, deadline=None, database=None)
-settings.load_profile("masthead")
+# `--hypothesis-profile=nightly --hypothesis-seed=N` (hypothesis's own pytest
+# options): new examples from seed N (a random one without the seed option),
+# and NIGHTLY_FACTOR times as many. A failure prints the example and how to
+# replay it.
+NIGHTLY_FACTOR = 5
+settings.register_profile(
+    "nightly",
+    derandomize=False,
+    max_examples=100 * NIGHTLY_FACTOR,
+    deadline=None,
+    database=None,
+    print_blob=True,
+)
+settings.load_profile("masthead")  # the pytest option, when given, loads its profile later
+
+
+def examples(count: int) -> int:
+    """`count` examples, NIGHTLY_FACTOR times as many under the nightly
+    profile: for tests that set their own max_examples, which a profile's
+    does not override. Read when a test is decorated, after pytest has
+    loaded the profile."""
+    factor = NIGHTLY_FACTOR if settings.get_current_profile_name() == "nightly" else 1
+    return count * factor
 
 
 @dataclass

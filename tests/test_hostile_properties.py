@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
-from conftest import yaml_string
+from conftest import examples, yaml_string
 from htmlcheck import ALLOWED_ATTRS, ALLOWED_TAGS, Page, assert_same_email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -178,7 +178,7 @@ def as_markdown(title, dek, lead, sections, tags) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=1000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1000), suppress_health_check=[HealthCheck.too_slow])
 @given(valid_article())
 def test_generated_articles_through_every_channel(parts):
     markdown, title, dek, lead, sections, tags = parts
@@ -232,7 +232,7 @@ BREAKS = {
 MARKDOWN_ONLY = {"a raw C1 control in the front matter", "an unclosed front matter"}
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(valid_article(), st.sampled_from(sorted(BREAKS)), st.integers(0, 10**6))
 def test_broken_articles_are_refused(parts, damage, where):
     """Rejection is the point here: the same hostile articles, each broken in

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections
 
 import pytest
-from conftest import ARTICLES, ROOT, SEED, yaml_string
+from conftest import ARTICLES, ROOT, SEED, examples, yaml_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -309,7 +309,7 @@ markup = st.sampled_from(
 markdown_piece = st.one_of(st.text(max_size=40), markup)
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(st.lists(markdown_piece, max_size=40))
 def test_random_markdown_soup_reads_or_fails_cleanly(pieces):
     """Anything at all, front matter included: nearly always refused (most
@@ -339,12 +339,13 @@ prose = st.text(
 title_text = st.text(min_size=1, max_size=60).filter(str.strip)  # any character, YAML-escaped
 
 
+@pytest.mark.hypothesis  # its @given is inside: marked for `-m hypothesis`
 def test_random_markdown_under_a_title_reads():
     """Random Markdown after a front matter whose title is any text: at least
     80 % must read (the rest only for what a body can rightly lack)."""
     outcomes: collections.Counter[str] = collections.Counter()
 
-    @settings(max_examples=400)
+    @settings(max_examples=examples(400))
     @given(title_text, st.lists(st.one_of(prose, markup), min_size=1, max_size=40))
     def read(title, pieces):
         text = f"---\ntitle: {yaml_string(title)}\n---\n" + "".join(pieces)

@@ -15,6 +15,7 @@ import datetime as dt
 import operator
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,7 +51,7 @@ line = st.one_of(
 )
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(400))
 @given(st.lists(line, max_size=30))
 def test_any_layout_text_reads_or_fails_cleanly(lines):
     """Layout lines in any order: about half are refused (no body, a bad
@@ -207,7 +208,7 @@ def _shape(block) -> tuple:
     return ("faq", [(i.question.plain_text, [a.plain_text for a in i.answer]) for i in block.items])
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(valid_layout())
 def test_valid_layouts_read_as_written(case):
     """Every one must read (a refusal fails the test), and every line must
@@ -242,7 +243,7 @@ def _as_shape(block: tuple) -> tuple:
 # --- bytes ------------------------------------------------------------------------------
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(st.binary(max_size=400))
 def test_any_bytes_read_or_fail_cleanly(data):
     """Rejection is the point: random bytes are almost never an article."""
@@ -260,7 +261,7 @@ def _spliced(text: str, places: list[tuple[int, bytes]]) -> bytes:
     return data
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(
     valid_layout(),
     st.sampled_from(["\n", "\r\n", "\r"]),
@@ -282,7 +283,7 @@ def test_harmless_damage_reads_the_same_article(case, ending, bom, trailing, ext
     assert damaged == original
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(valid_layout(), st.integers(0, 2000), st.sampled_from([b"\x00", b"\x80", b"\xe9", b"\xff"]))
 def test_bad_bytes_are_refused_where_they_are(case, where, byte):
     """A NUL makes it a binary file (within the first 8 KB, where the reader
@@ -305,7 +306,7 @@ def test_bad_bytes_are_refused_where_they_are(case, where, byte):
         ), message
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(
     valid_layout(),
     st.lists(
