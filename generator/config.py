@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ConfigError
+from generator.files import NotRegularFileError, read_regular_file
 from generator.text.urls import UrlError, http_url
 
 CONFIG_NAME = "masthead.toml"
@@ -304,9 +305,16 @@ def load_config(path: str | os.PathLike[str] | None = None, *, discover: bool = 
         path = found
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_regular_file(path).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError("config file not found; check --config", name) from None
+    except IsADirectoryError:
+        raise ConfigError("is a directory; name the masthead.toml file", name) from None
+    except NotRegularFileError:
+        raise ConfigError(
+            "is not a regular file (a named pipe, device or socket); save the config as a file",
+            name,
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the config file ({exc})", name) from None
     return parse_config(text, name=name, path=Path(path))

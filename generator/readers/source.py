@@ -13,11 +13,11 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ReaderError
+from generator.files import NotRegularFileError, read_regular_file
 
 # Control characters other than tab, the line breaks and escape almost never
 # occur in prose; many of them together mean a binary file.
@@ -70,19 +70,17 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
     """
     name = str(path)
     try:
-        if stat.S_ISDIR(os.stat(path).st_mode):
-            raise ReaderError("is a directory, not an article file; name a .txt or .md file", name)
-        # Non-blocking, so that a file swapped for a pipe since the check
-        # cannot hang the open; on a regular file the flag changes nothing.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                raise ReaderError(
-                    "is not a regular file (a named pipe, device or socket); save the article "
-                    "as a file, or pass '-' to read it from standard input",
-                    name,
-                )
-            return file.read()
+        return read_regular_file(path)
+    except IsADirectoryError:
+        raise ReaderError(
+            "is a directory, not an article file; name a .txt or .md file", name
+        ) from None
+    except NotRegularFileError:
+        raise ReaderError(
+            "is not a regular file (a named pipe, device or socket); save the article "
+            "as a file, or pass '-' to read it from standard input",
+            name,
+        ) from None
     except FileNotFoundError:
         raise ReaderError("no such file; check the path", name) from None
     except PermissionError:
