@@ -21,6 +21,7 @@ from generator.esp import get_esp
 from generator.language import has_labels
 from generator.model import Article, CodeBlock, Image, Inline, Link, RichText, walk
 from generator.platforms import platforms
+from generator.text.sanitize import bidi_controls
 from generator.theme import AA, BOX_PAIRS, contrast
 
 Severity = Literal["warning", "error"]
@@ -143,6 +144,7 @@ def check_article(
                 "shown, so the email and the feed leave it out",
                 block.line,
             )
+    yield from (finding("warning", "bidi-control", message) for message in _bidi(article))
     if not article.dek and not article.preheader:
         yield finding(
             "warning",
@@ -238,6 +240,41 @@ def _first_line(code: str, width: int = 40) -> str:
 
 def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _bidi(article: Article) -> Iterator[str]:
+    """What the article's bidi controls become (the rule is in
+    text/sanitize.py): in titles and the like every one is dropped; in body
+    text overrides and embeddings are, and an isolate left open is closed."""
+    titles = [
+        ("the title", article.title),
+        ("the subject", article.subject),
+        # Without a preheader, the dek is the email's.
+        ("the preheader" if article.preheader else "the dek", article.preheader or article.dek),
+        ("an author", " ".join(article.authors)),
+        ("a tag", " ".join(article.tags)),
+        ("the image's alt text", article.image_alt),
+    ]
+    said = [
+        f"{field} ({', '.join(names)})"
+        for field, text in titles
+        if (names := bidi_controls(text or "", title=True))
+    ]
+    if said:
+        yield (
+            f"bidi controls in {'; '.join(said)}: they can show text out of order (an override "
+            "makes 'Hi <U+202E>gnp.exe' read 'Hi exe.png'), so subjects, titles and feeds go "
+            "out without them; delete them"
+        )
+    body = [article.dek or "", *(section.heading for section in article.sections)]
+    body += [text.plain_text for text in _rich_texts(article)]
+    if found := sorted({name for text in body for name in bidi_controls(text, title=False)}):
+        yield (
+            f"bidi controls in the text ({', '.join(found)}): they can show text out of order, "
+            "so it goes out without overrides and embeddings, and with each isolate "
+            "(U+2066-U+2068) closed by a U+2069 at the end of its line; delete them, or "
+            "close each isolate on its line"
+        )
 
 
 def _links(article: Article) -> Iterator[str]:

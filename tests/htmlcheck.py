@@ -16,6 +16,7 @@ VALID_HOSTILE = [
     "controls.txt",
     "long.txt",
     "cjk_rtl.md",
+    "bidi.md",
     "empty_section.txt",
     "bom_crlf.txt",
     "cr_only.txt",

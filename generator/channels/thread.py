@@ -40,6 +40,7 @@ from generator.platforms import Platform, get_platform
 from generator.resources import template_environment, template_errors
 from generator.text.counting import bluesky_shorten
 from generator.text.headings import is_takeaways, is_why_it_matters
+from generator.text.sanitize import balanced_bidi
 from generator.text.splitting import (
     Fits,
     SplitError,
@@ -228,7 +229,9 @@ def post_text(text: RichText) -> str:
 
 
 def clean(text: str) -> str:
-    return " ".join(_INVALID_IN_POSTS.sub("", text).split())
+    """One piece of the article as post text: a post is body text, so its
+    bidi isolates are balanced (see sanitize)."""
+    return " ".join(balanced_bidi(_INVALID_IN_POSTS.sub("", text)).split())
 
 
 # Straight quote marks round a whole quote become curly, as the brief asks.

@@ -1,12 +1,36 @@
-"""Making untrusted text safe to put in XML.
+"""Making untrusted text safe to put in XML, headers, titles and body text.
 
 XML 1.0 forbids most control characters (and U+FFFE/U+FFFF); one of them in
 a feed makes the whole feed unreadable, so they are dropped.
+
+Bidi controls (Unicode's UAX #9) change the order text is shown in: a
+right-to-left override makes "Hi \\u202egnp.exe" show as "Hi exe.png". The
+rule, in one place:
+
+- headers and titles (an email's Subject and From name, its <title> and
+  preheader, attribute text, feed titles, names and categories) hold none:
+  every embedding, override and isolate (U+202A-U+202E, U+2066-U+2069) is
+  removed. Such a line sits beside text that is not the article's (an
+  inbox's columns, a feed reader's list), where an unclosed one would
+  reach into it.
+- body text keeps isolates (LRI, RLI, FSI ... PDI: how right-to-left words
+  are set in left-to-right text today), balanced line by line: one left
+  open is closed at the end of its line (a line break ends a bidi
+  paragraph, so that is where it ended anyway), a PDI that closes nothing
+  is dropped. Embeddings and overrides (LRE, RLE, LRO, RLO, PDF) are
+  removed, not closed: closed at the end of the line, an override would
+  still reverse what follows it on that line (the spoof above), and
+  isolates do what embeddings did without reaching past their end.
+- the marks U+200E, U+200F and U+061C (LRM, RLM, ALM) are kept everywhere:
+  they set the direction of what is next to them and reorder nothing.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from generator.model import Code, Emphasis, Inline, Link, RichText, Strong, Text
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -14,3 +38,94 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 def xml_safe(text: str) -> str:
     """`text` without the characters XML 1.0 cannot hold."""
     return _XML_ILLEGAL.sub("", text)
+
+
+EMBEDDINGS = frozenset("\u202a\u202b\u202c\u202d\u202e")  # LRE RLE PDF LRO RLO
+ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI
+POP_ISOLATE = "\u2069"  # PDI
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BODY_PIECES = re.compile("([\u202a-\u202e\u2066-\u2069\n])")
+
+
+def without_bidi_controls(text: str) -> str:
+    """`text` for a header or a title: no embedding, override or isolate."""
+    return _BIDI_CONTROL.sub("", text)
+
+
+def balanced_bidi(text: str) -> str:
+    """`text` as body text: no embedding or override, and every isolate
+    closed on its own line (see the module's rule)."""
+    if not _BIDI_CONTROL.search(text):
+        return text
+    depth = [0]
+    return "".join(_balanced(text, depth)) + POP_ISOLATE * depth[0]
+
+
+def _balanced(text: str, depth: list[int]) -> list[str]:
+    """The pieces of `text` balanced, `depth` (the isolates open before it)
+    carried in and out, so that a run of inline nodes is balanced as one
+    text."""
+    out: list[str] = []
+    for piece in _BODY_PIECES.split(text):
+        if piece in ISOLATES:
+            depth[0] += 1
+        elif piece == POP_ISOLATE:
+            if not depth[0]:
+                continue  # closes nothing
+            depth[0] -= 1
+        elif piece == "\n":
+            out.append(POP_ISOLATE * depth[0])
+            depth[0] = 0
+        elif piece in EMBEDDINGS:
+            continue
+        out.append(piece)
+    return out
+
+
+def balanced_bidi_rich(text: RichText) -> RichText:
+    """Rich text as body text: `balanced_bidi` over its inline nodes read as
+    one text (an isolate opened in an emphasis may close after it); one
+    left open at the end is closed after the last node."""
+    if not _BIDI_CONTROL.search(text.plain_text):
+        return text
+    depth = [0]
+
+    def node(inline: Inline) -> Inline:
+        match inline:
+            case Text(text=value):
+                return Text("".join(_balanced(value, depth)))
+            case Code(text=value):
+                return Code("".join(_balanced(value, depth)))
+            case Emphasis(children=children):
+                return Emphasis(tuple(node(child) for child in children))
+            case Strong(children=children):
+                return Strong(tuple(node(child) for child in children))
+            case Link(href=href, children=children):
+                return Link(href, tuple(node(child) for child in children))
+        raise TypeError(f"unknown inline node {inline!r}")
+
+    nodes = tuple(node(inline) for inline in text.nodes)
+    if depth[0]:
+        nodes += (Text(POP_ISOLATE * depth[0]),)
+    return RichText(nodes)
+
+
+def bidi_controls(text: str, *, title: bool) -> list[str]:
+    """The bidi controls of `text` that do not go out as written, each named
+    once ("U+202E RIGHT-TO-LEFT OVERRIDE"): in a title (`title`) every one;
+    in body text the embeddings and overrides, and isolates left unbalanced
+    on their line."""
+    found: set[str] = set()
+    for line in text.split("\n") if _BIDI_CONTROL.search(text) else ():
+        opened: list[str] = []
+        for char in _BIDI_CONTROL.findall(line):
+            if title or char in EMBEDDINGS:
+                found.add(char)
+            elif char in ISOLATES:
+                opened.append(char)
+            elif opened:
+                opened.pop()
+            else:
+                found.add(char)  # a PDI that closes nothing
+        found.update(opened)
+    return [f"U+{ord(c):04X} {unicodedata.name(c)}" for c in sorted(found)]

@@ -23,6 +23,7 @@ from email.header import Header
 from email.utils import format_datetime, formataddr
 
 from generator.config import Config
+from generator.text.sanitize import without_bidi_controls
 
 PLACEHOLDER_FROM = ("Sender not configured", "sender@example.invalid")
 PLACEHOLDER_TO = "subscriber@example.invalid"
@@ -64,7 +65,7 @@ def build_eml(
         address = f"{local}@{domain}"
     boundary = f"masthead-{digest[32:56]}"
     headers = (
-        f"From: {formataddr((' '.join(name.split()), address))}\r\n"
+        f"From: {formataddr((' '.join(without_bidi_controls(name).split()), address))}\r\n"
         f"To: {PLACEHOLDER_TO}\r\n"
         f"Subject: {header_value(subject)}\r\n"
         f"Date: {format_datetime(now)}\r\n"
@@ -95,7 +96,8 @@ def _list_unsubscribe(config: Config, esp: str | None) -> str:
 def header_value(value: str) -> str:
     """`value` as an unstructured header: as it is when that is safe,
     otherwise as RFC 2047 encoded words, folded one to a line."""
-    value = " ".join(value.split())  # no CR/LF can reach a header
+    # No CR/LF can reach a header, nor a bidi control (see sanitize).
+    value = " ".join(without_bidi_controls(value).split())
     if _PLAIN_HEADER.fullmatch(value) and "=?" not in value:
         return value
     return Header(value, _UTF8_BASE64, maxlinelen=76).encode(linesep="\r\n")

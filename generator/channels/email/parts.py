@@ -17,6 +17,7 @@ from generator.esp import ESP, get_esp
 from generator.language import direction, format_date, join_names, labels_for
 from generator.model import Article, RichText
 from generator.text.html import attr_html, inline_html, text_html
+from generator.text.sanitize import without_bidi_controls
 from generator.text.urls import article_link, is_safe_href, utm_link
 
 
@@ -113,8 +114,11 @@ def email_parts(
         )
     if link and not is_safe_href(link):
         link = shown = None
-    subject_raw = " ".join((subject or article.subject or article.title).split())
-    preheader = article.preheader or article.dek or ""
+    # Shown in an inbox's list beside other mail: no bidi control (see sanitize).
+    subject_raw = " ".join(
+        without_bidi_controls(subject or article.subject or article.title).split()
+    )
+    preheader = without_bidi_controls(article.preheader or article.dek or "")
     labels = labels_for(article.lang, dict(config.labels))
     palette = config.resolved_theme(theme)
     return EmailParts(

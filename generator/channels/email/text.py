@@ -28,6 +28,7 @@ from generator.model import (
     Table,
     Text,
 )
+from generator.text.sanitize import balanced_bidi
 from generator.text.urls import is_safe_href
 from generator.text.wrapping import display_width, fill
 
@@ -182,7 +183,8 @@ def render_text(parts: EmailParts) -> str:
         out.append(f"{neutralize_text(labels['unsubscribe'])}: {footer.unsubscribe_text}")
     if footer.web_version_text:
         out.append(f"{neutralize_text(labels['web_version'])}: {footer.web_version_text}")
-    return "\n".join(out).rstrip() + "\n"
+    # Plain text is body text: bidi controls balanced line by line (see sanitize).
+    return balanced_bidi("\n".join(out)).rstrip() + "\n"
 
 
 _URL_DELIMITERS = re.compile(r"[\[\]{}|<>]")

@@ -17,7 +17,7 @@ from generator.channels.rss.content import article_html, summary_html
 from generator.config import Config
 from generator.model import Article
 from generator.text.html import text_html
-from generator.text.sanitize import xml_safe
+from generator.text.sanitize import without_bidi_controls, xml_safe
 from generator.text.urls import article_link, is_safe_href
 
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -79,7 +79,7 @@ def rss_text(text: str) -> str:
     """Plain text (a title, a name, a category) as RSS carries it. Readers
     disagree on whether such fields are text or HTML; one that holds `<` is
     HTML-escaped so that both kinds show it as written and neither sees a tag."""
-    text = xml_safe(text)
+    text = without_bidi_controls(xml_safe(text))  # a title: see sanitize
     return str(text_html(text)) if "<" in text else text
 
 
