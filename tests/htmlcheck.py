@@ -122,6 +122,7 @@ ALLOWED_ATTRS = {
     "xmlns:v",
     "xmlns:o",
     "data-language",
+    "start",  # a numbered list's first number (<ol start="3">)
     "type",
     "media",
     "valign",
