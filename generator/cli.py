@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
+from typer._types import TyperChoice
 from typer.core import TyperGroup
 
 from generator import __version__
 from generator.config import CONFIG_NAME, Config, defaults_as_toml, load_config
 from generator.errors import MastheadError
 from generator.model import Article
-from generator.resources import data_keys
+from generator.resources import data_keys, data_names
 from generator.writers import write_atomic
 
 # The order `masthead --help` lists commands in: the everyday ones first.
@@ -43,7 +44,6 @@ app = typer.Typer(
     name="masthead",
     help="Turn one article into a newsletter email, social threads and an RSS item.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -208,12 +208,34 @@ Platform = StrEnum("Platform", {key: key for key in data_keys("platforms.toml")}
 DEFAULT_PLATFORM = Platform("x")
 
 
+class _PlatformChoice(TyperChoice[str]):
+    """A platform by its key or another of its names (platforms.toml's
+    `aliases`: twitter for x), in any case; --help lists the keys."""
+
+    def normalize_choice(self, choice: object, ctx: object) -> str:
+        name = super().normalize_choice(choice, ctx)  # type: ignore[arg-type]
+        return data_names("platforms.toml").get(name, name)
+
+
+PLATFORM_CHOICE = _PlatformChoice(list(data_keys("platforms.toml")), case_sensitive=False)
+# "x or twitter, bluesky or bsky": each other name said once, by its platform.
+PLATFORM_NAMES = ", ".join(
+    f"{key} or {alias}" for alias, key in data_names("platforms.toml").items() if alias != key
+)
+
+
 @app.command(short_help="Write the article as a social thread.")
 @_reports_errors
 def thread(
     article: ArticleArg,
     platform: Annotated[
-        Platform, typer.Option("--platform", "-p", help="Where the thread will be posted.")
+        Platform,
+        typer.Option(
+            "--platform",
+            "-p",
+            click_type=PLATFORM_CHOICE,
+            help=f"Where the thread will be posted ({PLATFORM_NAMES}; any case).",
+        ),
     ] = DEFAULT_PLATFORM,
     format: Annotated[
         InspectFormat,
@@ -494,7 +516,12 @@ def render(
     ] = None,
     platform: Annotated[
         list[Platform] | None,
-        typer.Option("--platform", "-p", help="Only these thread platforms (repeatable)."),
+        typer.Option(
+            "--platform",
+            "-p",
+            click_type=PLATFORM_CHOICE,
+            help=f"Only these thread platforms, repeatable ({PLATFORM_NAMES}; any case).",
+        ),
     ] = None,
     esp: EspOption = None,
     force: Annotated[

@@ -18,6 +18,7 @@ from typing import Any
 
 from generator.errors import ConfigError
 from generator.files import NotRegularFileError, read_regular_file
+from generator.resources import data_names
 from generator.text.urls import UrlError, http_url
 
 CONFIG_NAME = "masthead.toml"
@@ -329,18 +330,32 @@ def parse_config(text: str, *, name: str = CONFIG_NAME, path: Path | None = None
         raise ConfigError(f"invalid TOML: {message}", name, line) from None
 
     values: dict[tuple[str | None, str], Any] = {}
+    spelled: dict[tuple[str | None, str], str] = {}  # a platform as the file names it
     for key, value in data.items():
         if key in _TABLES:
             if not isinstance(value, dict):
                 raise ConfigError(f"'{key}' must be a table ([{key}])", name, _line_of(text, key))
             for sub, subvalue in value.items():
+                if key == "limits":  # a platform by any of its names: twitter is x
+                    platform = data_names("platforms.toml").get(sub.lower(), sub)
+                    if (key, platform) in values:
+                        first = spelled.get((key, platform), platform)
+                        raise ConfigError(
+                            f"'limits.{sub}' and 'limits.{first}' are the same platform; "
+                            "keep one",
+                            name,
+                            _line_of(text, sub, key),
+                        )
+                    spelled[(key, platform)] = sub
+                    sub = platform
                 values[(key, sub)] = subvalue
         else:
             values[(None, key)] = value
 
     for (table, key), value in values.items():
-        dotted = f"{table}.{key}" if table else key
-        line = _line_of(text, key, table)
+        written = spelled.get((table, key), key)
+        dotted = f"{table}.{written}" if table else written
+        line = _line_of(text, written, table)
         if (table, key) not in SCHEMA:
             known = ", ".join(sorted(f"{t}.{k}" if t else k for t, k in SCHEMA))
             raise ConfigError(f"unknown key '{dotted}'; known keys: {known}", name, line)

@@ -28,6 +28,7 @@ class Platform:
     max_bytes: int | None = None
     max_links: int | None = None
     fold: int | None = None
+    aliases: tuple[str, ...] = ()  # other names for it (see platforms.toml)
 
     @property
     def count(self) -> Callable[[str], int]:
@@ -48,7 +49,10 @@ class Platform:
 @cache
 def platforms() -> dict[str, Platform]:
     data = tomllib.loads((Path(__file__).parent / "platforms.toml").read_text(encoding="utf-8"))
-    return {key: Platform(key=key, **row) for key, row in data.items()}
+    return {
+        key: Platform(key=key, **{**row, "aliases": tuple(row.get("aliases", ()))})
+        for key, row in data.items()
+    }
 
 
 def get_platform(key: str) -> Platform:

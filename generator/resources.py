@@ -52,6 +52,19 @@ def data_keys(name: str) -> list[str]:
 
 
 @cache
+def data_names(name: str) -> dict[str, str]:
+    """Every name a row of one of the package's data files answers to, in
+    lower case, and the row's key: the key itself and the row's `aliases`
+    (platforms.toml: `twitter` for `x`). One table, so the command line and
+    the config accept the same names."""
+    names: dict[str, str] = {}
+    for key, row in tomllib.loads((_PACKAGE / name).read_text(encoding="utf-8")).items():
+        for alias in (key, *row.get("aliases", ())):
+            names[alias.lower()] = key
+    return names
+
+
+@cache
 def template_environment(
     kind: str, *, autoescape: bool, override: Path | None = None
 ) -> Environment:
