@@ -308,6 +308,14 @@ def test_a_steps_code_goes_on_its_own_line_in_the_post(platform):
     assert not thread.left_out
 
 
+def test_a_steps_code_in_a_post_has_its_bidi_isolates_closed_on_each_line():
+    """Code is body text: an isolate left open (U+2067) is closed at the end
+    of its line, an override (U+202E) is dropped (see text/sanitize.py)."""
+    article = md(TUTORIAL.replace("python3 -m venv .venv", "echo \u2067abc\u202e def"))
+    text = "\n".join(post.text for post in build_thread(article, "x", Config()).posts)
+    assert f"{STEPS[0]}\necho \u2067abc def\u2069\n" in text + "\n"
+
+
 def test_the_single_post_keeps_a_points_code_on_its_own_line():
     post = build_thread(md(TUTORIAL), "linkedin", Config()).posts[0].text
     assert "Create a virtual environment:\npython3 -m venv .venv" in post

@@ -477,9 +477,10 @@ def _step(pieces: list[str | CodeBlock]) -> _Step:
 
 def _code_text(code: str) -> str:
     """Code for a post: its lines as written (indent kept), blank ones and
-    characters no post may hold left out."""
-    lines = (_INVALID_IN_POSTS.sub("", line).rstrip() for line in code.split("\n"))
-    return "\n".join(line for line in lines if line.strip())
+    characters no post may hold left out, and its bidi isolates closed on
+    their lines, as in any body text (see sanitize)."""
+    lines = balanced_bidi(_INVALID_IN_POSTS.sub("", code)).split("\n")
+    return "\n".join(line.rstrip() for line in lines if line.strip())
 
 
 def _code_draft(
