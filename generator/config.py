@@ -8,6 +8,7 @@ The schema below is data: a key's table, name, type and check in one row.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -111,6 +112,17 @@ class Email:
 
 
 @dataclass(frozen=True, slots=True)
+class Smtp:
+    """[smtp]: the server `masthead email --send-test` sends through. The
+    password is never here: it comes only from MASTHEAD_SMTP_PASSWORD."""
+
+    host: str = ""
+    port: int = 0  # 0: the usual port for `security` (587, 465 or 25)
+    security: str = "starttls"  # starttls | ssl | none (none: loopback only)
+    username: str = ""  # empty: no login
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     brand: Brand = field(default_factory=Brand)
     site_url: str = ""
@@ -122,6 +134,7 @@ class Config:
     feed: Feed = field(default_factory=Feed)
     email: Email = field(default_factory=Email)
     theme: Theme = field(default_factory=Theme)
+    smtp: Smtp = field(default_factory=Smtp)
     labels: tuple[tuple[str, str], ...] = ()  # [labels] overrides, by key
     templates: str = ""  # a folder of templates that shadow the built-in ones
     path: Path | None = None
@@ -171,7 +184,8 @@ def _lang(value: str) -> str | None:
     return None if is_language_tag(value) else "must be a language tag such as 'en' or 'pt-BR'"
 
 
-def _email(value: str) -> str | None:
+def email_address_problem(value: str) -> str | None:
+    """What is wrong with `value` as an email address, or None (also for "")."""
     if value and not _EMAIL.match(value):
         return "must be an email address such as 'news@example.com'"
     if value and not value.rsplit("@", 1)[0].isascii():
@@ -220,6 +234,38 @@ def _social(value: list[Any]) -> str | None:
     return None
 
 
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+def smtp_host_problem(value: str) -> str | None:
+    """What is wrong with `value` as an SMTP host (a name, an IPv4 address,
+    or an IPv6 address, in brackets or not), or None; the port is apart."""
+    host = value[1:-1] if value.startswith("[") and value.endswith("]") else value
+    if "://" in host:
+        return "must be a host name such as 'smtp.example.com', not a URL"
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return "must be a host name or an IP address, without a port ([smtp] port)"
+        return None
+    if value and not re.fullmatch(r"[^\W_](?:[\w.-]*[^\W_])?\.?", value):
+        return "must be a host name such as 'smtp.example.com', or an IP address"
+    return None
+
+
+def _smtp_security(value: str) -> str | None:
+    return None if value in SMTP_SECURITY else f"must be one of: {', '.join(SMTP_SECURITY)}"
+
+
+def _port(value: int) -> str | None:
+    return None if 0 <= value <= 65535 else "must be a port from 1 to 65535, or 0 for the usual"
+
+
+# Secrets that a config file (committed, shared, backed up) must never hold,
+# and where each is read from instead.
+_SECRET_KEYS = {("smtp", "password"): "MASTHEAD_SMTP_PASSWORD"}
+
 def _campaign(value: str) -> str | None:
     try:
         value.format(slug="x")
@@ -260,7 +306,7 @@ SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
     ("theme", "social"): (list, _social),
     **{("theme", key): (str, _optional_colour) for key in _COLOUR_KEYS},
     ("sender", "name"): (str, None),
-    ("sender", "address"): (str, _email),
+    ("sender", "address"): (str, email_address_problem),
     ("utm", "enabled"): (bool, None),
     ("utm", "campaign"): (str, _campaign),
     ("email", "esp"): (str, _esp),
@@ -270,6 +316,10 @@ SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
     ("feed", "description"): (str, None),
     ("feed", "url"): (str, _http_url),
     ("feed", "max_items"): (int, _not_negative),
+    ("smtp", "host"): (str, smtp_host_problem),
+    ("smtp", "port"): (int, _port),
+    ("smtp", "security"): (str, _smtp_security),
+    ("smtp", "username"): (str, None),
     **{
         ("limits", name): (int, _positive)
         for name in ("x", "bluesky", "mastodon", "threads", "linkedin")
@@ -356,6 +406,14 @@ def parse_config(text: str, *, name: str = CONFIG_NAME, path: Path | None = None
         written = spelled.get((table, key), key)
         dotted = f"{table}.{written}" if table else written
         line = _line_of(text, written, table)
+        if (table, key) in _SECRET_KEYS:
+            raise ConfigError(
+                f"'{dotted}' is not read from the config file, which gets committed and "
+                f"shared: remove it and set the environment variable "
+                f"{_SECRET_KEYS[(table, key)]} instead",
+                name,
+                line,
+            )
         if (table, key) not in SCHEMA:
             known = ", ".join(sorted(f"{t}.{k}" if t else k for t, k in SCHEMA))
             raise ConfigError(f"unknown key '{dotted}'; known keys: {known}", name, line)
@@ -451,7 +509,7 @@ def campaign_name(config: Config, slug: str) -> str:
 
 def defaults_as_toml() -> str:
     """A commented `masthead.toml` with every key at its default."""
-    brand, sender, utm = Brand(), Sender(), Utm()
+    brand, sender, utm, smtp = Brand(), Sender(), Utm(), Smtp()
     return f"""\
 # Masthead configuration. Every key is optional; the values shown are the defaults.
 # Masthead looks for this file in the current directory and its parents,
@@ -536,6 +594,19 @@ name = "classic"
 # Post length limits that override a platform's own, e.g. for a Mastodon
 # instance that allows longer posts:
 # mastodon = 1000
+
+[smtp]
+# The server `masthead email ARTICLE --send-test ADDRESS` sends through
+# (--smtp HOST[:PORT] overrides host and port). The password is never read
+# from this file: set the MASTHEAD_SMTP_PASSWORD environment variable.
+host = "{smtp.host}"
+# 0: the usual port for the security below (587, 465 or 25).
+port = {smtp.port}
+# starttls (upgrade to TLS), ssl (TLS from the start) or none (plain text:
+# only to a server on this machine, and never with a username).
+security = "{smtp.security}"
+# The login name; empty: no login.
+username = "{smtp.username}"
 """
 
 
