@@ -232,8 +232,8 @@ def _write_siblings(
     from generator.channels.rss.entries import entry
     from generator.channels.rss.jsonfeed import json_feed
 
-    title = channel.get("title") or channel_title(config)
     home = channel.get("link") or channel_home(config)
+    title = channel.get("title") or channel_title(config, home)
     # Where the RSS feed is published; its copies are published beside it.
     address = channel.get("self") or feed_address(config, feed.name)
     lang = channel.get("language") or config.lang

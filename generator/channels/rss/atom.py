@@ -9,8 +9,8 @@ import xml.parsers.expat
 from collections.abc import Iterable, Iterator
 
 from generator import __version__
-from generator.channels.rss.entries import Entry
-from generator.channels.rss.item import rfc3339
+from generator.channels.rss.entries import Entry, is_uri
+from generator.channels.rss.item import MEDIA, rfc3339
 from generator.text.sanitize import xml_safe
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -81,6 +81,14 @@ def _entry(entry: Entry, now: dt.datetime) -> ET.Element:
         _text(node, "summary", entry.summary_html).set("type", "html")
     if entry.content_html:
         _text(node, "content", entry.content_html).set("type", "html")
+    if entry.image and is_uri(entry.image):
+        # The image as in the RSS item (its HTML has it too): Media RSS, which
+        # readers read in Atom as well, for the picture beside the entry in a
+        # list. After the content, where no parser takes its text for the
+        # entry's content (see item.build_item).
+        media = ET.SubElement(node, f"{{{MEDIA}}}content", {"url": entry.image, "medium": "image"})
+        if entry.image_alt:
+            _text(media, f"{{{MEDIA}}}description", entry.image_alt).set("type", "plain")
     return node
 
 

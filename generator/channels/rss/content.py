@@ -25,7 +25,7 @@ from generator.text.urls import is_safe_href
 
 
 def article_html(article: Article) -> str:
-    parts = [_block(b, 2) for b in article.lead]
+    parts = [_feature_image(article), *(_block(b, 2) for b in article.lead)]
     for section in article.sections:
         parts.append(f"<h2>{text_html(section.heading)}</h2>")
         parts.extend(_block(b) for b in section.blocks)
@@ -34,6 +34,18 @@ def article_html(article: Article) -> str:
         # Feed readers render the fragment in their own page: say the direction.
         return f'<div dir="rtl" lang="{attr_html(article.lang)}">\n{body}\n</div>'
     return body
+
+
+def _feature_image(article: Article) -> str:
+    """The article's image first, as on its page: feed readers show the item's
+    HTML, and only some of them look at `media:content` or JSON Feed's `image`.
+    Left out when the body opens with the same image (a reader would show it twice)."""
+    if not article.image or not _is_http_image(article.image):
+        return ""
+    first = article.lead[0] if article.lead else None
+    if isinstance(first, Image) and first.src == article.image:
+        return ""
+    return _figure(article.image, article.image_alt or "")
 
 
 def summary_html(article: Article) -> str | None:
@@ -79,10 +91,17 @@ def _block(block: Block, level: int = 3) -> str:
             )
             return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
         case Image(src=src, alt=alt):
-            if not is_safe_href(src) or src.lower().startswith("mailto:"):
-                return ""
-            return f'<figure><img src="{attr_html(src)}" alt="{attr_html(alt)}"/></figure>'
+            return _figure(src, alt) if _is_http_image(src) else ""
     raise TypeError(f"unknown block {block!r}")
+
+
+def _is_http_image(src: str) -> bool:
+    """Only http(s) images go out: a reader would fetch no other kind."""
+    return is_safe_href(src) and not src.lower().startswith("mailto:")
+
+
+def _figure(src: str, alt: str) -> str:
+    return f'<figure><img src="{attr_html(src)}" alt="{attr_html(alt)}"/></figure>'
 
 
 def _blocks(blocks: tuple[Block, ...]) -> str:

@@ -84,7 +84,7 @@ class Entry:
     authors: tuple[str, ...]
     tags: tuple[str, ...]
     image: str | None
-    image_alt: str | None
+    image_alt: str | None  # plain text
 
     @property
     def title_is_html(self) -> bool:
@@ -114,7 +114,7 @@ def entry(item: ScannedItem, *, ids: Callable[[str], str]) -> Entry:
         authors=authors,
         tags=tuple(_as_text(c) for c in item.fields.get("category", []) if c.strip()),
         image=image,
-        image_alt=alt,
+        image_alt=_as_text(alt) if alt else None,
     )
 
 

@@ -9,6 +9,7 @@ Masthead did not write included, keeps its exact bytes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
@@ -67,20 +68,26 @@ class Merge:
         return self.encoding.encode(piece() if callable(piece) else piece for piece in self.pieces)
 
 
-def channel_title(config: Config) -> str:
+def channel_title(config: Config, home: str | None = None) -> str:
+    """`[feed] title`, else the brand's name, else the site's host name (from
+    site_url, `[feed] url`, or `home`: the link the channel already has).
+    Never a word of our own such as "Articles", which a reader's list would
+    show for every feed made without a name, and never an article's title."""
     if config.feed.title:
         return config.feed.title
     if config.brand.name:
         return config.brand.name
-    if config.site_url:
-        return urlsplit(config.site_url).hostname or config.site_url
-    return "Articles"
+    addresses = [a for a in (config.site_url, config.feed.url, home) if a]
+    for address in addresses:
+        with contextlib.suppress(ValueError):
+            if host := urlsplit(address).hostname:
+                return host
+    # Only a channel link that is no URL gets here (a feed always has a link).
+    return addresses[0] if addresses else ""
 
 
 def channel_description(config: Config) -> str:
-    title = channel_title(config)
-    named = config.feed.title or config.brand.name or config.site_url
-    return config.feed.description or (f"Articles from {title}" if named else title)
+    return config.feed.description or f"Articles from {channel_title(config)}"
 
 
 class NoChannelLink(FeedError):

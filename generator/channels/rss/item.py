@@ -103,15 +103,18 @@ def build_item(article: Article, config: Config, *, pub_date: str) -> ET.Element
         _sub(item, f"{{{DC}}}creator", rss_text(author))
     for tag in article.tags:
         _sub(item, "category", rss_text(tag))
+    if body := article_html(article):
+        _sub(item, f"{{{CONTENT}}}encoded", body)
     if article.image and is_safe_href(article.image):
+        # After content:encoded: feedparser (and readers built on it) takes a
+        # media:description met before any content for the item's content,
+        # and would show the image's alt text as the article.
         media = ET.SubElement(item, f"{{{MEDIA}}}content")
         media.set("url", xml_safe(article.image))
         media.set("medium", "image")
         if article.image_alt:
             description = _sub(media, f"{{{MEDIA}}}description", rss_text(article.image_alt))
             description.set("type", "plain")
-    if body := article_html(article):
-        _sub(item, f"{{{CONTENT}}}encoded", body)
     return item
 
 
