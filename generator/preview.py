@@ -8,6 +8,13 @@ and reloads itself. A parse error is shown on the page, and the server keeps
 running. Only the routes below exist: anything else is a 404, so no path
 can reach a file, and the email is shown in a sandboxed iframe.
 
+Every view has a Copy button for what is pasted from it: the email's HTML
+and text, each post, a whole thread, the RSS item. What it copies is what
+`masthead render` writes (its `render_files`, byte for byte), and
+`/email.eml` downloads render's .eml. The texts reach the page as JSON in a
+`<script type="application/json">`, escaped so that no article text can end
+that element or become markup.
+
 Being bound to 127.0.0.1 is not enough: a web page can point a name it owns
 at 127.0.0.1 (DNS rebinding) and read the draft as its own origin. Such a
 request still names that host in its `Host` header, so every request must
@@ -27,6 +34,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup
 
 from generator.config import Config, find_config, load_config
 from generator.errors import MastheadError
@@ -52,14 +61,35 @@ _FORBIDDEN = b"Forbidden: this preview answers only to 127.0.0.1, localhost or [
 _HUNG_UP = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
 
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A file the page offers to save: its name, media type and bytes."""
+
+    filename: str
+    media_type: str
+    body: bytes
+
+
 @dataclass
 class Snapshot:
-    """One rendering of the article: the page, the framed documents, the error."""
+    """One rendering of the article: the page, the framed documents, the
+    files to download, the error."""
 
     version: int
     page: bytes
     frames: dict[str, bytes] = field(default_factory=dict)
+    downloads: dict[str, Download] = field(default_factory=dict)
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """A Copy button: `key` names its text in the page's copy data, `label`
+    is what the button says, `what` what it copies ("post 2 of 7 (X)")."""
+
+    key: str
+    label: str
+    what: str
 
 
 class Preview:
@@ -132,16 +162,19 @@ def _render_views(
 ) -> Snapshot:
     from generator.channels.email import build_email
     from generator.channels.rss.content import article_html
-    from generator.channels.rss.item import article_item_xml
     from generator.channels.thread import build_thread
     from generator.check import check_article, check_config
     from generator.clock import now
     from generator.platforms import platforms
     from generator.readers import read_path
+    from generator.render import Options, render_files, thread_file
 
     article = read_path(path, fmt=fmt, lang=config.lang, site_url=config.site_url)
     email = build_email(article, config, theme=theme)
+    image = _hook_image(article.image, article.image_alt)
+    texts: dict[str, str] = {}
     threads: list[dict[str, Any]] = []
+    made: list[str] = []
     for key, rules in platforms().items():
         entry: dict[str, Any] = {
             "key": key,
@@ -149,18 +182,58 @@ def _render_views(
             "limit": rules.limit,
             "posts": [],
             "error": None,
+            "whole": None,
+            "alt": None,
         }
         try:
             thread = build_thread(article, key, config, limit=getattr(config.limits, key))
-            entry["posts"] = [
-                {"text": p.text, "length": p.length, "over": p.length > rules.limit}
-                for p in thread.posts
-            ]
         except MastheadError as exc:
             entry["error"] = str(exc)
+            threads.append(entry)
+            continue
+        made.append(key)
+        total = len(thread.posts)
+        for post in thread.posts:
+            what = (
+                f"post {post.index} of {total} ({rules.name})"
+                if rules.thread
+                else f"the {rules.name} post"
+            )
+            texts[f"{key}-{post.index}"] = post.text
+            entry["posts"].append(
+                {
+                    "text": post.text,
+                    "length": post.length,
+                    "over": post.length > thread.limit,
+                    # The hook carries the article's image (the thread JSON has none).
+                    "image": image if post.index == 1 else None,
+                    "button": Copy(f"{key}-{post.index}", "Copy", what),
+                }
+            )
+        entry["limit"] = thread.limit
+        if rules.thread:
+            whole = f"the whole {rules.name} thread"
+            entry["whole"] = Copy(f"{key}-all", "Copy whole thread", whole)
+        if image and image["alt"]:
+            texts[f"{key}-alt"] = image["alt"]
+            alt = f"the image's alt text ({rules.name})"
+            entry["alt"] = Copy(f"{key}-alt", "Copy alt text", alt)
         threads.append(entry)
+    # What a button copies is what `masthead render` writes: the same
+    # function makes both, so the two cannot drift apart.
+    files, _ = render_files(
+        article,
+        config,
+        Options(platforms=tuple(made), theme=theme, input_format=fmt),
+        now=now(),
+    )
+    texts["email-html"] = files["email.html"].decode("utf-8")
+    texts["email-text"] = files["email.txt"].decode("utf-8")
+    texts["rss-item"] = files["item.xml"].decode("utf-8")
+    for key in made:
+        texts[f"{key}-all"] = files[thread_file(key)].decode("utf-8")
+    eml_name = f"{_filename(article.slug)}.eml"
     findings = [*check_config(config), *check_article(article, config, str(path), email=email)]
-    item = article_item_xml(article, config, now=now())
     env = template_environment("preview", autoescape=True)
     page = env.get_template("page.html.j2").render(
         title=article.title,
@@ -168,25 +241,65 @@ def _render_views(
         preheader=email.preheader,
         text=email.text,
         threads=threads,
-        item=item,
+        item=texts["rss-item"],
         findings=[f.as_line() for f in findings],
         version=version,
         error=None,
+        copy_html=Copy("email-html", "Copy HTML", "the email's HTML"),
+        copy_text=Copy("email-text", "Copy text", "the plain-text email"),
+        copy_item=Copy("rss-item", "Copy item", "the RSS item"),
+        eml_name=eml_name,
+        copy_data=script_json(texts),
     )
     rss_doc = (
         '<!doctype html><html><head><meta charset="utf-8"><style>body{font:16px/1.6 '
         "system-ui,sans-serif;max-width:40em;margin:1em auto;padding:0 1em}</style></head>"
         f"<body>{article_html(article)}</body></html>"
     )
+    html = texts["email-html"]
     return Snapshot(
         version=version,
         page=page.encode("utf-8"),
         frames={
-            "/email.html": email.html.encode("utf-8"),
-            "/email-dark.html": dark_mode(email.html).encode("utf-8"),
+            "/email.html": files["email.html"],
+            "/email-dark.html": dark_mode(html).encode("utf-8"),
             "/rss.html": rss_doc.encode("utf-8"),
         },
+        downloads={"/email.eml": Download(eml_name, "message/rfc822", files["email.eml"])},
     )
+
+
+def _hook_image(src: str | None, alt: str | None) -> dict[str, str] | None:
+    """The article's image for the hook post's card: an http(s) image only."""
+    if not src or src.strip().partition(":")[0].lower() not in ("http", "https"):
+        return None
+    return {"src": src.strip(), "alt": alt or ""}
+
+
+def _filename(slug: str) -> str:
+    """`slug` as a download's file name: slugs are ASCII, but a header and a
+    save dialog get only the safest characters."""
+    return re.sub(r"[^A-Za-z0-9._-]", "-", slug).strip(".-") or "email"
+
+
+# Characters that could end the <script> element or open a comment in it
+# ("</script>", "<!--"), or that old JavaScript parsers take for line ends.
+_SCRIPT_UNSAFE = str.maketrans(
+    {
+        "<": "\\u003c",
+        ">": "\\u003e",
+        "&": "\\u0026",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
+
+
+def script_json(value: object) -> Markup:
+    """`value` as JSON to put inside `<script type="application/json">`:
+    JSON.parse reads it back exactly, and no text in it can end the element,
+    start a comment or become markup."""
+    return Markup(json.dumps(value, ensure_ascii=False).translate(_SCRIPT_UNSAFE))
 
 
 _DARK_QUERY = re.compile(r"\(\s*prefers-color-scheme\s*:\s*dark\s*\)")
@@ -235,6 +348,14 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 self._send(body.encode(), "application/json")
             elif route in snapshot.frames:
                 self._send(snapshot.frames[route], "text/html; charset=utf-8", _EMAIL_CSP)
+            elif route in snapshot.downloads:
+                download = snapshot.downloads[route]
+                self._send(
+                    download.body,
+                    download.media_type,
+                    _EMAIL_CSP,
+                    attachment=download.filename,
+                )
             else:
                 self._send(b"Not found\n", "text/plain; charset=utf-8", status=HTTPStatus.NOT_FOUND)
 
@@ -242,10 +363,17 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             self.do_GET()
 
         def _send(
-            self, body: bytes, kind: str, csp: str | None = None, status: HTTPStatus = HTTPStatus.OK
+            self,
+            body: bytes,
+            kind: str,
+            csp: str | None = None,
+            status: HTTPStatus = HTTPStatus.OK,
+            attachment: str | None = None,
         ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", kind)
+            if attachment:
+                self.send_header("Content-Disposition", f'attachment; filename="{attachment}"')
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")

@@ -90,6 +90,11 @@ class RunSummary:
 # --- one article ------------------------------------------------------------------
 
 
+def thread_file(key: str) -> str:
+    """The file a platform's posts go in: thread-x.txt, …, and linkedin.txt."""
+    return "linkedin.txt" if key == "linkedin" else f"thread-{key}.txt"
+
+
 def render_files(
     article: Article, config: Config, options: Options, *, now: dt.datetime
 ) -> tuple[dict[str, bytes], Result]:
@@ -123,8 +128,7 @@ def render_files(
     for key in options.platforms:
         thread = build_thread(article, key, config, limit=getattr(config.limits, key))
         threads.append(thread)
-        name = "linkedin.txt" if key == "linkedin" else f"thread-{key}.txt"
-        files[name] = to_text(thread).encode("utf-8")
+        files[thread_file(key)] = to_text(thread).encode("utf-8")
         thread_json[key] = to_dict(thread)
         posts[key] = len(thread.posts)
     files["thread.json"] = (
@@ -293,7 +297,7 @@ def _complete(folder: Path, options: Options) -> bool:
 def _file_names(options: Options) -> list[str]:
     names = ["email.html", "email.txt", "email.eml", "thread.json", "item.xml"]
     for key in options.platforms:
-        names.append("linkedin.txt" if key == "linkedin" else f"thread-{key}.txt")
+        names.append(thread_file(key))
     return names
 
 

@@ -25,12 +25,13 @@ def browser():
 
 
 @contextmanager
-def preview_server(folder: Path, *, package: Path = ROOT, config: str = ""):
-    """`masthead preview` of a copy of the seed in `folder`, run from the
-    package in `package` (the checkout unless a copy is given); yields its
-    URL, the article and the process, and kills it afterwards."""
-    article = folder / "story.txt"
-    shutil.copy(SEED, article)
+def preview_server(folder: Path, *, package: Path = ROOT, config: str = "", source: Path = SEED):
+    """`masthead preview` of a copy of `source` (the seed unless another is
+    given) in `folder`, run from the package in `package` (the checkout
+    unless a copy is given); yields its URL, the article and the process,
+    and kills it afterwards."""
+    article = folder / f"story{source.suffix}"
+    shutil.copy(source, article)
     (folder / "masthead.toml").write_text(
         'site_url = "https://news.example.com"\n' + config + '[brand]\nname = "The Ledger"\n',
         encoding="utf-8",
