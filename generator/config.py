@@ -109,6 +109,9 @@ class Email:
     # For the generic preset: your own unsubscribe and web-version pages.
     unsubscribe_url: str = ""
     web_version_url: str = ""
+    # Where the Key Takeaways box goes: "top" (a TL;DR under the dek) or
+    # "bottom" (where the article has it); "" leaves it to the theme.
+    takeaways: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +212,14 @@ def _esp(value: str) -> str | None:
     if value in esps():
         return None
     return f"must be one of: {', '.join(esps())}"
+
+
+def _takeaways(value: str) -> str | None:
+    from generator.text.headings import TAKEAWAYS_PLACES
+
+    if value in ("", *TAKEAWAYS_PLACES):
+        return None
+    return "must be 'top' (a TL;DR under the dek) or 'bottom' (where the article has it)"
 
 
 def _theme_name(value: str) -> str | None:
@@ -312,6 +323,7 @@ SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
     ("email", "esp"): (str, _esp),
     ("email", "unsubscribe_url"): (str, _http_url),
     ("email", "web_version_url"): (str, _http_url),
+    ("email", "takeaways"): (str, _takeaways),
     ("feed", "title"): (str, None),
     ("feed", "description"): (str, None),
     ("feed", "url"): (str, _http_url),
@@ -559,6 +571,10 @@ esp = "generic"
 # With esp = "generic": your own unsubscribe and web-version pages.
 unsubscribe_url = ""
 web_version_url = ""
+# Where the Key Takeaways box goes: "top" (a TL;DR under the dek) or "bottom"
+# (where the article has it). Empty: the theme's choice (classic: bottom,
+# digest: top). An article's front matter may say `takeaways: top` itself.
+takeaways = ""
 
 [feed]
 # The feed's title (default: the brand name) and description.

@@ -70,6 +70,7 @@ from generator.model import (
 from generator.readers.base import linkify, make_slug, reading_minutes
 from generator.readers.dates import DateError, check_range, parse_date
 from generator.readers.source import Source
+from generator.text.headings import TAKEAWAYS_PLACES
 from generator.text.urls import UrlError, article_link, http_url, resolve_http_url
 
 _FAQ_HEADING = re.compile(r"^(?:FAQs?|Frequently Asked Questions)$", re.IGNORECASE)
@@ -174,6 +175,8 @@ class MarkdownReader:
                 body_line,
             )
         dek = fields.text("dek")
+        if (takeaways := fields.choice("takeaways", TAKEAWAYS_PLACES)) is not None:
+            meta["takeaways"] = takeaways  # checked here; the email reads it from `extra`
         minutes = fields.reading_time() or reading_minutes(
             (*lead, *(b for s in sections for b in s.blocks)), dek
         )
@@ -452,6 +455,17 @@ class _Fields:
             return resolve_http_url(value, page), alt
         except UrlError as exc:
             raise self._error(alias, str(exc)) from None
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str | None:
+        """A front-matter key Masthead does not model (it stays in `extra`)
+        whose value must be one of `allowed`, in any case."""
+        value = self.meta.get(key)
+        if value is None or value == "":
+            return None
+        chosen = str(value).strip().lower()
+        if isinstance(value, dict | list | bool) or chosen not in allowed:
+            raise self._error(key, f"must be {' or '.join(repr(a) for a in allowed)}")
+        return chosen
 
     def reading_time(self) -> int | None:
         alias, value = self._get("reading_time")

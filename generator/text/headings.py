@@ -28,6 +28,9 @@ _WHY_IT_MATTERS = re.compile(
 )
 # Longer than this is a sentence, not a heading of either kind.
 _MOST = 120
+# Where the email sets the takeaways box: first, as a TL;DR under the dek, or
+# where the article has it (`[email] takeaways`, front matter `takeaways:`).
+TAKEAWAYS_PLACES = ("top", "bottom")
 
 
 def is_takeaways(heading: str) -> bool:

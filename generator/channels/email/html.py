@@ -375,13 +375,16 @@ def _body(parts: EmailParts, *, reuse: bool) -> list[Markup]:
                 return render("image", src=html_attr(src), alt=html_attr(alt), nested=nested)
         raise TypeError(f"unknown block {b!r}")
 
-    def section(s: Section) -> list[Markup]:
+    def section(s: Section, top: bool = False) -> list[Markup]:
+        """`top`: a takeaways box set first, under the dek."""
         rendered = [m for m in (block(b) for b in s.blocks) if m is not None]
         if is_takeaways(s.heading):
-            return [render("box", heading=html_text(s.heading), blocks=rendered)]
+            return [render("box", heading=html_text(s.heading), blocks=rendered, top=top)]
         return [render("heading", text=html_text(s.heading)), *rendered]
 
-    out = [m for m in (block(b, 2) for b in parts.article.lead) if m is not None]
-    for s in parts.article.sections:
+    first, rest = parts.sections
+    out = [m for s in first for m in section(s, top=True)]
+    out += [m for m in (block(b, 2) for b in parts.article.lead) if m is not None]
+    for s in rest:
         out.extend(section(s))
     return out

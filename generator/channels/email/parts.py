@@ -15,7 +15,8 @@ from generator.channels.email.mergetags import neutralize_html, neutralize_text
 from generator.config import Config, campaign_name
 from generator.esp import ESP, get_esp
 from generator.language import direction, format_date, join_names, labels_for
-from generator.model import Article, RichText
+from generator.model import Article, RichText, Section
+from generator.text.headings import TAKEAWAYS_PLACES, is_takeaways
 from generator.text.html import attr_html, inline_html, text_html
 from generator.text.sanitize import without_bidi_controls
 from generator.text.urls import article_link, is_safe_href, utm_link
@@ -47,10 +48,21 @@ class EmailParts:
     footer: Footer
     labels: dict[str, str]
     theme: dict[str, Any]
+    takeaways_first: bool  # the Key Takeaways box as a TL;DR under the dek
 
     @property
     def lang(self) -> str:
         return self.article.lang
+
+    @property
+    def sections(self) -> tuple[tuple[Section, ...], tuple[Section, ...]]:
+        """The sections that go first, before the lead (the takeaways, when
+        they go under the dek), and the rest in the article's order."""
+        sections = self.article.sections
+        if not self.takeaways_first:
+            return (), sections
+        first = tuple(s for s in sections if is_takeaways(s.heading))
+        return first, tuple(s for s in sections if not is_takeaways(s.heading))
 
     @property
     def dir(self) -> str:
@@ -134,7 +146,17 @@ def email_parts(
         footer=_footer(config, provider, labels, palette),
         labels=labels,
         theme=palette,
+        takeaways_first=takeaways_place(article, config, palette) == "top",
     )
+
+
+def takeaways_place(article: Article, config: Config, theme: dict[str, Any]) -> str:
+    """"top" or "bottom": the article's front matter (`takeaways:`, checked
+    by the reader), else `[email] takeaways`, else the theme's own."""
+    chosen = article.extra.get("takeaways")
+    if chosen in TAKEAWAYS_PLACES:
+        return str(chosen)
+    return config.email.takeaways or str(theme.get("takeaways", "bottom"))
 
 
 def _footer(config: Config, esp: ESP, labels: dict[str, str], theme: dict[str, Any]) -> Footer:

@@ -145,13 +145,18 @@ def render_text(parts: EmailParts) -> str:
                 if lines := lines_of(b, ""):
                     out.extend([*lines, ""])
 
+    def section(heading: str, blocks: tuple[Block, ...]) -> None:
+        out.extend([heading, "-" * min(display_width(heading), WIDTH), ""])
+        for b in blocks:
+            block(b)
+
+    first, rest = parts.sections  # the takeaways first, when they go under the dek
+    for s in first:
+        section(s.heading, s.blocks)
     for b in article.lead:
         block(b)
-    for section in article.sections:
-        heading = section.heading
-        out += [heading, "-" * min(display_width(heading), WIDTH), ""]
-        for b in section.blocks:
-            block(b)
+    for s in rest:
+        section(s.heading, s.blocks)
 
     labels = parts.labels
     if parts.link:

@@ -1,0 +1,128 @@
+"""Email details editors expect: the takeaways as a TL;DR, long quotes that
+read on a phone, a "View in browser" link at the top, and a brand colour
+refused for contrast with the shade that would pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser import ARTIFACTS, chromium_browser, offline_page
+from conftest import ARTICLES, SEED
+
+SAMPLES = sorted(p for p in ARTICLES.iterdir() if p.suffix in (".txt", ".md"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from chromium_browser()
+
+
+def _email(cli, article: Path, *args: object, config: str | None = None, text: bool = False):
+    """`masthead email` as a user runs it, from a folder holding `config`."""
+    if config is not None:
+        Path("masthead.toml").write_text(config, encoding="utf-8")
+    run = cli("email", article, *args, *(["--text"] if text else []))
+    assert run.exit_code == 0, run.stderr
+    return run.stdout
+
+
+# --- the takeaways box: top (a TL;DR under the dek) or bottom ------------------------
+
+TAKEAWAYS_MD = """\
+---
+title: A Long Read About Ports
+dek: Why the harbour moved, and what it means for the town.
+{front}---
+
+The harbour moved in 1987. {filler}
+
+## The Move
+
+{filler}
+
+{filler}
+
+## The Town
+
+{filler}
+
+## Key Takeaways
+
+- The harbour moved for deeper water.
+- The town kept its fish market.
+"""
+FILLER = "Ships grew and the old quay could not take them, so the port went east. " * 6
+
+POSITIONS = """() => {
+    const box = document.querySelector('td.mh-box').getBoundingClientRect();
+    const h1 = document.querySelector('h1');
+    const dek = [...h1.parentElement.querySelectorAll('p.mh-muted')]
+        .filter(p => !p.classList.contains('mh-byline'))[0].getBoundingClientRect();
+    const heading = [...document.querySelectorAll('.mh-body h2')]
+        .filter(h => !h.closest('td.mh-box'))[0].getBoundingClientRect();
+    return {box: box.top, dek: dek.bottom, heading: heading.top, width: innerWidth};
+}"""
+
+
+def _positions(browser, html: str, name: str) -> dict[str, float]:
+    page = offline_page(browser, viewport={"width": 375, "height": 800})
+    page.set_content(html, wait_until="load")
+    found = page.evaluate(POSITIONS)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"takeaways-{name}-375.png"), full_page=True)
+    page.close()
+    return found
+
+
+@pytest.mark.parametrize(
+    ("case", "theme", "config", "front", "place"),
+    [
+        ("classic-default", "classic", "", "", "bottom"),
+        ("digest-default", "digest", "", "", "top"),
+        ("classic-config-top", "classic", '[email]\ntakeaways = "top"\n', "", "top"),
+        ("digest-config-bottom", "digest", '[email]\ntakeaways = "bottom"\n', "", "bottom"),
+        # The article's own word wins over the config's.
+        ("classic-front-matter", "classic", '[email]\ntakeaways = "bottom"\n', "takeaways: Top\n", "top"),
+        ("digest-front-matter", "digest", "", "takeaways: bottom\n", "bottom"),
+    ],
+)
+def test_the_takeaways_box_goes_where_the_theme_config_or_article_says(
+    cli, browser, tmp_path, case, theme, config, front, place
+):
+    """At 375 px, the box sits under the dek and above the first section
+    heading (top), or below that heading, where the article has it (bottom)."""
+    article = tmp_path / "ports.md"
+    article.write_text(TAKEAWAYS_MD.format(front=front, filler=FILLER), encoding="utf-8")
+    html = _email(cli, article, "--theme", theme, config=config)
+    at = _positions(browser, html, case)
+    assert at["width"] == 375
+    if place == "top":
+        assert at["dek"] <= at["box"] < at["heading"], at
+    else:
+        assert at["box"] > at["heading"], at
+    text = _email(cli, article, "--theme", theme, text=True)
+    takeaways, lead = text.index("Key Takeaways\n---"), text.index("The harbour moved in 1987")
+    assert (takeaways < lead) == (place == "top")
+
+
+def test_on_the_sample_the_tldr_is_thousands_of_pixels_higher(cli, browser, tmp_path):
+    """the-great-ai-divorce on a phone: the box moves up by the article's length."""
+    bottom = _positions(browser, _email(cli, SEED, "--theme", "classic"), "seed-bottom")
+    top = _positions(browser, _email(cli, SEED, "--theme", "digest"), "seed-top")
+    assert top["dek"] <= top["box"] < top["heading"]
+    moved = bottom["box"] - top["box"]
+    print(f"takeaways box: {bottom['box']:.0f} px (bottom) -> {top['box']:.0f} px (top)")
+    assert moved > 2000
+
+
+def test_a_takeaways_place_the_email_does_not_know_is_an_error_on_its_line(cli, tmp_path):
+    article = tmp_path / "ports.md"
+    article.write_text(TAKEAWAYS_MD.format(front="takeaways: middle\n", filler="x"))
+    run = cli("email", article)
+    assert run.exit_code == 1
+    assert f"{article}:4:" in run.stderr and "'top' or 'bottom'" in run.stderr
+    (tmp_path / "masthead.toml").write_text('[email]\ntakeaways = "first"\n')
+    run = cli("email", SEED)
+    assert run.exit_code == 1 and "masthead.toml:2:" in run.stderr
+    assert "Traceback" not in run.stderr
