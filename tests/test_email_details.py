@@ -4,11 +4,14 @@ refused for contrast with the shade that would pass."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from browser import ARTIFACTS, chromium_browser, offline_page
 from conftest import ARTICLES, SEED
+
+from generator.theme import themes
 
 SAMPLES = sorted(p for p in ARTICLES.iterdir() if p.suffix in (".txt", ".md"))
 
@@ -126,3 +129,66 @@ def test_a_takeaways_place_the_email_does_not_know_is_an_error_on_its_line(cli, 
     run = cli("email", SEED)
     assert run.exit_code == 1 and "masthead.toml:2:" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+# --- long quotes ----------------------------------------------------------------------
+
+SHORT = "Short quotes stay large and italic."
+LONG = (
+    "A quote this long is a paragraph of someone else's words, and a dozen lines of large "
+    "italics on a phone is hard going; set in the body's own type beside its rule, it reads "
+    "as the rest of the article does, and the rule still says who is speaking here."
+)
+QUOTES_MD = f"---\ntitle: Quotes\n---\n\nIntro.\n\n> {SHORT}\n> — Ann\n\n> {LONG}\n> — Bo\n"
+
+
+class _QuoteStyles(HTMLParser):
+    """The inline style of each <p> whose text starts a quote, by its text."""
+
+    def __init__(self, starts: tuple[str, ...]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.starts, self.styles, self._style = starts, {}, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "p":
+            self._style = dict(attrs).get("style", "")
+
+    def handle_data(self, data):
+        for start in self.starts:
+            if self._style is not None and data.startswith(start[:30]):
+                self.styles[start] = self._style
+        self._style = None
+
+
+@pytest.mark.parametrize("theme", ["classic", "digest"])
+def test_long_quotes_are_set_in_the_body_type_beside_the_rule(cli, browser, tmp_path, theme):
+    assert len(SHORT) < 200 < len(LONG)
+    article = tmp_path / "quotes.md"
+    article.write_text(QUOTES_MD, encoding="utf-8")
+    html = _email(cli, article, "--theme", theme)
+    sizes = themes()[theme]
+    parser = _QuoteStyles((SHORT, LONG))
+    parser.feed(html)
+    short, long = parser.styles[SHORT], parser.styles[LONG]
+    assert "font-style:italic" in short and f"font-size:{sizes['quote_size']}px" in short
+    assert "italic" not in long and f"font-size:{sizes['body_size']}px" in long
+
+    page = offline_page(browser, viewport={"width": 375, "height": 800})
+    page.set_content(html, wait_until="load")
+    rendered = page.evaluate(
+        """(starts) => starts.map(start => {
+            const p = [...document.querySelectorAll('p')]
+                .find(e => e.textContent.startsWith(start.slice(0, 30)));
+            const s = getComputedStyle(p);
+            const cell = getComputedStyle(p.closest('td'));
+            return [s.fontStyle, parseFloat(s.fontSize), parseInt(s.fontWeight),
+                    cell.borderLeftStyle, parseFloat(cell.borderLeftWidth)];
+        })""",
+        [SHORT, LONG],
+    )
+    page.screenshot(path=str(ARTIFACTS / f"quotes-{theme}-375.png"), full_page=True)
+    page.close()
+    assert rendered[0][:2] == ["italic", sizes["quote_size"]]
+    assert rendered[1][:3] == ["normal", sizes["body_size"], 400]
+    # Both keep the rule beside them.
+    assert all(r[3] == "solid" and r[4] == 4 for r in rendered)

@@ -36,6 +36,9 @@ from generator.text.headings import is_takeaways
 from generator.text.urls import is_safe_href
 
 _BODY_TAG = re.compile(r"<body\b[^>]*>")
+# A quote longer than this many characters is set as body text beside its
+# rule: large italics read well for a line or three, not for a dozen on a phone.
+LONG_QUOTE = 200
 # Enough &zwnj;&nbsp; pairs that no client pulls body text into the preview.
 _PREHEADER_SPACER = "&zwnj;&nbsp;" * 90
 
@@ -325,6 +328,7 @@ def _body(parts: EmailParts, *, reuse: bool) -> list[Markup]:
             attribution=rich(b.attribution) if b.attribution else None,
             blocks=blocks,
             nested=nested,
+            long=len(b.text.plain_text) > LONG_QUOTE,
         )
         if any(m not in html for m in blocks):
             # A copy of the template made before quotes held blocks does not
