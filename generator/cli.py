@@ -29,7 +29,9 @@ from generator.resources import data_keys, data_names
 from generator.writers import write_atomic
 
 # The order `masthead --help` lists commands in: the everyday ones first.
-COMMAND_ORDER = ("render", "email", "thread", "rss", "feed", "check", "preview", "inspect", "init")
+COMMAND_ORDER = (
+    "render", "email", "thread", "rss", "feed", "publish", "check", "preview", "inspect", "init",
+)  # fmt: skip
 
 
 class _Commands(TyperGroup):
@@ -535,6 +537,94 @@ def feed_remove(
     if removed == 0:
         raise MastheadError("no item with that guid; the feed is unchanged", str(feed))
     typer.echo(f"{feed}: {removed} removed", err=True)
+
+
+publish_app = typer.Typer(
+    help="Post an article's output to the real services. Safe to run again: "
+    "nothing is ever posted twice.",
+    short_help="Post the article's thread to Bluesky.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(publish_app, name="publish")
+
+
+@publish_app.command("bluesky", short_help="Post the article's thread to Bluesky.")
+@_reports_errors
+def publish_bluesky(
+    article: Annotated[str, typer.Argument(metavar="ARTICLE", help="Article file (.txt or .md).")],
+    service: Annotated[
+        str | None,
+        typer.Option(
+            "--service",
+            metavar="URL",
+            help="The server to post through (default: MASTHEAD_BLUESKY_SERVICE, else "
+            "[bluesky] service in the config, else https://bsky.social).",
+        ),
+    ] = None,
+    handle: Annotated[
+        str | None,
+        typer.Option(
+            "--handle",
+            metavar="HANDLE",
+            help="The account to post as (default: MASTHEAD_BLUESKY_HANDLE, else [bluesky] "
+            "handle in the config). Its app password comes only from MASTHEAD_BLUESKY_PASSWORD.",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print the records it would create, as JSON; send nothing."),
+    ] = False,
+    log: Annotated[
+        Path | None,
+        typer.Option(
+            "--log",
+            metavar="FILE",
+            dir_okay=False,
+            help="The publish log: what is live already (default: .masthead-published.json "
+            "in the article's folder).",
+        ),
+    ] = None,
+    config: ConfigOption = None,
+    input_format: InputFormatOption = None,
+) -> None:
+    """Post the article's Bluesky thread (as `masthead thread --platform bluesky
+    --format json` gives it) and print the first post's address. A thread that
+    stopped part-way goes on where it stopped; a finished one is not posted again."""
+    import json
+
+    from generator.channels.rss.item import identity
+    from generator.publish import bluesky
+    from generator.publish.log import LOG_NAME
+
+    if article == "-":
+        raise typer.BadParameter(
+            "publishing needs the article's file (the publish log goes beside it), "
+            "not standard input",
+            param_hint="ARTICLE",
+        )
+    cfg = load_config(config)
+    who = bluesky.account(cfg, service=service, handle=handle, environ=os.environ)
+    parsed = _load(article, cfg, input_format)
+    if parsed.draft:
+        raise MastheadError("is a draft (draft: true); set it to false to publish it", article)
+    path = Path(article)
+    log_path = log if log is not None else path.parent / LOG_NAME
+    guid = identity(parsed, cfg).guid
+
+    def notice(message: str) -> None:
+        typer.echo(message, err=True)
+
+    if dry_run:
+        records = bluesky.dry_run(parsed, path, cfg, who, log_path, guid, notice)
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    with _stop_on_sigterm():
+        outcome = bluesky.publish(parsed, path, cfg, who, log_path, guid, notice)
+    if not outcome.already:
+        typer.echo(f"posted {outcome.posted} of {outcome.total} posts to Bluesky", err=True)
+    typer.echo(outcome.url)
+    typer.echo(outcome.uri)
 
 
 @app.command(short_help="Render every channel of articles or folders.")

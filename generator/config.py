@@ -126,6 +126,15 @@ class Smtp:
 
 
 @dataclass(frozen=True, slots=True)
+class Bluesky:
+    """[bluesky]: the account `masthead publish bluesky` posts as. The app
+    password is never here: it comes only from MASTHEAD_BLUESKY_PASSWORD."""
+
+    handle: str = ""
+    service: str = ""  # empty: https://bsky.social
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     brand: Brand = field(default_factory=Brand)
     site_url: str = ""
@@ -138,6 +147,7 @@ class Config:
     email: Email = field(default_factory=Email)
     theme: Theme = field(default_factory=Theme)
     smtp: Smtp = field(default_factory=Smtp)
+    bluesky: Bluesky = field(default_factory=Bluesky)
     labels: tuple[tuple[str, str], ...] = ()  # [labels] overrides, by key
     templates: str = ""  # a folder of templates that shadow the built-in ones
     path: Path | None = None
@@ -275,7 +285,27 @@ def _port(value: int) -> str | None:
 
 # Secrets that a config file (committed, shared, backed up) must never hold,
 # and where each is read from instead.
-_SECRET_KEYS = {("smtp", "password"): "MASTHEAD_SMTP_PASSWORD"}
+_SECRET_KEYS = {
+    ("smtp", "password"): "MASTHEAD_SMTP_PASSWORD",
+    ("bluesky", "password"): "MASTHEAD_BLUESKY_PASSWORD",
+    ("bluesky", "app_password"): "MASTHEAD_BLUESKY_PASSWORD",
+}
+
+# An AT Protocol handle (a domain name; the first character of its last
+# label a letter), or the account's DID.
+_HANDLE = re.compile(
+    r"@?(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+"
+    r"[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+)
+_DID = re.compile(r"did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]")
+
+
+def bluesky_handle_problem(value: str) -> str | None:
+    """What is wrong with `value` as a Bluesky handle (or DID), or None (also for "")."""
+    if not value or (len(value) <= 254 and (_HANDLE.fullmatch(value) or _DID.fullmatch(value))):
+        return None
+    return "must be a Bluesky handle such as 'you.bsky.social' (or your DID)"
+
 
 def _campaign(value: str) -> str | None:
     try:
@@ -332,6 +362,8 @@ SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
     ("smtp", "port"): (int, _port),
     ("smtp", "security"): (str, _smtp_security),
     ("smtp", "username"): (str, None),
+    ("bluesky", "handle"): (str, bluesky_handle_problem),
+    ("bluesky", "service"): (str, _http_url),
     **{
         ("limits", name): (int, _positive)
         for name in ("x", "bluesky", "mastodon", "threads", "linkedin")
@@ -623,6 +655,15 @@ port = {smtp.port}
 security = "{smtp.security}"
 # The login name; empty: no login.
 username = "{smtp.username}"
+
+[bluesky]
+# The account `masthead publish bluesky ARTICLE` posts as (--handle or
+# MASTHEAD_BLUESKY_HANDLE override it), e.g. "you.bsky.social". The app
+# password is never read from this file: set MASTHEAD_BLUESKY_PASSWORD.
+handle = ""
+# The server to post through (--service or MASTHEAD_BLUESKY_SERVICE override
+# it); empty: https://bsky.social. https only; plain http only on this machine.
+service = ""
 """
 
 

@@ -1,0 +1,190 @@
+"""The publish log: which posts of which article are live where, so that a
+thread is never posted twice.
+
+One JSON file (`.masthead-published.json` in the article's folder, or the
+`--log` file) holds, by article guid (the feed's) and platform, the account
+that posted, each live post's URI and CID with the text and facets it went
+out with, the post being created when a run stopped (its record key, chosen
+before the call: a retry under the same key can never make a second post),
+and whether the thread is complete. It is rewritten atomically after every
+post, so a run stopped at any moment leaves a log that tells the truth.
+
+While a run publishes, it holds a lock on the log's folder: a second run
+for the same log waits for nothing and stops at once with an error, rather
+than posting the same thread beside the first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from generator.errors import MastheadError
+from generator.writers import write_atomic
+
+LOG_NAME = ".masthead-published.json"
+FORMAT = 1  # the "masthead_publish_log" version this module writes
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """A post that is live."""
+
+    uri: str
+    cid: str
+    text: str
+    facets: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def rkey(self) -> str:
+        return self.uri.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One article's thread on one platform, as far as it went."""
+
+    service: str
+    did: str
+    handle: str
+    posts: tuple[Posted, ...] = ()
+    # The record key of the post being created when the log was written: its
+    # answer may have been lost, so the next run looks for it first.
+    pending: str | None = None
+    complete: bool = False
+
+    def with_post(self, post: Posted) -> Entry:
+        return replace(self, posts=(*self.posts, post), pending=None)
+
+
+class PublishLog:
+    """The log file at `path`: read once, written whole after each change."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = path
+        self._data = data
+
+    @classmethod
+    def read(cls, path: Path) -> PublishLog:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(path, {"masthead_publish_log": FORMAT, "articles": {}})
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+            raise MastheadError(f"cannot read the publish log ({reason})", str(path)) from None
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise _damaged(path, f"not valid JSON ({exc})", getattr(exc, "lineno", None)) from None
+        if not (
+            isinstance(data, dict)
+            and isinstance(data.get("masthead_publish_log"), int)
+            and isinstance(data.get("articles"), dict)
+        ):
+            raise _damaged(path, "not a publish log Masthead wrote")
+        if data["masthead_publish_log"] > FORMAT:
+            raise MastheadError(
+                "was written by a newer Masthead; publish with that version",
+                str(path),
+            )
+        return cls(path, data)
+
+    def get(self, guid: str, platform: str) -> Entry | None:
+        raw = self._data["articles"].get(guid, {}).get(platform)
+        if raw is None:
+            return None
+        try:
+            return Entry(
+                service=_text(raw["service"]),
+                did=_text(raw["did"]),
+                handle=_text(raw["handle"]),
+                posts=tuple(
+                    Posted(
+                        _text(p["uri"]),
+                        _text(p["cid"]),
+                        _text(p["text"]),
+                        tuple(_facet(f) for f in p.get("facets", [])),
+                    )
+                    for p in raw["posts"]
+                ),
+                pending=_text(raw["pending"]) if raw.get("pending") is not None else None,
+                complete=raw.get("complete") is True,
+            )
+        except (KeyError, TypeError, ValueError):
+            raise _damaged(self.path, f"its entry for {guid} ({platform}) is damaged") from None
+
+    def put(self, guid: str, platform: str, entry: Entry) -> None:
+        """Record `entry` and write the whole log, atomically and durably."""
+        raw: dict[str, Any] = {
+            "service": entry.service,
+            "did": entry.did,
+            "handle": entry.handle,
+            "complete": entry.complete,
+            "posts": [
+                {"uri": p.uri, "cid": p.cid, "text": p.text, "facets": list(p.facets)}
+                for p in entry.posts
+            ],
+        }
+        if entry.pending is not None:
+            raw["pending"] = entry.pending
+        self._data["articles"].setdefault(guid, {})[platform] = raw
+        text = json.dumps(self._data, ensure_ascii=False, indent=2) + "\n"
+        write_atomic(self.path, text)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(value)
+    return value
+
+
+def _facet(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError(value)
+    return value
+
+
+def _damaged(path: Path, why: str, line: int | None = None) -> MastheadError:
+    return MastheadError(
+        f"the publish log is {why}; restore it from a backup or fix it by hand. Moving it "
+        "away would make Masthead post again what is already live",
+        str(path),
+        line,
+    )
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the lock of the log at `path` (on its folder) while publishing."""
+    import fcntl
+
+    folder = path.parent
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise MastheadError(
+            "the publish log's folder does not exist; create it first", str(path)
+        ) from None
+    except OSError as exc:
+        message = f"cannot open the publish log's folder ({exc.strerror})"
+        raise MastheadError(message, str(path)) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise MastheadError(
+                "another `masthead publish` is using this publish log right now; let it "
+                "finish, then run this again",
+                str(path),
+            ) from None
+        except OSError:
+            pass  # a file system without locks: nothing to guard with
+        yield
+    finally:
+        os.close(fd)  # releases the lock
