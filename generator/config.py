@@ -106,7 +106,8 @@ class Feed:
 @dataclass(frozen=True, slots=True)
 class Email:
     esp: str = "generic"  # whose merge tags the footer uses (see esp.toml)
-    # For the generic preset: your own unsubscribe and web-version pages.
+    # Your own unsubscribe and web-version pages: for the generic preset, and
+    # for an ESP without a tag of its own (Kit has no web-version tag).
     unsubscribe_url: str = ""
     web_version_url: str = ""
     # Where the Key Takeaways box goes: "top" (a TL;DR under the dek) or
@@ -600,7 +601,9 @@ campaign = "{utm.campaign}"
 # Whose merge tags go in the footer: generic, mailchimp, buttondown, kit,
 # listmonk, sendy, brevo, mailerlite or campaign_monitor.
 esp = "generic"
-# With esp = "generic": your own unsubscribe and web-version pages.
+# Your own unsubscribe and web-version pages, for esp = "generic" and for an
+# ESP without a tag of its own (kit has no web version). With a web version,
+# a "View in your browser" link goes above the header and in the footer.
 unsubscribe_url = ""
 web_version_url = ""
 # Where the Key Takeaways box goes: "top" (a TL;DR under the dek) or "bottom"

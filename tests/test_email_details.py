@@ -4,6 +4,7 @@ refused for contrast with the shade that would pass."""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -192,3 +193,65 @@ def test_long_quotes_are_set_in_the_body_type_beside_the_rule(cli, browser, tmp_
     assert rendered[1][:3] == ["normal", sizes["body_size"], 400]
     # Both keep the rule beside them.
     assert all(r[3] == "solid" and r[4] == 4 for r in rendered)
+
+
+# --- "View in browser" at the top -----------------------------------------------------
+
+WEB = "https://news.example.com/issues/latest/"
+
+
+def _top_link(html: str) -> str | None:
+    """The href of the first link in the email's body, when it is the
+    web-version link above the header."""
+    body = html[html.index("<body") :]
+    first = re.search(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', body)
+    brand = body.index("mh-bar")  # the accent rule under the header
+    if first and first.start() < brand and first.group(2) == "View in your browser":
+        return first.group(1)
+    return None
+
+
+def test_view_in_browser_from_the_config_url(cli, tmp_path):
+    html = _email(cli, SEED, config=f'[email]\nweb_version_url = "{WEB}"\n')
+    assert _top_link(html) == WEB
+    # Kit has no web-version tag: the config's page is used for it too.
+    html = _email(cli, SEED, "--esp", "kit", config=f'[email]\nweb_version_url = "{WEB}"\n')
+    assert _top_link(html) == WEB
+
+
+@pytest.mark.parametrize(
+    ("esp", "tag"),
+    [("mailchimp", "*|ARCHIVE|*"), ("buttondown", "{{ email_url }}"), ("listmonk", "{{ MessageURL }}")],
+)
+def test_view_in_browser_is_the_esps_own_merge_tag(cli, tmp_path, esp, tag):
+    html = _email(cli, SEED, "--esp", esp, config="")
+    assert _top_link(html) == tag
+
+
+def test_no_view_in_browser_without_a_web_version(cli, tmp_path):
+    assert _top_link(_email(cli, SEED, config="")) is None
+    assert _top_link(_email(cli, SEED, "--esp", "kit", config="")) is None
+    assert "View in your browser" not in _email(cli, SEED, "--esp", "kit", config="")
+
+
+def test_article_text_never_becomes_the_web_version_tag(cli, tmp_path):
+    """Only Masthead places the tag: an article that spells it gets it inert."""
+    article = tmp_path / "tag.md"
+    article.write_text("---\ntitle: '*|ARCHIVE|*'\n---\n\nSee *|ARCHIVE|* and {{ email_url }}.\n")
+    html = _email(cli, article, "--esp", "mailchimp", config="")
+    assert html.count("*|ARCHIVE|*") == 2  # the top link and the footer's, ours
+    assert _top_link(html) == "*|ARCHIVE|*"
+
+
+# --- size --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("theme", ["classic", "digest"])
+def test_sample_emails_stay_under_40_kb(cli, tmp_path, sample, theme):
+    """Gmail clips a message past about 100 KB; the budget is 40 KB, with
+    the top link and both takeaways places."""
+    html = _email(cli, sample, "--esp", "mailchimp", "--theme", theme, config="")
+    size = len(html.encode("utf-8"))
+    print(f"{sample.stem} {theme}: {size / 1024:.1f} KB")
+    assert size < 40 * 1024

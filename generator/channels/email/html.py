@@ -196,6 +196,7 @@ def _context(parts: EmailParts, fields: dict[str, Markup | None]) -> dict[str, A
         "address": footer.address,
         "why": footer.why,
         "links": footer.links,
+        "web_version": footer.web_version,
         "footer_text": html_text(config.theme.footer_text) if config.theme.footer_text else None,
         "social": [
             {"name": html_text(s.name), "url": html_attr(s.url)} for s in config.theme.social

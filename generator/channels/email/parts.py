@@ -28,6 +28,9 @@ class Footer:
     address: Markup | None
     why: Markup
     links: tuple[Markup, ...]
+    # The web-version link alone, also set above the email ("View in your
+    # browser"): the ESP's own merge tag, else [email] web_version_url.
+    web_version: Markup | None
     unsubscribe_text: str | None
     web_version_text: str | None
     address_text: str | None
@@ -167,23 +170,24 @@ def _footer(config: Config, esp: ESP, labels: dict[str, str], theme: dict[str, A
         if config.brand.name
         else labels["why"]
     )
-    links: list[Markup] = []
+    links: dict[str, Markup] = {}
     texts: dict[str, str | None] = {"unsubscribe": None, "web_version": None}
     style = f' style="color:{theme["muted"]};text-decoration:underline;"'
     for kind in ("unsubscribe", "web_version"):
         html_template = getattr(esp, kind)
         text_template = getattr(esp, f"{kind}_text")
-        if esp.key == "generic":
+        if esp.key == "generic" or not html_template:
+            # The ESP has no tag for it (Kit has no web version): the
+            # config's own page, placed as the generic preset places it.
             url = getattr(config.email, f"{kind}_url")
             if not url:
                 continue
-            html_template = html_template.replace(f"{{{kind}_url}}", str(html_attr(url)))
-            text_template = text_template.replace(f"{{{kind}_url}}", url)
-        if not html_template:
-            continue
+            generic = get_esp("generic")
+            html_template = getattr(generic, kind).replace(f"{{{kind}_url}}", str(html_attr(url)))
+            text_template = getattr(generic, f"{kind}_text").replace(f"{{{kind}_url}}", url)
         # ESP tags are our own trusted markup; only the label is escaped.
         label = str(html_text(labels[kind]))
-        links.append(Markup(html_template.replace("{attrs}", style).replace("{label}", label)))
+        links[kind] = Markup(html_template.replace("{attrs}", style).replace("{label}", label))
         texts[kind] = text_template
     address_markup: Markup | None = None
     address_text: str | None = None
@@ -197,7 +201,8 @@ def _footer(config: Config, esp: ESP, labels: dict[str, str], theme: dict[str, A
         sender=html_text(sender) if sender else None,
         address=address_markup,
         why=html_text(why),
-        links=tuple(links),
+        links=tuple(links.values()),
+        web_version=links.get("web_version"),
         unsubscribe_text=texts["unsubscribe"],
         web_version_text=texts["web_version"],
         address_text=address_text,
