@@ -504,7 +504,7 @@ def parse_config(text: str, *, name: str = CONFIG_NAME, path: Path | None = None
 
 def _check_contrast(config: Config, text: str, name: str) -> None:
     """A theme whose text would be hard to read is a config error naming the keys."""
-    from generator.theme import AA, low_contrast
+    from generator.theme import AA, low_contrast, nearest_passing_shade
 
     theme = config.resolved_theme()
     for fg, bg, ratio in low_contrast(theme):
@@ -518,9 +518,19 @@ def _check_contrast(config: Config, text: str, name: str) -> None:
         line = _line_of(
             text, first.split(".")[-1], first.split(".")[0] if "." in first else "theme"
         )
+        advice = "pick a darker or lighter colour"
+        if keys:
+            # The colour the config set, as the shade of it that passes.
+            overrides = config.theme.overrides()
+            if config.brand.accent and "accent" not in overrides:
+                overrides["accent"] = config.brand.accent
+            key = keys[0].removeprefix("brand.")
+            shown = keys[0] if "." in keys[0] else f"theme.{key}"
+            if shade := nearest_passing_shade(config.theme.name, overrides, key):
+                advice = f'try {shown} = "{shade}" (the nearest shade of it that passes)'
         raise ConfigError(
             f"{named}: {fg} {theme[fg]} on {bg} {theme[bg]} has a contrast of {ratio:.2f}:1, "
-            f"below the {AA}:1 that WCAG AA asks for; pick a darker or lighter colour",
+            f"below the {AA}:1 that WCAG AA asks for; {advice}",
             name,
             line,
         )

@@ -7,6 +7,7 @@ pair must keep WCAG AA contrast (4.5:1), checked when the config loads.
 
 from __future__ import annotations
 
+import colorsys
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -67,6 +68,32 @@ def low_contrast(theme: dict[str, Any]) -> list[tuple[str, str, float]]:
         for fg, bg in CONTRAST_PAIRS
         if (ratio := contrast(theme[fg], theme[bg])) < AA
     ]
+
+
+def nearest_passing_shade(name: str, overrides: dict[str, Any], key: str) -> str | None:
+    """The shade of the colour `overrides[key]` nearest to it — the same hue
+    and saturation, lighter or darker by the least — with which every pair
+    that involves `key` keeps WCAG AA contrast and no other pair loses it.
+    None when no shade does (its partner is mid-grey, say)."""
+    before = {(fg, bg) for fg, bg, _ in low_contrast(resolve(name, overrides))}
+    hue, lightness, saturation = colorsys.rgb_to_hls(*(c / 255 for c in _rgb(overrides[key])))
+    for step in range(1, _SHADE_STEPS + 1):
+        for sign in (-1, 1):  # darker first: at equal distance either will do
+            shade = lightness + sign * step / _SHADE_STEPS
+            if not 0 <= shade <= 1:
+                continue
+            rgb = colorsys.hls_to_rgb(hue, shade, saturation)
+            candidate = "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
+            theme = resolve(name, {**overrides, key: candidate})
+            after = {(fg, bg) for fg, bg, _ in low_contrast(theme)}
+            if after <= before and not any(key in pair for pair in after):
+                return candidate
+    return None
+
+
+# Lightness steps from black to white: fine enough that the shade found is
+# within half a percent of the nearest that passes.
+_SHADE_STEPS = 400
 
 
 def lightened(colour: str, background: str) -> str:

@@ -12,6 +12,8 @@ import pytest
 from browser import ARTIFACTS, chromium_browser, offline_page
 from conftest import ARTICLES, SEED
 
+from generator.config import parse_config
+from generator.errors import ConfigError
 from generator.theme import themes
 
 SAMPLES = sorted(p for p in ARTICLES.iterdir() if p.suffix in (".txt", ".md"))
@@ -241,6 +243,73 @@ def test_article_text_never_becomes_the_web_version_tag(cli, tmp_path):
     html = _email(cli, article, "--esp", "mailchimp", config="")
     assert html.count("*|ARCHIVE|*") == 2  # the top link and the footer's, ours
     assert _top_link(html) == "*|ARCHIVE|*"
+
+
+# --- a brand colour refused for contrast: the shade that passes -----------------------
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2 relative luminance, written out here rather than imported."""
+    channels = []
+    for i in (1, 3, 5):
+        c = int(hex_colour[i : i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def _ratio(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize(
+    ("config", "key", "against"),
+    [
+        # Light: an orange accent on the white card (2.94:1), as brand.accent or theme.accent.
+        ('[brand]\naccent = "#ff6600"\n', "brand.accent", ("card", "on_accent")),
+        ('[theme]\naccent = "#ff6600"\n', "theme.accent", ("card", "on_accent")),
+        ('[theme]\nname = "digest"\naccent = "#ff6600"\n', "theme.accent", ("card", "on_accent")),
+        # Dark: a blue too dark for the dark card.
+        ('[theme]\ndark_accent = "#1a56db"\n', "theme.dark_accent", ("dark_card",)),
+    ],
+)
+def test_a_colour_refused_for_contrast_comes_with_the_shade_that_passes(config, key, against):
+    with pytest.raises(ConfigError) as refused:
+        parse_config(config)
+    message = str(refused.value)
+    found = re.search(rf'try {re.escape(key)} = "(#[0-9a-f]{{6}})"', message)
+    assert found, message
+    shade = found.group(1)
+    name = "digest" if "digest" in config else "classic"
+    for partner in against:
+        assert _ratio(shade, themes()[name][partner]) >= 4.5, (shade, partner)
+    # The same shade, lighter or darker only: its hue stays (within rounding).
+    given = re.search(r"#[0-9a-f]{6}", config).group()
+    assert _hue(shade) == pytest.approx(_hue(given), abs=2)
+    # And the config with it passes the very check that refused it.
+    field = key.split(".")[1]
+    fixed = config.replace(re.search(rf'{field} = "#[0-9a-f]+"', config).group(), f'{field} = "{shade}"')
+    assert parse_config(fixed)
+
+
+def _hue(hex_colour: str) -> float:
+    import colorsys
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[0] * 360
+
+
+def test_the_suggestion_is_the_nearest_shade_not_any_that_passes():
+    """A shade a little nearer the colour given would not pass."""
+    with pytest.raises(ConfigError) as refused:
+        parse_config('[brand]\naccent = "#ff6600"\n')
+    shade = re.search(r'"(#[0-9a-f]{6})"', str(refused.value)).group(1)
+    assert _ratio(shade, "#ffffff") >= 4.5
+    nearer = "#" + "".join(
+        f"{round(int(shade[i : i + 2], 16) * 0.97 + int('ff6600'[i - 1 : i + 1], 16) * 0.03):02x}"
+        for i in (1, 3, 5)
+    )
+    assert _ratio(nearer, "#ffffff") < 4.5, (shade, nearer)
 
 
 # --- size --------------------------------------------------------------------------------
