@@ -58,6 +58,7 @@ def test_help_lists_commands(cli):
         "thread",
         "rss",
         "feed",
+        "publish",
         "check",
         "preview",
         "inspect",
