@@ -429,6 +429,23 @@ def test_a_second_run_posts_nothing_and_prints_the_address_again(pds, user, arti
     assert len(pds.posts(user.did)) == count
 
 
+def test_the_log_can_live_elsewhere(pds, user, article, tmp_path):
+    log = tmp_path / "logs" / "bluesky.json"
+    log.parent.mkdir()
+    env = credentials(user, pds.service)
+    first = masthead("publish", "bluesky", article, "--log", log, env=env)
+    assert first.returncode == 0, first.stderr
+    assert not (article.parent / ".masthead-published.json").exists()
+    posted = json.loads(log.read_text(encoding="utf-8"))
+    assert len(posted["articles"]["https://example.com/posts/abeilles/"]["bluesky"]["posts"]) == len(
+        pds.posts(user.did)
+    )
+    again = masthead("publish", "bluesky", article, "--log", log, env=env)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert len(pds.posts(user.did)) == len(thread_json(article))
+
+
 def test_a_run_stopped_by_a_server_error_goes_on_where_it_stopped(pds, user, article):
     expected = thread_json(article)
     with proxy(pds, on_create(3, ("instead", 502, {}))) as address:
