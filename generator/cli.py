@@ -146,9 +146,19 @@ def _load(
     fmt_name = fmt.value if fmt else None
     if article == "-":
         return read_bytes(
-            sys.stdin.buffer.read(), fmt=fmt_name, lang=config.lang, site_url=config.site_url
+            sys.stdin.buffer.read(),
+            fmt=fmt_name,
+            lang=config.lang,
+            site_url=config.site_url,
+            shortcodes=config.markdown.shortcodes,
         )
-    return read_path(article, fmt=fmt_name, lang=config.lang, site_url=config.site_url)
+    return read_path(
+        article,
+        fmt=fmt_name,
+        lang=config.lang,
+        site_url=config.site_url,
+        shortcodes=config.markdown.shortcodes,
+    )
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -116,6 +116,13 @@ class Email:
 
 
 @dataclass(frozen=True, slots=True)
+class Markdown:
+    """[markdown]: habits of Markdown articles."""
+
+    shortcodes: bool = True  # `:tada:` -> 🎉, as on GitHub
+
+
+@dataclass(frozen=True, slots=True)
 class Smtp:
     """[smtp]: the server `masthead email --send-test` sends through. The
     password is never here: it comes only from MASTHEAD_SMTP_PASSWORD."""
@@ -146,6 +153,7 @@ class Config:
     limits: Limits = field(default_factory=Limits)
     feed: Feed = field(default_factory=Feed)
     email: Email = field(default_factory=Email)
+    markdown: Markdown = field(default_factory=Markdown)
     theme: Theme = field(default_factory=Theme)
     smtp: Smtp = field(default_factory=Smtp)
     bluesky: Bluesky = field(default_factory=Bluesky)
@@ -355,6 +363,7 @@ SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
     ("email", "unsubscribe_url"): (str, _http_url),
     ("email", "web_version_url"): (str, _http_url),
     ("email", "takeaways"): (str, _takeaways),
+    ("markdown", "shortcodes"): (bool, None),
     ("feed", "title"): (str, None),
     ("feed", "description"): (str, None),
     ("feed", "url"): (str, _http_url),
@@ -630,6 +639,11 @@ description = ""
 url = ""
 # Keep only this many newest items when adding to a feed; 0 keeps them all.
 max_items = 0
+
+[markdown]
+# Emoji shortcodes in Markdown articles become emoji, as on GitHub (`:tada:`
+# -> 🎉); never in code or URLs, and a name that is no emoji stays as written.
+shortcodes = {str(Markdown().shortcodes).lower()}
 
 [theme]
 # classic (roomy, left header) or digest (compact, centred header).

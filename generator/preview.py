@@ -169,7 +169,13 @@ def _render_views(
     from generator.readers import read_path
     from generator.render import Options, render_files, thread_file
 
-    article = read_path(path, fmt=fmt, lang=config.lang, site_url=config.site_url)
+    article = read_path(
+        path,
+        fmt=fmt,
+        lang=config.lang,
+        site_url=config.site_url,
+        shortcodes=config.markdown.shortcodes,
+    )
     email = build_email(article, config, theme=theme)
     image = _hook_image(article.image, article.image_alt)
     texts: dict[str, str] = {}

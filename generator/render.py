@@ -266,7 +266,9 @@ def _render_one(task: _Task, config: Config, options: Options, now: dt.datetime)
 
     reader = reader_for(path, options.input_format)
     source = Source(decode(data, task.path), task.path, path.stem)
-    article = reader.read(source, lang=config.lang, site_url=config.site_url)
+    article = reader.read(
+        source, lang=config.lang, site_url=config.site_url, shortcodes=config.markdown.shortcodes
+    )
     read_time = time.perf_counter() - clock
     if article.draft and not options.drafts:
         return Result(task.path, "draft", slug=article.slug, digest=digest)

@@ -71,11 +71,17 @@ def reader_for(path: str | os.PathLike[str] | None, fmt: str | None = None) -> R
 
 
 def read_path(
-    path: str | os.PathLike[str], *, fmt: str | None = None, lang: str = "en", site_url: str = ""
+    path: str | os.PathLike[str],
+    *,
+    fmt: str | None = None,
+    lang: str = "en",
+    site_url: str = "",
+    shortcodes: bool = True,
 ) -> Article:
-    """`lang` for an article that names none; `site_url` resolves relative addresses."""
+    """`lang` for an article that names none; `site_url` resolves relative
+    addresses; `shortcodes`: Markdown's `:tada:` as emoji."""
     reader = reader_for(path, fmt)
-    return reader.read(load_path(path), lang=lang, site_url=site_url)
+    return reader.read(load_path(path), lang=lang, site_url=site_url, shortcodes=shortcodes)
 
 
 def read_bytes(
@@ -85,6 +91,7 @@ def read_bytes(
     fmt: str | None = None,
     lang: str = "en",
     site_url: str = "",
+    shortcodes: bool = True,
 ) -> Article:
     """Text with no file name (standard input): Markdown when it opens with
     front matter (`---`) or a `# ` heading, else the plain-text layout — a
@@ -93,4 +100,4 @@ def read_bytes(
     if fmt is None and re.match(r"(?:---[ \t]*\n|# )", source.text):
         fmt = "markdown"
     reader = reader_for(None, fmt)
-    return reader.read(source, lang=lang, site_url=site_url)
+    return reader.read(source, lang=lang, site_url=site_url, shortcodes=shortcodes)

@@ -28,9 +28,13 @@ class Reader(Protocol):
     name: str
     extensions: tuple[str, ...]
 
-    def read(self, source: Source, *, lang: str, site_url: str = "") -> Article:
+    def read(
+        self, source: Source, *, lang: str, site_url: str = "", shortcodes: bool = True
+    ) -> Article:
         """`lang` when the article names no language; `site_url` (valid, from
-        the config) to resolve a relative address against."""
+        the config) to resolve a relative address against; `shortcodes`
+        (`[markdown] shortcodes`): whether a format with emoji shortcodes
+        turns them into emoji."""
         ...
 
 

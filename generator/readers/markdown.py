@@ -26,6 +26,11 @@ Front matter is read with python-frontmatter, the body with markdown-it-py
   other is an error naming the key's line. Links in the body stay as written.
 - Raw HTML is never markup: it stays in the text, to be escaped like any text.
 - Bare `http(s)://` URLs in text become links, as in the seed layout.
+- Emoji shortcodes become emoji, as on GitHub (`:tada:` -> 🎉, the `emoji`
+  package's alias names): in the text and in the title, dek, subject,
+  preheader and image alt of the front matter; never in code spans, code
+  blocks, URLs or link targets; unknown names stay as written. Off with
+  `[markdown] shortcodes = false`.
 """
 
 from __future__ import annotations
@@ -34,10 +39,12 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from contextlib import suppress
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+import emoji
 import frontmatter
 import yaml
 from markdown_it import MarkdownIt
@@ -71,7 +78,7 @@ from generator.readers.base import linkify, make_slug, reading_minutes
 from generator.readers.dates import DateError, check_range, parse_date
 from generator.readers.source import Source
 from generator.text.headings import TAKEAWAYS_PLACES
-from generator.text.urls import UrlError, article_link, http_url, resolve_http_url
+from generator.text.urls import UrlError, article_link, find_urls, http_url, resolve_http_url
 
 _FAQ_HEADING = re.compile(r"^(?:FAQs?|Frequently Asked Questions)$", re.IGNORECASE)
 _ATTRIBUTION = re.compile(r"^(?:—|–|--?)\s*(\S.*)$", re.DOTALL)
@@ -131,7 +138,17 @@ class MarkdownReader:
     name = "markdown"
     extensions = (".md", ".markdown")
 
-    def read(self, source: Source, *, lang: str, site_url: str = "") -> Article:
+    def read(
+        self, source: Source, *, lang: str, site_url: str = "", shortcodes: bool = True
+    ) -> Article:
+        """`shortcodes`: whether `:tada:` becomes 🎉 (`[markdown] shortcodes`)."""
+        token = _SHORTCODES.set(shortcodes)
+        try:
+            return self._read(source, lang=lang, site_url=site_url)
+        finally:
+            _SHORTCODES.reset(token)
+
+    def _read(self, source: Source, *, lang: str, site_url: str) -> Article:
         meta, body, body_line = _split_front_matter(source)
         fields = _Fields(meta, source.name, _front_matter_lines(source.text))
         tokens = _MARKDOWN.parse(body)
@@ -374,7 +391,8 @@ class _Fields:
             return None
         if isinstance(value, dict | list):
             raise self._error(alias, "must be text, not a list or mapping")
-        return str(value).strip() or None
+        text = str(value).strip() or None
+        return _emoji(text) if text and key in _SHOWN_KEYS else text
 
     def lang(self) -> str | None:
         value = self.text("lang")
@@ -790,10 +808,14 @@ def _inline(node: SyntaxTreeNode, softbreak: str = " ") -> RichText:
 
 
 def _convert(
-    children: list[SyntaxTreeNode], in_link: bool = False, softbreak: str = " "
+    children: list[SyntaxTreeNode],
+    in_link: bool = False,
+    softbreak: str = " ",
+    shortcodes: bool = True,
 ) -> RichText:
     """Markdown inline nodes to model nodes. A soft line break is a space, as in
-    rendered Markdown, unless the caller needs to see the source lines."""
+    rendered Markdown, unless the caller needs to see the source lines.
+    `shortcodes=False`: text that is a URL, where `:name:` stays as written."""
     nodes: list[Inline] = []
     for child in children:
         kind = child.type
@@ -802,9 +824,12 @@ def _convert(
             if "\n" in content or "\r" in content:  # from &#10; or &#13;: not line breaks
                 content = content.replace("\r", " ").replace("\n", " ")
             if in_link:
-                nodes.append(Text(content))
+                nodes.append(Text(_emoji(content) if shortcodes else content))
             else:
-                nodes.extend(linkify(content).nodes)
+                nodes.extend(
+                    Text(_emoji(n.text)) if isinstance(n, Text) else n  # a bare URL as written
+                    for n in linkify(content).nodes
+                )
         elif kind == "softbreak":
             nodes.append(Text(softbreak))
         elif kind == "hardbreak":
@@ -817,12 +842,37 @@ def _convert(
             nodes.append(Strong(_convert(child.children, in_link, softbreak).nodes))
         elif kind == "link":
             href = str(child.attrs.get("href", ""))
-            nodes.append(Link(href, _convert(child.children, True, softbreak).nodes))
+            # An autolink's text is its URL (or address): shown as written.
+            written = child.markup != "autolink"
+            nodes.append(Link(href, _convert(child.children, True, softbreak, written).nodes))
         elif kind == "image":
             nodes.append(Text(_convert(child.children, True).plain_text))
         else:
             nodes.extend(_convert(child.children, in_link, softbreak).nodes)
     return RichText(_merge(nodes))
+
+
+# Whether `:name:` shortcodes become emoji in the article being read: set by
+# MarkdownReader.read for one article, so that the inline conversion deep in
+# the tree need not carry it through every call.
+_SHORTCODES: ContextVar[bool] = ContextVar("shortcodes", default=True)
+# Front-matter text readers see, where a shortcode is written to be an emoji.
+_SHOWN_KEYS = frozenset({"title", "dek", "subject", "preheader", "image_alt"})
+
+
+def _emoji(text: str) -> str:
+    """GitHub's emoji shortcodes in `text` (`:tada:`, `:+1:`: the emoji
+    package's alias names) as the emoji, outside the bare URLs in it; a name
+    the package does not know stays as written."""
+    if ":" not in text or not _SHORTCODES.get():
+        return text
+    out: list[str] = []
+    position = 0
+    for start, end in find_urls(text):
+        out += [emoji.emojize(text[position:start], language="alias"), text[start:end]]
+        position = end
+    out.append(emoji.emojize(text[position:], language="alias"))
+    return "".join(out)
 
 
 def _merge(nodes: list[Inline]) -> tuple[Inline, ...]:

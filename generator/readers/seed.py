@@ -214,7 +214,10 @@ class SeedReader:
     name = "seed"
     extensions = (".txt",)
 
-    def read(self, source: Source, *, lang: str, site_url: str = "") -> Article:
+    def read(
+        self, source: Source, *, lang: str, site_url: str = "", shortcodes: bool = True
+    ) -> Article:
+        # `shortcodes` is Markdown's habit: plain-text articles keep `:name:` as written.
         lines = [
             (number, line.strip())
             for number, line in enumerate(source.text.split("\n"), start=1)
