@@ -374,20 +374,23 @@ def test_the_thread_is_posted_as_the_thread_json_gives_it(pds, user, article):
         assert value.get("facets", []) == wanted["facets"]
         assert value["createdAt"].endswith("Z")
     # The facets select exactly the link's text and each hashtag, in UTF-8 bytes
-    # (the last post has a 4-byte emoji and accented letters before them).
-    last = posts[-1]["value"]
-    raw = last["text"].encode("utf-8")
-    selected = {
-        raw[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode("utf-8"): f["features"][0]
-        for f in last["facets"]
-    }
-    link = next(text for text, feature in selected.items() if "uri" in feature)
-    assert link == "example.com/posts/abeill..."
-    assert selected[link]["uri"] == "https://example.com/posts/abeilles/"
-    assert {text: f["tag"] for text, f in selected.items() if "tag" in f} == {
-        "#apiculture": "apiculture",
-        "#VillesDurables": "VillesDurables",
-    }
+    # (an emoji and accented letters come before them, so bytes are not characters).
+    links, tags, shifted = [], {}, []
+    for post in posts:
+        text = post["value"]["text"]
+        raw = text.encode("utf-8")
+        for facet in post["value"].get("facets", []):
+            start, end = facet["index"]["byteStart"], facet["index"]["byteEnd"]
+            shown, (feature,) = raw[start:end].decode("utf-8"), facet["features"]
+            shifted.append(len(raw[:start].decode("utf-8")) != start)
+            if "uri" in feature:
+                links.append((shown, feature["uri"]))
+            else:
+                tags[shown] = feature["tag"]
+    assert any(shifted)
+    # The link as the app shows it: the address without its scheme, a long one cut.
+    assert links == [("example.com/posts/abeill...", "https://example.com/posts/abeilles/")]
+    assert tags == {"#apiculture": "apiculture", "#VillesDurables": "VillesDurables"}
     # The image, with its alt text, on the first post only.
     embed = first["value"]["embed"]
     assert embed["$type"] == "app.bsky.embed.images"
@@ -548,29 +551,52 @@ def test_a_long_rate_limit_stops_the_run_saying_what_is_live(pds, user, article)
     assert [p["value"]["text"] for p in pds.posts(user.did)] == [p["text"] for p in expected]
 
 
+# Small edits of the sample, each of one sentence; which posts each changes is
+# the thread channel's business, so the tests ask it (`thread_json`).
+EDITS = [
+    ("Les pesticides, interdits", "Les pesticides, bannis"),
+    ("c'est l'inverse", "c'est tout l'inverse"),
+    ("Aucune plainte des voisins", "Pas une plainte des voisins"),
+    ("les villes peuvent devenir", "les villes pourraient devenir"),
+    ("Les tilleuls et les trèfles", "Les tilleuls et les pissenlits"),
+]
+
+
 def test_a_thread_that_changed_since_it_was_partly_posted_is_not_continued(pds, user, article):
     with proxy(pds, on_create(3, ("instead", 502, {}))) as address:
         masthead("publish", "bluesky", article, env=credentials(user, address))
-    assert len(pds.posts(user.did)) == 2
-    # Post 2 (the dek) is live; the article's dek is edited.
+    live = pds.posts(user.did)
+    assert len(live) == 2
+    # The title, in the first post, is edited: the live thread opens with the old one.
     text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("voici pourquoi", "voici comment"), encoding="utf-8")
+    article.write_text(text.replace("un été à 40 ruches", "un été, 40 ruches"), encoding="utf-8")
+    assert thread_json(article)[0]["text"] != live[0]["value"]["text"]
     refused = masthead("publish", "bluesky", article, env=credentials(user, pds.service))
     line = one_error_line(refused)  # nothing posted: no progress
-    assert "post 2 is no longer what went out" in line
+    assert "post 1 is no longer what went out" in line
     assert len(pds.posts(user.did)) == 2
 
 
 def test_an_edit_after_the_live_posts_is_posted_as_edited(pds, user, article):
+    before = thread_json(article)
+    original = article.read_text(encoding="utf-8")
+    for old, new in EDITS:  # the first edit that leaves posts 1 and 2 (and the count) alone
+        article.write_text(original.replace(old, new), encoding="utf-8")
+        after = thread_json(article)
+        if len(after) == len(before) and after[:2] == before[:2] and after != before:
+            break
+    else:
+        pytest.fail("no edit of the sample changes only posts after the second")
+    article.write_text(original, encoding="utf-8")
     with proxy(pds, on_create(3, ("instead", 502, {}))) as address:
         masthead("publish", "bluesky", article, env=credentials(user, address))
-    text = article.read_text(encoding="utf-8")
-    article.write_text(text.replace("un refuge", "un vrai refuge"), encoding="utf-8")
+    assert len(pds.posts(user.did)) == 2
+    article.write_text(original.replace(old, new), encoding="utf-8")
     resumed = masthead("publish", "bluesky", article, env=credentials(user, pds.service))
     assert resumed.returncode == 0, resumed.stderr
     texts = [p["value"]["text"] for p in pds.posts(user.did)]
-    assert texts == [p["text"] for p in thread_json(article)]
-    assert any("un vrai refuge" in t for t in texts)
+    assert texts == [p["text"] for p in after]
+    assert texts != [p["text"] for p in before]
 
 
 @pytest.mark.parametrize("wrong", ["password", "handle"])
