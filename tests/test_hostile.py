@@ -10,11 +10,14 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 import feedparser
 import pytest
@@ -239,70 +242,297 @@ def test_feed_locked_by_another_process(cli, tmp_path, monkeypatch):
         holder.wait()
 
 
-def _assert_only_whole_files(out):
-    for path in out.rglob("*"):
-        if any(part.startswith(".") for part in path.relative_to(out).parts):
-            continue  # a temporary file or folder the kill left behind, never read
-        if not path.is_file():
-            continue
-        assert not path.name.endswith(".tmp"), path
-        data = path.read_bytes()
-        if path.suffix == ".json":
-            json.loads(data)
-        elif path.suffix == ".xml":
-            ET.fromstring(data)
-        elif path.suffix == ".html":
-            assert data.rstrip().endswith(b"</html>")
+# --- killed runs -------------------------------------------------------------------
+#
+# Each kill lands at a moment the test sees (a progress line, a temporary file
+# or staging folder appearing), the test checks that the run was really
+# caught halfway, and only then checks what is left. Output is reproducible
+# (SOURCE_DATE_EPOCH), so every file left must be byte for byte the old one or
+# the one a complete run writes. With one process, articles are rendered in
+# the order of their names: a01, a02, a03…
+
+KILL_ARTICLES = 40
+ARTICLE_FILES = {
+    "email.html",
+    "email.txt",
+    "email.eml",
+    "thread.json",
+    "item.xml",
+    "linkedin.txt",
+    *(f"thread-{key}.txt" for key in ("x", "bluesky", "mastodon", "threads")),
+}
+FEEDS = ("feed.xml", "atom.xml", "feed.json")
 
 
-def test_render_killed_midway_leaves_only_whole_files(tmp_path):
-    (tmp_path / "masthead.toml").write_text('site_url = "https://news.example.com"\n')
-    out = tmp_path / "out"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    command = [
+def _write_articles(folder, version: str, count: int = KILL_ARTICLES) -> None:
+    """`count` seed articles (slugs a01…), each saying which version it is.
+    The third is long (its files about 2 MB), so that writing them takes a
+    moment a watcher can see."""
+    folder.mkdir(exist_ok=True)
+    title, byline, dek, *body = SEED.read_text(encoding="utf-8").splitlines()
+    for number in range(1, count + 1):
+        lines = [
+            f"{title} ({number})",
+            byline,
+            f"{dek} ({version})",
+            *body * (50 if number == 3 else 1),
+        ]
+        (folder / f"a{number:02}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _render_command(articles, out, *options: str) -> list[str]:
+    # The `generator` the interpreter has installed (no PYTHONPATH): under CI the wheel.
+    return [
         sys.executable,
         "-m",
         "generator",
         "render",
-        str(ARTICLES),
+        str(articles),
         "-o",
         str(out),
         "-j",
         "1",
-        "-q",
+        *options,
     ]
-    assert subprocess.run(command, env=env, cwd=tmp_path).returncode == 0
-    for delay in (0.05, 0.15, 0.3, 0.5):
-        proc = subprocess.Popen([*command, "--force"], env=env, cwd=tmp_path)
-        time.sleep(delay)
+
+
+def _render_env() -> dict[str, str]:
+    return dict(os.environ, SOURCE_DATE_EPOCH="1772524800")  # 2026-03-03: the same bytes every run
+
+
+def _render(cwd, *command: str) -> None:
+    done = subprocess.run(command, cwd=cwd, env=_render_env(), capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()
+
+
+def _kill_after_progress(cwd, command: list[str], done: int) -> None:
+    """Run `command` (a render without -q, stdout a pipe: one progress line
+    per article, printed once its folder is written) and SIGKILL it as soon
+    as `done` articles are reported."""
+    proc = subprocess.Popen(
+        command, cwd=cwd, env=_render_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    try:
+        for _ in range(done):
+            line = proc.stdout.readline()
+            assert line.startswith(b"["), line  # "[3/40] rendered: …"
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        _assert_only_whole_files(out)
-        assert feedparser.parse((out / "feed.xml").read_bytes()).bozo == 0
+    finally:
+        proc.kill()
+        proc.wait(timeout=60)
+        proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL
+
+
+def _kill_when(cwd, command: list[str], seen: Callable[[], bool]) -> bool:
+    """Run `command` and SIGKILL it the moment `seen()` is true (polled as
+    fast as it goes). False if the run ended first: the moment was missed."""
+    proc = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=_render_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        # At the lowest priority, so that on a busy machine the watcher runs
+        # first and the moment lasts long enough to be seen.
+        preexec_fn=lambda: os.nice(19),
+    )
+    try:
+        deadline = time.monotonic() + 120  # a guard against a hang, not a timing
+        while not seen():
+            if proc.poll() is not None:
+                return False
+            assert time.monotonic() < deadline
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait(timeout=60)
+    return proc.returncode == -signal.SIGKILL
+
+
+def _files(out) -> dict[str, bytes]:
+    """Every file a reader would see: not the dot-named temporary files and
+    staging folders a killed run leaves behind, which nothing reads."""
+    found = {}
+    for path in out.rglob("*"):
+        relative = path.relative_to(out)
+        if path.is_file() and not any(part.startswith(".") for part in relative.parts):
+            found[str(relative)] = path.read_bytes()
+    return found
+
+
+def _folders(out) -> set[str]:
+    return {p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")}
+
+
+# How Masthead names a file or folder while it is written: `.<name>.<12 hex>.tmp`.
+TEMPORARY = re.compile(r"\..+\.[0-9a-f]{12}\.tmp")
+
+
+def _temporaries(folder, prefix: str = ".") -> list[str]:
+    """Temporary files or staging folders in `folder` whose names start with `prefix`."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return [n for n in names if n.startswith(prefix) and TEMPORARY.fullmatch(n)]
+
+
+def test_render_killed_midway_leaves_each_file_old_or_new(tmp_path):
+    """A run over an earlier one, killed while it rewrites the third
+    article's files: every file is the old one or the new one, whole, none
+    is missing, and the feeds are the old ones."""
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    old_articles, new_articles = tmp_path / "old", tmp_path / "new"
+    _write_articles(old_articles, "old")
+    _write_articles(new_articles, "new")
+    out, reference = tmp_path / "out", tmp_path / "reference"
+    _render(tmp_path, *_render_command(old_articles, out, "-q"))
+    _render(tmp_path, *_render_command(new_articles, reference, "-q"))
+    old, new = _files(out), _files(reference)
+    assert len(_folders(out)) == KILL_ARTICLES and set(FEEDS) <= old.keys()
+    pristine = tmp_path / "pristine"
+    shutil.copytree(out, pristine)
+
+    # The new articles rendered into the old folder, under the old sources' paths.
+    for source in new_articles.iterdir():
+        (old_articles / source.name).write_bytes(source.read_bytes())
+
+    def writing_the_third() -> bool:
+        """a03's files under temporary names: in its folder, or (were it
+        made anew) a staging folder."""
+        return bool(_temporaries(out / "a03") or _temporaries(out, ".a03."))
+
+    # The moment is a few milliseconds long: on a busy machine it may pass
+    # unseen, or the kill land after it, so the run is tried again.
+    for _attempt in range(10):
+        shutil.rmtree(out)
+        shutil.copytree(pristine, out)
+        command = _render_command(old_articles, out, "-q", "--force")
+        if _kill_when(tmp_path, command, writing_the_third) and writing_the_third():
+            break  # killed in the middle of writing a03's files
+    else:
+        raise AssertionError("no kill landed while the third article's files were rewritten")
+
+    left = _files(out)
+    assert left.keys() == old.keys()  # no file lost, none half-named
+    for name, data in left.items():
+        assert data in (old[name], new.get(name)), f"{name} is neither the old nor the new file"
+    changed = {name for name in left if name not in FEEDS and old[name] != new[name]}
+    for name in changed:  # a01 and a02 rewritten; a03 on its way; the rest still old
+        folder = name.split("/")[0]
+        if folder < "a03":
+            assert left[name] == new[name], name
+        elif folder > "a03":
+            assert left[name] == old[name], name
+    for name in FEEDS:  # written last, once every article is in
+        assert left[name] == old[name], name
+    parsed = feedparser.parse(left["feed.xml"])
+    assert parsed.bozo == 0 and len(parsed.entries) == KILL_ARTICLES
 
 
 def test_first_render_killed_midway_leaves_only_whole_folders(tmp_path):
-    """An article's folder, new in a run, appears with every file or not at all."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    names = {
-        "email.html",
-        "email.txt",
-        "email.eml",
-        "thread.json",
-        "item.xml",
-        "linkedin.txt",
-        *(f"thread-{key}.txt" for key in ("x", "bluesky", "mastodon", "threads")),
-    }
-    for delay in (0.1, 0.2, 0.3, 0.45):
-        out = tmp_path / f"out-{delay}"
-        command = [sys.executable, "-m", "generator", "render", str(ARTICLES), "-o", str(out)]
-        proc = subprocess.Popen([*command, "-j", "1", "-q"], env=env, cwd=tmp_path)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        if not out.exists():
-            continue
-        for folder in out.iterdir():
-            if folder.is_dir() and not folder.name.startswith("."):
-                assert {p.name for p in folder.iterdir()} == names, folder
-        _assert_only_whole_files(out)
+    """An article's folder, new in a run, appears with every file or not at
+    all: killed once one article is reported done, and while the third
+    article's folder is being written (its staging folder seen)."""
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    articles = tmp_path / "articles"
+    _write_articles(articles, "first")
+    reference = tmp_path / "reference"
+    _render(tmp_path, *_render_command(articles, reference, "-q"))
+    complete = _files(reference)
+
+    out = tmp_path / "reported"
+    _kill_after_progress(tmp_path, _render_command(articles, out), done=1)
+    assert "a01" in _folders(out) and len(_folders(out)) < KILL_ARTICLES
+    _assert_whole_folders(out, complete)
+
+    for attempt in range(10):  # as above: a moment that can pass unseen on a busy machine
+        out = tmp_path / f"staging-{attempt}"
+        command = _render_command(articles, out, "-q")
+        if _kill_when(
+            tmp_path, command, lambda out=out: bool(_temporaries(out, ".a03."))
+        ) and _temporaries(out, ".a03."):
+            break  # killed before a03's folder was renamed into place
+    else:
+        raise AssertionError("no kill landed while the third article's folder was written")
+    assert _folders(out) == {"a01", "a02"}
+    _assert_whole_folders(out, complete)
+
+
+def _assert_whole_folders(out, complete: dict[str, bytes]) -> None:
+    for folder in _folders(out):
+        assert {p.name for p in (out / folder).iterdir()} == ARTICLE_FILES, folder
+    left = _files(out)
+    for name, data in left.items():
+        assert data == complete[name], name
+    assert not any(name in left for name in FEEDS)  # no feed before every article is in
+
+
+def test_render_killed_while_writing_a_large_feed_keeps_the_old_feeds(tmp_path):
+    """The feeds change together or not at all: a run killed while it writes
+    a large feed (seen as its temporary file appears) leaves the old
+    feed.xml, atom.xml and feed.json, byte for byte, and a later run
+    completes them."""
+    (tmp_path / "masthead.toml").write_text(SITE, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    description = "An older item, kept in the feed. " * 150
+    items = "".join(
+        f"<item><title>Older item {n}</title><link>https://news.example.com/older-{n}/</link>"
+        f'<guid isPermaLink="true">https://news.example.com/older-{n}/</guid>'
+        f"<pubDate>Mon, 02 Mar 2026 08:00:00 +0000</pubDate>"
+        f"<description>{description}</description></item>\n"
+        for n in range(1000)
+    )
+    (out / "feed.xml").write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        "<title>news.example.com</title><link>https://news.example.com</link>"
+        f"<description>News</description>\n{items}</channel></rss>\n",
+        encoding="utf-8",
+    )
+    article = tmp_path / "a1.txt"
+    article.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    _render(tmp_path, *_render_command(article, out, "-q"))  # the old feeds, all three
+    old = {name: (out / name).read_bytes() for name in FEEDS}
+    assert len(old["feed.xml"]) > 5_000_000
+
+    article.write_text(
+        SEED.read_text(encoding="utf-8").replace("\n", " (new)\n", 1), encoding="utf-8"
+    )
+    for _attempt in range(3):  # a kill can land just after the renames; then once more
+        before = set(_temporaries(out))
+        # feed.json is written last: when its temporary file shows, feed.xml
+        # and atom.xml are written in full, under their temporary names.
+        assert _kill_when(
+            tmp_path,
+            _render_command(article, out, "-q", "--force"),
+            lambda before=before: bool(set(_temporaries(out, ".feed.json.")) - before),
+        ), "the run ended before its feeds were seen being written"
+        for name in FEEDS:
+            data = (out / name).read_bytes()
+            if data != old[name]:  # renamed into place, so it must be whole
+                _assert_whole_feed(name, data)
+        if (out / "feed.json").read_bytes() == old["feed.json"]:
+            # Killed before the renames: not one feed has changed, and the
+            # new ones are still there under their temporary names.
+            for name in FEEDS:
+                assert (out / name).read_bytes() == old[name], f"{name} changed without the others"
+                assert set(_temporaries(out, f".{name}.")) - before, name
+            break
+    else:
+        raise AssertionError("no kill landed while the feeds were being written")
+
+    _render(tmp_path, *_render_command(article, out, "-q", "--force"))
+    parsed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert parsed.bozo == 0 and len(parsed.entries) == 1001
+    assert any(entry.title.endswith("(new)") for entry in parsed.entries)
+    for name in FEEDS:
+        _assert_whole_feed(name, (out / name).read_bytes())
+
+
+def _assert_whole_feed(name: str, data: bytes) -> None:
+    if name == "feed.json":
+        json.loads(data)
+    else:
+        assert feedparser.parse(data).bozo == 0, name
