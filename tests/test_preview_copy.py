@@ -205,13 +205,13 @@ def test_refused_clipboard_selects_the_text(browser, site, refusal):
         """() => {
             const area = document.activeElement;
             return {tag: area.tagName, readOnly: area.readOnly, value: area.value,
-                    start: area.selectionStart, end: area.selectionEnd,
+                    start: area.selectionStart, end: area.selectionEnd, length: area.value.length,
                     selected: String(window.getSelection()) || area.value.slice(area.selectionStart, area.selectionEnd)};
         }"""
     )
     assert state["tag"] == "TEXTAREA" and state["readOnly"]
     assert state["value"].encode() == posts[1]
-    assert (state["start"], state["end"]) == (0, len(state["value"]))
+    assert (state["start"], state["end"]) == (0, state["length"])  # in UTF-16 units
     assert state["selected"] == state["value"]
     note = box.locator("p").inner_text()
     assert "press Ctrl+C" in note and "post 2 of" in note
