@@ -236,6 +236,48 @@ PLATFORM_NAMES = ", ".join(
 )
 
 
+def _words(option: str) -> Callable[[str | None], str | None]:
+    def check(value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise typer.BadParameter(
+                "give the words to post, or leave the option out", param_hint=option
+            )
+        return value
+
+    return check
+
+
+# The author's own first and last words for a thread, as front-matter
+# `social.hook` / `social.close` set them, for this run and every platform.
+HookOption = Annotated[
+    str | None,
+    typer.Option(
+        "--hook",
+        callback=_words("--hook"),
+        help="The first post's words, used as written (instead of the title and the fact "
+        "Masthead picks); the thread marker and number still follow.",
+    ),
+]
+CloseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--close",
+        callback=_words("--close"),
+        help="The closing post's line, used as written (instead of why it matters); "
+        "the link and hashtags still follow.",
+    ),
+]
+
+
+def _steered(article: Article, hook: str | None, close: str | None) -> Article:
+    """The article with the author's hook and close given on the command line."""
+    if hook is None and close is None:
+        return article
+    from dataclasses import replace
+
+    return replace(article, social=article.social.overridden(hook=hook, close=close))
+
+
 @app.command(short_help="Write the article as a social thread.")
 @_reports_errors
 def thread(
@@ -274,6 +316,8 @@ def thread(
         ),
     ] = None,
     faq: Annotated[bool, typer.Option("--faq", help="Add a post per FAQ question.")] = False,
+    hook: HookOption = None,
+    close: CloseOption = None,
     output: OutputOption = None,
     config: ConfigOption = None,
     input_format: InputFormatOption = None,
@@ -284,7 +328,7 @@ def thread(
     from generator.channels.thread import build_thread, to_dict, to_text
 
     cfg = load_config(config)
-    parsed = _load(article, cfg, input_format, output)
+    parsed = _steered(_load(article, cfg, input_format, output), hook, close)
     result = build_thread(
         parsed,
         platform.value,
@@ -673,6 +717,8 @@ def render(
     drafts: Annotated[bool, typer.Option("--drafts", help="Render drafts too.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     theme: ThemeOption = None,
+    hook: HookOption = None,
+    close: CloseOption = None,
     config: ConfigOption = None,
     input_format: InputFormatOption = None,
 ) -> None:
@@ -683,6 +729,11 @@ def render(
     from generator.clock import now
     from generator.render import Options, PoolAbandoned, render_run
 
+    if (hook is not None or close is not None) and (len(paths) != 1 or Path(paths[0]).is_dir()):
+        raise typer.BadParameter(
+            "--hook and --close are one article's words: name one article file",
+            param_hint="--hook/--close",
+        )
     cfg = load_config(config)
     options = Options(
         platforms=tuple(p.value for p in platform) if platform else Options().platforms,
@@ -691,6 +742,8 @@ def render(
         drafts=drafts,
         force=force,
         input_format=input_format.value if input_format else None,
+        hook=hook,
+        close=close,
     )
     reporter = _Reporter(quiet=quiet)
     with _stop_on_sigterm():

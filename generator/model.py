@@ -242,6 +242,66 @@ class Section:
     blocks: tuple[Block, ...] = ()
 
 
+# --- the author's word on threads ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Steer:
+    """What the author asks of a social thread: a hook and a closing line
+    to use as written, and sentences or headings to leave out."""
+
+    hook: str | None = None
+    close: str | None = None
+    skip: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Social:
+    """The author's steer for every platform, and per platform (by the
+    platform's key: "x", "bluesky"…) what differs there."""
+
+    steer: Steer = Steer()
+    platforms: tuple[tuple[str, Steer], ...] = ()
+
+    def for_platform(self, key: str) -> Steer:
+        """The steer on one platform: its own values, else the shared ones;
+        its skip list adds to the shared one."""
+        own = dict(self.platforms).get(key)
+        if own is None:
+            return self.steer
+        return Steer(
+            hook=own.hook if own.hook is not None else self.steer.hook,
+            close=own.close if own.close is not None else self.steer.close,
+            skip=self.steer.skip + own.skip,
+        )
+
+    def overridden(self, *, hook: str | None = None, close: str | None = None) -> Social:
+        """This steer with `hook` and `close` (when given) on every platform,
+        over any per-platform ones: what a command-line option asks."""
+        if hook is None and close is None:
+            return self
+        platforms = tuple(
+            (
+                key,
+                Steer(
+                    hook=None if hook is not None else own.hook,
+                    close=None if close is not None else own.close,
+                    skip=own.skip,
+                ),
+            )
+            for key, own in self.platforms
+        )
+        steer = Steer(
+            hook=hook if hook is not None else self.steer.hook,
+            close=close if close is not None else self.steer.close,
+            skip=self.steer.skip,
+        )
+        return Social(steer, platforms)
+
+
+NO_SOCIAL = Social()
+
+
 # --- the article --------------------------------------------------------------
 
 EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
@@ -276,6 +336,9 @@ class Article:
     subject: str | None = None
     preheader: str | None = None
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
+    # The author's word on social threads (front matter `social:`, or a
+    # plain-text article's NAME.social.toml).
+    social: Social = NO_SOCIAL
     lead: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
 

@@ -28,6 +28,7 @@ class Platform:
     max_bytes: int | None = None
     max_links: int | None = None
     fold: int | None = None
+    fuller: bool = False  # fewer, fuller posts: pieces share a post (see platforms.toml)
     aliases: tuple[str, ...] = ()  # other names for it (see platforms.toml)
 
     @property

@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import ctypes
+import dataclasses
 import datetime as dt
 import errno
 import fcntl
@@ -55,6 +56,9 @@ class Options:
     drafts: bool = False
     force: bool = False
     input_format: str | None = None  # a reader's name; else chosen by extension
+    # The author's hook and closing line for every thread (--hook, --close).
+    hook: str | None = None
+    close: str | None = None
 
 
 @dataclass(slots=True)
@@ -107,6 +111,9 @@ def render_files(
     timings: dict[str, float] = {}
     files: dict[str, bytes] = {}
     clock = time.perf_counter()
+    if options.hook is not None or options.close is not None:
+        social = article.social.overridden(hook=options.hook, close=options.close)
+        article = dataclasses.replace(article, social=social)
 
     message = build_email(article, config, esp=options.esp, theme=options.theme)
     files["email.html"] = message.html.encode("utf-8")
@@ -247,12 +254,15 @@ def _work(task: _Task) -> Result:
 
 def _render_one(task: _Task, config: Config, options: Options, now: dt.datetime) -> Result:
     from generator.readers import reader_for
+    from generator.readers.social import sidecar_bytes
     from generator.readers.source import Source, decode, read_file
 
     clock = time.perf_counter()
     path = Path(task.path)
     data = read_file(task.path)  # a named pipe is refused, not waited on
-    digest = hashlib.sha256(data + task.fingerprint.encode()).hexdigest()
+    # A plain-text article's NAME.social.toml is part of its source.
+    companion = sidecar_bytes(task.path)
+    digest = hashlib.sha256(data + companion + task.fingerprint.encode()).hexdigest()
     out_dir = Path(task.out_dir)
 
     if (

@@ -124,7 +124,7 @@ def test_template_override_shadows_file_by_file(cli, tmp_path):
     hook = tmp_path / "templates" / "social" / "thread.j2"
     hook.write_text(
         hook.read_text(encoding="utf-8").replace(
-            "{{ title }} {{ labels.thread_marker }}", "NEW: {{ title }} {{ labels.thread_marker }}"
+            '{% macro hook(title, fact="") -%}\n', '{% macro hook(title, fact="") -%}\nNEW: '
         ),
         encoding="utf-8",
     )
@@ -229,7 +229,7 @@ def test_labels_overridden_in_config(cli, tmp_path):
         encoding="utf-8",
     )
     assert "Read the whole story" in Page(cli("email", SEED).stdout).visible
-    assert "Keep reading: https://" in cli("thread", SEED).stdout
+    assert "Keep reading, 5 min read: https://" in cli("thread", SEED).stdout
 
 
 def test_right_to_left(cli, tmp_path):

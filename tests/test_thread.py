@@ -43,18 +43,21 @@ def test_seed_fits_every_platform(cli, oracle, platform):
         assert oracle.length(platform, post) <= rules.limit
         assert not regex.match(r"^\s*[,.;:!?]", post), f"dangling punctuation: {post!r}"
         assert "None" not in post
-    takeaways = next(s for s in seed.sections if s.heading == "Key Takeaways").blocks[0]
-    for item in takeaways.items:
-        assert item.plain_text in whole
+    # Every list section is material: each says something in the thread.
+    for heading in ("Key Facts", "Key Takeaways"):
+        items = next(s for s in seed.sections if s.heading == heading).blocks[0].items
+        assert any(item.plain_text in whole for item in items), heading
     quote = next(s for s in seed.sections if s.heading == "Expert Insights").blocks[0]
     # The quote is one post, in curly quotes, with its attribution after it:
-    # cut to its first sentences ("…") where it is too long, never split.
+    # whole, or its strongest complete sentences where the whole is too long.
     said = next(p for p in posts if "— " + quote.attribution.plain_text in p)
-    opening = said[said.index("“") + 1 :].split("…")[0].split("”")[0].strip()
-    assert quote.text.plain_text.startswith(opening) and said.index("”") < said.index("— ")
+    inside = said[said.index("“") + 1 : said.index("”")]
+    assert inside in quote.text.plain_text and inside.endswith(".")
+    assert said.index("”") < said.index("— ")
     if rules.thread:
-        assert posts[0].startswith(seed.title)
-        assert "🧵" in posts[0]
+        # The hook: the title, the strongest figure, then the marker.
+        assert posts[0].startswith(seed.title + "\n\n")
+        assert "$13 billion" in posts[0] and "🧵" in posts[0]
         assert grapheme_length(posts[0]) < 200
         assert [p.rsplit(" ", 1)[-1] for p in posts] == [
             f"{i}/{len(posts)}" for i in range(1, len(posts) + 1)
@@ -116,18 +119,19 @@ def test_bluesky_json_has_shortened_text_and_facets(cli):
     assert "https://blog.example.com/posts/newsletter-stack-2026/" in text_posts[-1]
 
 
-def test_max_posts_keeps_hook_takeaways_and_link(cli):
+def test_max_posts_keeps_hook_lists_and_link(cli):
+    """--max-posts drops the least salient ideas first: the hook, the link
+    and each list's best item stay (the old test pinned every takeaway;
+    takeaways that restate a key fact are no longer said at all)."""
     full = posts_of(cli("thread", SEED, "-p", "x"))
-    short = posts_of(cli("thread", SEED, "-p", "x", "--max-posts", "7"))
-    assert len(full) > 7 >= len(short)
+    short = posts_of(cli("thread", SEED, "-p", "x", "--max-posts", "5"))
+    assert len(full) > 5 >= len(short)
     assert short[0].startswith("The Great AI Divorce")
     assert "more choices but also more complexity" in short[-1]
-    seed = read_path(SEED)
-    takeaways = next(s for s in seed.sections if s.heading == "Key Takeaways").blocks[0]
     joined = "\n".join(short)
-    for item in takeaways.items:
-        assert item.plain_text in joined
-    assert "Fortune 500" not in joined  # a key fact, dropped first
+    assert "Key Facts:" in joined and "Key Takeaways:" in joined
+    # The 2019 background sentence scores lower than a list's best item.
+    assert "dates back to 2019" in "\n".join(full) and "dates back to 2019" not in joined
 
 
 def test_max_posts_too_small(cli):
@@ -209,9 +213,10 @@ def test_article_shortcodes_and_markup_stay_literal():
     )
     thread = build_thread(article, "bluesky")
     joined = "\n".join(p.text for p in thread.posts)
-    assert "T :pushpin: {{ x }} 🧵" in joined
+    # The hook: the title, the fact list's item, the marker (the hook used
+    # to be the title alone).
+    assert joined.startswith("T :pushpin: {{ x }}\n\nA fact with :link: and {% raw %}. 🧵")
     assert ":thread: and <b>tags</b>." in joined
-    assert "A fact with :link: and {% raw %}." in joined
 
 
 def test_long_token_and_long_url():
@@ -322,20 +327,19 @@ def test_cli_json_is_valid_for_every_platform(cli):
 
 def test_prose_only_sections_speak_through_their_first_sentence():
     article = read_path(ARTICLES / "urban-beekeeping-guide.txt")
-    texts = [p.text for p in build_thread(article, "mastodon").posts]
+    texts = [p.text for p in build_thread(article, "x").posts]
     opener = next(t for t in texts if "New beekeepers most often open the hive too often." in t)
     # The short sentence after it (what to do instead) comes along; the next
-    # paragraph does not.
+    # paragraph, which scores lower, does not.
     assert "Every inspection costs the colony a day of work" in opener
     assert not any("The second mistake" in t for t in texts)
-    # An article with its own takeaways and many facts besides: the takeaways
-    # stand for the facts, which would say much of it twice.
+    # Every list is material: the old thread left an article's facts out
+    # when it had takeaways; now each list says its strongest item.
     seed = read_path(SEED)
     seed_texts = "\n".join(p.text for p in build_thread(seed, "mastodon").posts)
-    facts = next(s for s in seed.sections if s.heading == "Key Facts").blocks[0]
-    takeaways = next(s for s in seed.sections if s.heading == "Key Takeaways").blocks[0]
-    assert not any(item.plain_text in seed_texts for item in facts.items)
-    assert all(item.plain_text in seed_texts for item in takeaways.items)
+    for heading in ("Key Facts", "Key Takeaways"):
+        items = next(s for s in seed.sections if s.heading == heading).blocks[0].items
+        assert any(item.plain_text in seed_texts for item in items), heading
 
 
 def test_a_list_goes_out_whole_under_its_heading_when_it_fits():
@@ -344,11 +348,13 @@ def test_a_list_goes_out_whole_under_its_heading_when_it_fits():
     broken = next(p for p in posts if "What Was Broken" in p)
     assert broken.splitlines()[0] == "📌 What Was Broken:"
     assert broken.splitlines()[1] == "• The email was pasted from a Google Doc."
-    # On a platform too short for the whole list: as few posts as fit, each
-    # under the heading, the items in order.
-    narrow = [p.text for p in build_thread(article, "x", limit=90).posts]
+    # On a platform too short for the whole list: as few posts as fit, the
+    # heading opening the first, each later one marked as going on (they all
+    # repeated the bare heading before), the items in order.
+    narrow = [p.text for p in build_thread(article, "x", limit=100).posts]
     parts = [p for p in narrow if "What Was Broken" in p]
-    assert len(parts) >= 2 and all(p.startswith("📌 What Was Broken:\n• ") for p in parts)
+    assert len(parts) >= 2 and parts[0].startswith("📌 What Was Broken:\n• ")
+    assert all(p.startswith("📌 What Was Broken (cont.):\n• ") for p in parts[1:])
     items = [line[2:] for p in parts for line in p.rsplit(" ", 1)[0].splitlines()[1:]]
     assert items == [
         "The email was pasted from a Google Doc.",
@@ -359,11 +365,17 @@ def test_a_list_goes_out_whole_under_its_heading_when_it_fits():
 
 def test_a_list_too_long_for_one_post_is_shared_out_evenly():
     """Four items that need two posts go two and two, never three and a lone
-    last one."""
-    posts = [
-        p.text for p in build_thread(read_path(ARTICLES / "urban-beekeeping-guide.txt"), "x").posts
-    ]
-    parts = [p for p in posts if p.startswith("📌 Getting Started:")]
+    last one. (An article of that list alone: the beekeeping guide's thread
+    now says two of its four items, by salience.)"""
+    items = (
+        "- Join a local beekeeping association and ask its members for a mentor.\n"
+        "- Start with one hive and a nucleus colony of gentle, calm bees this spring.\n"
+        "- Put a water dish with pebbles near the hive for thirsty foragers to use.\n"
+        "- Budget for the hive, the suit, the smoker and the tools before you start.\n"
+    )
+    article = read_bytes(f"Bees\nA guide.\nGetting Started\n{items}".encode(), name="t.txt")
+    posts = [p.text for p in build_thread(article, "x").posts]
+    parts = [p for p in posts if "Getting Started" in p]
     assert [p.count("\n• ") for p in parts] == [2, 2]
 
 
@@ -376,7 +388,10 @@ def test_linkedin_hook_fits_before_see_more():
     rules = get_platform("linkedin")
     hook = lines[0] if not lines[1] else "\n".join(lines[:2])
     assert rules.count(hook) <= rules.fold
-    assert lines[0] == seed.title and not lines[1] and lines[2] == seed.dek
+    # The hook's two lines are the title and the strongest figure (they were
+    # the title and the dek); the dek opens the body.
+    assert lines[0] == seed.title and "$13 billion" in lines[1]
+    assert not lines[2] and lines[3] == seed.dek
 
 
 def test_prose_only_article_still_makes_a_thread():
@@ -412,12 +427,15 @@ def test_hashtags_that_differ_only_in_case_count_once(tmp_path):
 
 
 def test_max_posts_drops_a_list_item_by_item():
-    """--max-posts trims a list from its end rather than dropping all of it."""
+    """--max-posts trims a list item by item rather than dropping all of it:
+    the prose and the quote go first, each list keeps its best item."""
     full = [p.text for p in build_thread(read_path(SEED), "x").posts]
     posts = [p.text for p in build_thread(read_path(SEED), "x", max_posts=4).posts]
     assert 3 <= len(posts) <= 4 < len(full)
-    # The quote, openers and dek went first; part of the takeaways remains.
-    assert "The partnership has shifted from collaborative growth" in "\n".join(posts)
+    joined = "\n".join(posts)
+    assert "💬" not in joined and "dates back to 2019" not in joined
+    assert "Key Facts:\n• OpenAI has launched SearchGPT" in joined  # the list's best item
+    assert "Key Takeaways:\n• " in joined
     assert posts[-1].startswith("For businesses and developers")
 
 
@@ -468,7 +486,8 @@ def test_the_lead_carries_its_news_into_the_thread():
     )
     posts = [p.text for p in build_thread(echo, "x").posts]
     assert sum("Our office has a new home" in p for p in posts) == 1
-    assert any(p.startswith("📌 We moved to 12 Quay Street.") for p in posts)
+    # The news with a figure is the hook's fact now (it was a body post).
+    assert posts[0].startswith("T\n\nWe moved to 12 Quay Street. 🧵")
 
 
 @pytest.mark.parametrize("platform", ["x", "linkedin"])
@@ -496,7 +515,7 @@ def test_the_dek_is_not_said_again_by_an_opener_or_the_closing_post():
 
 def test_linkedin_takeaways_keep_their_heading():
     post = build_thread(read_path(SEED), "linkedin").posts[0].text
-    assert "\n\nKey Takeaways:\n🔹 The partnership has shifted" in post
+    assert "\n\nKey Takeaways:\n🔹 " in post and "\n\nKey Facts:\n🔹 " in post
 
 
 def test_a_dek_without_words_hides_nothing():
@@ -509,11 +528,11 @@ def test_a_dek_without_words_hides_nothing():
 
 
 def test_quote_marks_are_curled_only_round_a_whole_quote():
-    from generator.channels.thread import _quoted
+    from generator.channels.thread import quoted
 
-    assert _quoted('"Plain."') == "“Plain.”"
-    assert _quoted('"We ship," she said. "Then we fix."') == '"We ship," she said. "Then we fix."'
-    assert _quoted("'Tis the 'experts'") == "'Tis the 'experts'"
+    assert quoted('"Plain."') == "“Plain.”"
+    assert quoted('"We ship," she said. "Then we fix."') == '"We ship," she said. "Then we fix."'
+    assert quoted("'Tis the 'experts'") == "'Tis the 'experts'"
 
 
 @pytest.mark.parametrize(
@@ -668,7 +687,7 @@ def test_a_long_article_is_fitted_into_one_linkedin_post_in_few_tries(monkeypatc
     """Dropping quotes and points one by one worded the whole post once per
     drop: thousands of times for a long article (a 10 MB one took a minute
     and gigabytes). Dropping only shortens the post, so halving finds it."""
-    from generator.channels import thread as thread_module
+    from generator.channels.thread import macros as macros_module
 
     items = "".join(f"- Point number {n} of the long list.\n" for n in range(3000))
     quotes = "".join(f"> Quote number {n} said here.\n> — Person {n}\n\n" for n in range(500))
@@ -677,13 +696,13 @@ def test_a_long_article_is_fitted_into_one_linkedin_post_in_few_tries(monkeypatc
         name="long.md",
     )
     calls = []
-    original = thread_module._Macros.__call__
+    original = macros_module.Macros.__call__
 
     def counting(self, name, *args, **kwargs):
         calls.append(name)
         return original(self, name, *args, **kwargs)
 
-    monkeypatch.setattr(thread_module._Macros, "__call__", counting)
+    monkeypatch.setattr(macros_module.Macros, "__call__", counting)
     post = build_thread(article, "linkedin").posts[0]
     assert post.length <= get_platform("linkedin").limit
     assert "Point number 0 of the long list." in post.text

@@ -31,6 +31,8 @@ Front matter is read with python-frontmatter, the body with markdown-it-py
   preheader and image alt of the front matter; never in code spans, code
   blocks, URLs or link targets; unknown names stay as written. Off with
   `[markdown] shortcodes = false`.
+- `social:` (hook, close, skip, and a table per platform) is the author's word
+  on social threads: see `generator.readers.social`.
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ from generator.model import (
 )
 from generator.readers.base import linkify, make_slug, reading_minutes
 from generator.readers.dates import DateError, check_range, parse_date
+from generator.readers.social import from_front_matter
 from generator.readers.source import Source
 from generator.text.headings import TAKEAWAYS_PLACES
 from generator.text.urls import UrlError, article_link, find_urls, http_url, resolve_http_url
@@ -194,6 +197,7 @@ class MarkdownReader:
         dek = fields.text("dek")
         if (takeaways := fields.choice("takeaways", TAKEAWAYS_PLACES)) is not None:
             meta["takeaways"] = takeaways  # checked here; the email reads it from `extra`
+        social, social_keys = from_front_matter(meta, source.name, fields.lines)
         minutes = fields.reading_time() or reading_minutes(
             (*lead, *(b for s in sections for b in s.blocks)), dek
         )
@@ -213,7 +217,10 @@ class MarkdownReader:
             draft=fields.boolean("draft"),
             subject=fields.text("subject"),
             preheader=fields.text("preheader"),
-            extra=MappingProxyType({k: v for k, v in meta.items() if k not in _KNOWN_KEYS}),
+            extra=MappingProxyType(
+                {k: v for k, v in meta.items() if k not in _KNOWN_KEYS and k not in social_keys}
+            ),
+            social=social,
             lead=lead,
             sections=sections,
         )

@@ -30,6 +30,10 @@ The rules, in the order they apply (blank lines are ignored everywhere):
 9. Everything else is a **paragraph**. Bare `http(s)://` URLs become links.
 
 Text is kept exactly as written: curly quotes, dashes and emoji included.
+
+Beside `NAME.txt`, a `NAME.social.toml` may hold a `[social]` table: the
+author's hook, close and skip list for social threads (see
+`generator.readers.social`).
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ from generator.model import (
 )
 from generator.readers.base import linkify, make_slug, reading_minutes
 from generator.readers.dates import DateError, parse_date
+from generator.readers.social import read_sidecar
 from generator.readers.source import Source
 
 HEADING_MAX_CHARS = 60
@@ -261,6 +266,7 @@ class SeedReader:
             authors=byline.authors,
             date=byline.date,  # type: ignore[arg-type]
             lang=lang,
+            social=read_sidecar(source),
             lead=lead,
             sections=sections,
         )
