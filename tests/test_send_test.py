@@ -29,11 +29,11 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from generator.config import Config, load_config, parse_config
 from generator.errors import ConfigError
+from generator.publish.remote import is_loopback
 from generator.publish.smtp import (
     Outbox,
     SendError,
     Server,
-    is_loopback,
     outbox,
     parse_recipient,
     parse_server,

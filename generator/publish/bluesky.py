@@ -98,7 +98,7 @@ def service_url(value: str, source: str) -> str:
     """`value` as the service's address: https, or http only to this machine
     (where nothing travels over a network), so an app password is never sent
     in clear."""
-    from generator.publish.smtp import is_loopback
+    from generator.publish.remote import is_loopback
 
     try:
         url = http_url(value)

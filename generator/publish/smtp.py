@@ -15,12 +15,12 @@ imported only when sending, so the other commands start no slower.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass, field
 
 from generator.config import Config, email_address_problem, smtp_host_problem
 from generator.errors import MastheadError
+from generator.publish.remote import is_loopback, one_line
 
 PASSWORD_ENV = "MASTHEAD_SMTP_PASSWORD"
 SUBJECT_PREFIX = "[Test] "
@@ -154,18 +154,6 @@ def outbox(config: Config, recipient: str, smtp: str | None, password: str) -> O
     return Outbox(recipient, server)
 
 
-def is_loopback(host: str) -> bool:
-    """True for a host that is this machine: a loopback address, or
-    `localhost` (which RFC 6761 reserves for it)."""
-    name = host.lower().rstrip(".")
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
 def envelope_sender(message: bytes) -> str:
     """The address in the message's From header, as the .eml writes it (an
     international domain as IDNA): the envelope sender matches the From."""
@@ -240,16 +228,19 @@ def send(message: bytes, box: Outbox, *, timeout: float = TIMEOUT) -> None:
             "check [smtp] settings and [sender] address"
         ) from None
     except smtplib.SMTPException as exc:
-        raise SendError(f"sending through {where} failed ({_STEPS[step]}): {_clean(exc)}") from None
+        raise SendError(
+            f"sending through {where} failed ({_STEPS[step]}): {one_line(exc)}"
+        ) from None
     except ssl.SSLCertVerificationError as exc:
         raise SendError(
-            f"{where} has a TLS certificate that cannot be trusted ({_clean(exc.verify_message)}); "
+            f"{where} has a TLS certificate that cannot be trusted "
+            f"({one_line(exc.verify_message)}); "
             "check that [smtp] host (or --smtp) is the name on the server's certificate; "
             "for a certificate of a private authority, point SSL_CERT_FILE at that authority"
         ) from None
     except ssl.SSLError as exc:
         raise SendError(
-            f"TLS with {where} failed ({_clean(exc.reason or exc)}); check [smtp] security: "
+            f"TLS with {where} failed ({one_line(exc.reason or exc)}); check [smtp] security: "
             '"ssl" for a port that speaks TLS from the start (usually 465), "starttls" for '
             "one that upgrades (usually 587)"
         ) from None
@@ -262,11 +253,11 @@ def send(message: bytes, box: Outbox, *, timeout: float = TIMEOUT) -> None:
         ) from None
     except socket.gaierror as exc:
         raise SendError(
-            f"cannot find {where} ({_clean(exc.strerror or exc)}); check [smtp] host (or --smtp)"
+            f"cannot find {where} ({one_line(exc.strerror or exc)}); check [smtp] host (or --smtp)"
         ) from None
     except OSError as exc:
         raise SendError(
-            f"cannot reach {where} ({_clean(exc.strerror or exc)}); check [smtp] host and port "
+            f"cannot reach {where} ({one_line(exc.strerror or exc)}); check [smtp] host and port "
             "(or --smtp) and the network"
         ) from None
     except UnicodeEncodeError:
@@ -296,9 +287,4 @@ def _said(code: int, text: bytes | str) -> str:
     """A server's reply, fit for one terminal line: it is not ours to trust."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    return f"{code} {_clean(text)}".strip()
-
-
-def _clean(value: object, limit: int = 200) -> str:
-    text = " ".join("".join(c if c.isprintable() else " " for c in str(value)).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"{code} {one_line(text)}".strip()

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from generator.publish.remote import is_loopback, one_line
+
 TIMEOUT = 30.0  # seconds a server may take to answer one call
 MAX_WAIT = 60.0  # seconds a rate limit is waited out, at most, per call
 
@@ -189,13 +191,6 @@ def _error_of(raw: bytes, reason: object) -> tuple[str, str]:
     return "", one_line(reason)
 
 
-def one_line(value: object, limit: int = 200) -> str:
-    """A server's words made fit for one terminal line: printable characters,
-    single spaces, at most `limit` characters."""
-    text = " ".join("".join(c if c.isprintable() else " " for c in str(value)).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _user_agent() -> str:
     from generator import __version__
 
@@ -208,8 +203,6 @@ def _opener(url: str) -> Any:
     `https_proxy` of the environment except to this machine itself."""
     import urllib.request
     from urllib.parse import urlsplit
-
-    from generator.publish.smtp import is_loopback
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args: Any, **kwargs: Any) -> None:
