@@ -730,7 +730,8 @@ def test_no_password_is_an_error_naming_the_variable(article):
 def test_a_second_run_at_the_same_time_is_refused(article):
     service = f"http://127.0.0.1:{free_port()}"
     env = {"MASTHEAD_BLUESKY_HANDLE": "me.test", "MASTHEAD_BLUESKY_PASSWORD": "a-b-c-d"}
-    fd = os.open(article.parent, os.O_RDONLY | os.O_DIRECTORY)
+    lock = article.parent / ".masthead-published.json.lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # as a run that is publishing holds it
         line = one_error_line(
@@ -739,6 +740,23 @@ def test_a_second_run_at_the_same_time_is_refused(article):
     finally:
         os.close(fd)
     assert "another `masthead publish` is using this publish log" in line
+
+
+def test_a_feed_update_in_the_same_folder_does_not_block_publishing(article):
+    # `feed add` locks the feed's folder; the publish log beside the article
+    # must not take that lock for another publish run's.
+    service = f"http://127.0.0.1:{free_port()}"  # nothing listens: the run gets past the lock
+    env = {"MASTHEAD_BLUESKY_HANDLE": "me.test", "MASTHEAD_BLUESKY_PASSWORD": "a-b-c-d"}
+    fd = os.open(article.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as feed add holds the folder of feed.xml
+        line = one_error_line(
+            masthead("publish", "bluesky", article, "--service", service, env=env)
+        )
+    finally:
+        os.close(fd)
+    assert "another `masthead publish`" not in line
+    assert "cannot reach" in line or "127.0.0.1" in line
 
 
 def test_a_draft_is_not_published(tmp_path):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -75,7 +76,10 @@ def local_path(image: str | None, page: str | None, folder: Path) -> Path | None
 def load(path: Path, alt: str) -> LocalImage:
     """The image at `path`, checked against what Bluesky accepts."""
     try:
-        data = path.read_bytes()
+        # One byte past the limit is enough to know it is too big.
+        with open(path, "rb") as file:
+            data = file.read(MAX_BYTES + 1)
+            size = os.fstat(file.fileno()).st_size
     except OSError as exc:
         raise MastheadError(f"cannot read the article image ({exc.strerror})", str(path)) from None
     mime = next((kind for magic, kind in _KINDS if data.startswith(magic)), None)
@@ -87,9 +91,9 @@ def load(path: Path, alt: str) -> LocalImage:
             "shows; convert it, or remove the image from the front matter",
             str(path),
         )
-    if len(data) > MAX_BYTES:
+    if size > MAX_BYTES or len(data) > MAX_BYTES:
         raise MastheadError(
-            f"the article image is {len(data):,} bytes; Bluesky takes images of at most "
+            f"the article image is {max(size, len(data)):,} bytes; Bluesky takes images of at most "
             f"{MAX_BYTES:,} bytes: make it smaller (fewer pixels, or JPEG)",
             str(path),
         )

@@ -161,19 +161,26 @@ def _damaged(path: Path, why: str, line: int | None = None) -> MastheadError:
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold the lock of the log at `path` (on its folder) while publishing."""
+    """Hold the lock of the log at `path` while publishing.
+
+    The lock is a file of its own beside the log (`NAME.lock`), not the
+    folder: the log sits beside the article, whose folder `feed add` may hold
+    locked at the same time, and the log itself is replaced by a rename. A
+    file, unlike a folder, can be locked on NFS too, where two runs left
+    unguarded could post a thread twice.
+    """
     import fcntl
 
-    folder = path.parent
+    lock_path = path.with_name(path.name + ".lock")
     try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
     except FileNotFoundError:
         raise MastheadError(
             "the publish log's folder does not exist; create it first", str(path)
         ) from None
     except OSError as exc:
-        message = f"cannot open the publish log's folder ({exc.strerror})"
-        raise MastheadError(message, str(path)) from None
+        message = f"cannot lock the publish log ({exc.strerror})"
+        raise MastheadError(message, str(lock_path)) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -183,8 +190,13 @@ def locked(path: Path) -> Iterator[None]:
                 "finish, then run this again",
                 str(path),
             ) from None
-        except OSError:
-            pass  # a file system without locks: nothing to guard with
+        except OSError as exc:
+            # Never publish unguarded: a second run could post everything again.
+            raise MastheadError(
+                f"cannot lock the publish log ({exc.strerror}); put it on a local disk "
+                "with --log",
+                str(lock_path),
+            ) from None
         yield
     finally:
         os.close(fd)  # releases the lock
