@@ -8,6 +8,7 @@ line (exit 1) — never a traceback.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import re
@@ -324,9 +325,12 @@ def _kill_after_progress(cwd, command: list[str], done: int) -> None:
     assert proc.returncode == -signal.SIGKILL
 
 
-def _kill_when(cwd, command: list[str], seen: Callable[[], bool]) -> bool:
+def _kill_when(
+    cwd, command: list[str], seen: Callable[[], object], passed: Callable[[], object]
+) -> bool:
     """Run `command` and SIGKILL it the moment `seen()` is true (polled as
-    fast as it goes). False if the run ended first: the moment was missed."""
+    fast as it goes). False if the moment was missed: `passed()` came true
+    first (the run is killed then too) or the run ended."""
     proc = subprocess.Popen(
         command,
         cwd=cwd,
@@ -340,7 +344,7 @@ def _kill_when(cwd, command: list[str], seen: Callable[[], bool]) -> bool:
     try:
         deadline = time.monotonic() + 120  # a guard against a hang, not a timing
         while not seen():
-            if proc.poll() is not None:
+            if passed() or proc.poll() is not None:
                 return False
             assert time.monotonic() < deadline
         proc.send_signal(signal.SIGKILL)
@@ -403,13 +407,20 @@ def test_render_killed_midway_leaves_each_file_old_or_new(tmp_path):
         made anew) a staging folder."""
         return bool(_temporaries(out / "a03") or _temporaries(out, ".a03."))
 
+    def third_written() -> bool:  # its last file replaced: the moment has passed
+        try:
+            return os.stat(out / "a03" / "item.xml").st_ino != last_file.st_ino
+        except FileNotFoundError:
+            return False
+
     # The moment is a few milliseconds long: on a busy machine it may pass
     # unseen, or the kill land after it, so the run is tried again.
     for _attempt in range(10):
         shutil.rmtree(out)
         shutil.copytree(pristine, out)
+        last_file = os.stat(out / "a03" / "item.xml")
         command = _render_command(old_articles, out, "-q", "--force")
-        if _kill_when(tmp_path, command, writing_the_third) and writing_the_third():
+        if _kill_when(tmp_path, command, writing_the_third, third_written) and writing_the_third():
             break  # killed in the middle of writing a03's files
     else:
         raise AssertionError("no kill landed while the third article's files were rewritten")
@@ -450,9 +461,8 @@ def test_first_render_killed_midway_leaves_only_whole_folders(tmp_path):
     for attempt in range(10):  # as above: a moment that can pass unseen on a busy machine
         out = tmp_path / f"staging-{attempt}"
         command = _render_command(articles, out, "-q")
-        if _kill_when(
-            tmp_path, command, lambda out=out: bool(_temporaries(out, ".a03."))
-        ) and _temporaries(out, ".a03."):
+        staging = functools.partial(_temporaries, out, ".a03.")
+        if _kill_when(tmp_path, command, staging, (out / "a03").exists) and staging():
             break  # killed before a03's folder was renamed into place
     else:
         raise AssertionError("no kill landed while the third article's folder was written")
@@ -508,6 +518,7 @@ def test_render_killed_while_writing_a_large_feed_keeps_the_old_feeds(tmp_path):
             tmp_path,
             _render_command(article, out, "-q", "--force"),
             lambda before=before: bool(set(_temporaries(out, ".feed.json.")) - before),
+            lambda: False,
         ), "the run ended before its feeds were seen being written"
         for name in FEEDS:
             data = (out / name).read_bytes()
