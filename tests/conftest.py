@@ -4,7 +4,9 @@ how the property tests write a YAML string."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,24 @@ from generator.cli import app
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "article"
 SEED = ARTICLES / "the-great-ai-divorce.txt"
+
+# Under .ci/run the suite tests the installed wheel (MASTHEAD_TEST_INSTALLED=1),
+# so must every `python -m generator` it starts: -P keeps the working folder
+# off sys.path, and PYTHONPATH points at the checkout only in a dev run.
+INSTALLED = os.environ.get("MASTHEAD_TEST_INSTALLED") == "1"
+PYTHON = (sys.executable, "-P")
+MASTHEAD = (*PYTHON, "-m", "generator")
+
+
+def subprocess_env(base: dict[str, str] | None = None, **extra: str) -> dict[str, str]:
+    """The environment for a Masthead subprocess: `base` (default: this
+    process's) plus `extra`, importing the package the suite tests."""
+    env = dict(os.environ if base is None else base, **extra)
+    if INSTALLED:
+        env.pop("PYTHONPATH", None)
+    else:
+        env["PYTHONPATH"] = str(ROOT)
+    return env
 
 # Deterministic by default, so CI never fails on a one-off example; the
 # example database is off so runs do not depend on earlier ones.

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
-from conftest import ROOT
+from conftest import PYTHON, ROOT
 from twitter_text import parse_tweet
 from twitter_text.config import config as twitter_config
 
@@ -121,6 +120,6 @@ def test_url_extractor_loads_without_twitter_texts_emoji_matcher():
         "print('ok')\n"
     )
     run = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+        [*PYTHON, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert run.stdout.strip() == "ok", run.stderr

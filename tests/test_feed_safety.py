@@ -7,13 +7,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import ARTICLES, ROOT, SEED
+from conftest import ARTICLES, MASTHEAD, PYTHON, ROOT, SEED, subprocess_env
 
 SITE = 'site_url = "https://news.example.com"\n'
 CJK = ROOT / "tests" / "hostile" / "cjk_rtl.md"
@@ -23,10 +22,10 @@ CJK_TITLE = "東京の新しい図書館 — مكتبة جديدة"
 
 def masthead(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The `masthead` command in a process of its own, as a user runs it."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = subprocess_env()
     env.pop("SOURCE_DATE_EPOCH", None)
     return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
+        [*MASTHEAD, *map(str, args)],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -212,9 +211,9 @@ time.sleep(600)
 def _start(script: str, *args: object) -> tuple[subprocess.Popen[str], str]:
     """Start `script`; returns the process and the line it prints when it is
     at the moment to observe."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = subprocess_env()
     process = subprocess.Popen(
-        [sys.executable, "-c", script, *map(str, args)],
+        [*PYTHON, "-c", script, *map(str, args)],
         env=env,
         stdout=subprocess.PIPE,
         text=True,

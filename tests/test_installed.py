@@ -53,3 +53,20 @@ def test_a_subprocess_from_a_test_folder_runs_the_installed_command(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()).resolve() == Path(generator.__file__).resolve()
+
+
+def test_the_suites_subprocesses_run_the_installed_package():
+    """As the CLI tests start Masthead (conftest's MASTHEAD and subprocess_env),
+    even from the checkout as working folder: the wheel, not the checkout."""
+    from conftest import PYTHON, subprocess_env
+
+    done = subprocess.run(
+        [*PYTHON, "-c", "import generator; print(generator.__file__)"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=subprocess_env(),
+    )
+    assert done.returncode == 0, done.stderr
+    assert Path(done.stdout.strip()).resolve() == Path(generator.__file__).resolve()

@@ -16,17 +16,15 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import os
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import html5lib
 import pytest
 from browser import chromium_browser, offline_page
-from conftest import ARTICLES, ROOT
+from conftest import ARTICLES, MASTHEAD, subprocess_env
 from test_preview import preview_server, wait_until
 
 EPOCH = "1767225600"  # SOURCE_DATE_EPOCH for the preview and render alike
@@ -53,9 +51,9 @@ def browser():
 def render(article: Path, folder: Path) -> dict[str, bytes]:
     """`masthead render` of `article` in `folder` (with its masthead.toml)."""
     out = folder / "out"
-    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH=EPOCH)
+    env = subprocess_env(SOURCE_DATE_EPOCH=EPOCH)
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "render", str(article), "-o", str(out), "-q"],
+        [*MASTHEAD, "render", str(article), "-o", str(out), "-q"],
         cwd=folder,
         env=env,
         capture_output=True,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED
+from conftest import MASTHEAD, SEED, subprocess_env
 
 TITLE = "The Great AI Divorce"
 TIMEOUT = 30  # a guard against hangs only; nothing below is timed
@@ -57,10 +57,10 @@ def start_preview(folder: Path) -> Iterator[Server]:
     article = folder / "story.txt"
     shutil.copy(SEED, article)
     stderr = folder / "stderr.txt"
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    env = subprocess_env(PYTHONUNBUFFERED="1")
     with stderr.open("w", encoding="utf-8") as errors:  # a file: a full pipe would block it
         proc = subprocess.Popen(
-            [sys.executable, "-m", "generator", "preview", str(article), "--port", "0"],
+            [*MASTHEAD, "preview", str(article), "--port", "0"],
             cwd=folder,
             env=env,
             stdout=subprocess.PIPE,

@@ -31,7 +31,6 @@ import signal
 import socket
 import struct
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -45,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import MASTHEAD, PYTHON
 
 ROOT = Path(__file__).resolve().parent.parent
 PDS_DIR = ROOT / "tests" / "pds"
@@ -222,7 +222,7 @@ def masthead(*args: str | Path, env: dict[str, str] | None = None) -> subprocess
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MASTHEAD_")}
     clean.pop("SOURCE_DATE_EPOCH", None)
     return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
+        [*MASTHEAD, *map(str, args)],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -489,7 +489,7 @@ def test_a_run_killed_while_posting_goes_on_without_a_duplicate(pds, user, artic
     gate = Gate(threading.Event(), threading.Event())
     with proxy(pds, on_create(3, ("hold", 0, {})), gate) as address:
         run = subprocess.Popen(
-            [sys.executable, "-m", "generator", "publish", "bluesky", str(article)],
+            [*MASTHEAD, "publish", "bluesky", str(article)],
             cwd=ROOT,
             env={**os.environ, **credentials(user, address)},
             stdout=subprocess.PIPE,
@@ -782,7 +782,7 @@ def test_other_commands_load_nothing_of_publishing():
         "('generator.publish', 'urllib.request', 'http.client', 'ssl'))))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+        [*PYTHON, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

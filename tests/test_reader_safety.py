@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import ROOT
+from conftest import MASTHEAD, ROOT, subprocess_env
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,10 +41,10 @@ GOOD_MD = "---\ntitle: A Good Article\ndate: 2026-03-03\n---\n\nIts body.\n"
 
 def masthead(*args: object, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     """`masthead ARGS…` as a user runs it, killed if it outlives `TIMEOUT`."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = subprocess_env()
     env.pop("SOURCE_DATE_EPOCH", None)
     return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
+        [*MASTHEAD, *map(str, args)],
         cwd=cwd,
         env=env,
         input=stdin if stdin is not None else b"",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import pytest
+from conftest import MASTHEAD
 
 from generator.files import NotRegularFileError, read_regular_file
 
@@ -17,7 +17,7 @@ ARTICLE = "Title\nBy Ann Lee — March 3, 2026 — 2 min read\nDek.\nBody.\n"
 def masthead(*args: str, cwd) -> subprocess.CompletedProcess[str]:
     # A subprocess with a timeout: a hang is the bug this file guards against.
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
+        [*MASTHEAD, *args],
         cwd=cwd,
         capture_output=True,
         text=True,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import ARTICLES, ROOT, SEED
+from conftest import ARTICLES, MASTHEAD, ROOT, SEED, subprocess_env
 from htmlcheck import VALID_HOSTILE, assert_valid_html
 
 from generator.platforms import get_platform
@@ -433,8 +433,8 @@ def test_duplicate_slug_named_when_the_first_file_name_is_not_utf8(tmp_path):
     first = os.fsdecode(b"0\xff.md")
     (src / first).write_text("---\ntitle: One\nslug: same\n---\n\nBody one.\n", encoding="utf-8")
     (src / "1.md").write_text("---\ntitle: Two\nslug: same\n---\n\nBody two.\n", encoding="utf-8")
-    command = [sys.executable, "-m", "generator", "render", "src", "-o", "out", "-j", "1", "-q"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    command = [*MASTHEAD, "render", "src", "-o", "out", "-j", "1", "-q"]
+    env = subprocess_env()
     run = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
     assert run.returncode == 1
     assert "src/1.md: has the same slug 'same' as src/0" in run.stderr
@@ -463,8 +463,8 @@ def test_a_stopped_run_leaves_complete_folders_and_the_old_feed(tmp_path, stop):
         b"<rss version='2.0'><channel><title>old</title></channel></rss>"
     )
     before = (out / "feed.xml").read_bytes()
-    command = [sys.executable, "-m", "generator", "render", "src", "-o", "out", "-j", "2"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    command = [*MASTHEAD, "render", "src", "-o", "out", "-j", "2"]
+    env = subprocess_env()
     proc = subprocess.Popen(
         command,
         cwd=tmp_path,
@@ -607,8 +607,8 @@ def test_a_stop_after_a_worker_died_sending_its_results_does_not_hang(tmp_path):
     out.mkdir()
     feed = b"<rss version='2.0'><channel><title>old</title></channel></rss>"
     (out / "feed.xml").write_bytes(feed)
-    command = [sys.executable, "-m", "generator", "render", "src", "-o", "out", "-j", "2"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    command = [*MASTHEAD, "render", "src", "-o", "out", "-j", "2"]
+    env = subprocess_env()
     proc = subprocess.Popen(
         command,
         cwd=tmp_path,

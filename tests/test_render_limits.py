@@ -14,12 +14,11 @@ import itertools
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import MASTHEAD, PYTHON, subprocess_env
 
 from generator.channels.thread import build_thread
 from generator.config import Config
@@ -149,13 +148,13 @@ def _articles(folder: Path, count: int, paragraphs: int = 1) -> None:
 
 def _masthead(*args: str, cwd: Path, cpus: int | None = None) -> subprocess.Popen[str]:
     """Start `masthead ARGS` (on `cpus` CPUs: the affinity it inherits)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1772539200")
+    env = subprocess_env(SOURCE_DATE_EPOCH="1772539200")
     before = os.sched_getaffinity(0) if cpus is not None else None
     if before is not None:
         os.sched_setaffinity(0, sorted(before)[:cpus])  # this thread's, inherited
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "generator", *args],
+            [*MASTHEAD, *args],
             cwd=cwd,
             env=env,
             stdout=subprocess.PIPE,
@@ -258,8 +257,8 @@ time.sleep(60)
 def test_where_there_is_no_parent_death_signal_a_worker_watches_its_parent(tmp_path):
     """The fallback for systems without prctl (and fork-server starts): the
     watching thread ends the worker once its parent is gone."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    parent = subprocess.Popen([sys.executable, "-c", WATCHED], env=env, start_new_session=True)
+    env = subprocess_env()
+    parent = subprocess.Popen([*PYTHON, "-c", WATCHED], env=env, start_new_session=True)
     worker: set[int] = set()
     deadline = time.monotonic() + 30
     while not worker and time.monotonic() < deadline:

@@ -9,7 +9,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import textwrap
 import time
 import xml.etree.ElementTree as ET
@@ -19,7 +18,7 @@ from pathlib import Path
 import feedparser
 import html5lib
 import pytest
-from conftest import ARTICLES, ROOT, SEED, html_tokens
+from conftest import ARTICLES, PYTHON, SEED, html_tokens, subprocess_env
 
 from generator.channels.rss.content import article_html
 from generator.channels.rss.scan import scan
@@ -536,7 +535,7 @@ def test_sigkill_never_breaks_the_feed(tmp_path):
     paths = [str(write_article(tmp_path, n)) for n in range(300)]
     script = tmp_path / "adder.py"
     script.write_text(KILL_SCRIPT.format(site=SITE), encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = subprocess_env()
     rng = random.Random(1234)
     known: set[str] = set()
     cursor = 0
@@ -544,7 +543,7 @@ def test_sigkill_never_breaks_the_feed(tmp_path):
         batch = paths[cursor : cursor + 6]
         cursor = (cursor + 6) % len(paths)
         proc = subprocess.Popen(
-            [sys.executable, str(script), str(feed), *batch],
+            [*PYTHON, str(script), str(feed), *batch],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

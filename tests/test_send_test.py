@@ -18,7 +18,6 @@ import re
 import socket
 import ssl
 import subprocess
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from conftest import MASTHEAD, PYTHON
 
 from generator.config import Config, load_config, parse_config
 from generator.errors import ConfigError
@@ -205,7 +205,7 @@ def masthead(*args: str, cwd: Path, env: dict[str, str] | None = None):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("MASTHEAD_", "SSL_CERT"))}
     base["SOURCE_DATE_EPOCH"] = EPOCH
     return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
+        [*MASTHEAD, *map(str, args)],
         cwd=cwd,
         env={**base, **(env or {})},
         capture_output=True,
@@ -675,6 +675,6 @@ def test_sending_imports_nothing_until_it_sends(tmp_path):
         "assert not loaded, loaded\n"
     )
     run = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, timeout=60, cwd=tmp_path
+        [*PYTHON, "-c", code], capture_output=True, timeout=60, cwd=tmp_path
     )
     assert run.returncode == 0, run.stderr
