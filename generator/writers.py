@@ -40,7 +40,9 @@ class PendingFile:
     it, as it is most of the cost of a small write.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, durable: bool = True) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, durable: bool = True, through_links: bool = True
+    ) -> None:
         self.target = os.fspath(path)  # as the user named it, for messages
         self.durable = durable
         self._fd = -1
@@ -49,18 +51,32 @@ class PendingFile:
         self._path = self.target
         self._directory = "."
         self._direct = True
-        if (fd := _open_descriptor(self.target)) is not None:
+        if not through_links:
+            # A file Masthead keeps for itself (the publish log) is only ever
+            # a regular file, replaced by a rename of its own path: a link
+            # shipped in a cloned repository must not send it anywhere else.
+            # /dev/stdout and /dev/fd/N are links too, so they end up here.
+            if os.path.islink(self.target):
+                raise MastheadError(
+                    "is a symbolic link; this file is never written through a link", self.target
+                )
+        elif (fd := _open_descriptor(self.target)) is not None:
             # /dev/stdout, /dev/fd/N, >(…): the process's own open file, at its
             # offset and with its flags (`>>` appends); never a path to replace.
             self._fd = fd
             return
         # A link is written through, as `>` would: the rename replaces the file
         # it points at, not the link.
-        if os.path.islink(self.target):
+        elif os.path.islink(self.target):
             self._path = os.path.realpath(self.target)
         directory, name = os.path.split(self._path)
         self._directory = directory or "."
         if _not_a_file(self._path, self.target):
+            if not through_links:
+                raise MastheadError(
+                    "is not a regular file (a named pipe, device or socket); give a file",
+                    self.target,
+                )
             # A device or a pipe (`-o /dev/null`) is written to as it is: a
             # rename would put a regular file in its place.
             try:
@@ -230,16 +246,30 @@ def _create(path: str) -> int:
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, durable: bool = True) -> None:
-    """Write `data` to `path` through a temporary file and a rename."""
-    write_pieces(path, (data.encode("utf-8") if isinstance(data, str) else data,), durable=durable)
+def write_atomic(
+    path: str | os.PathLike[str],
+    data: bytes | str,
+    *,
+    durable: bool = True,
+    through_links: bool = True,
+) -> None:
+    """Write `data` to `path` through a temporary file and a rename.
+
+    `through_links=False` refuses a link, pipe or device at `path`, for the
+    files Masthead keeps for itself."""
+    encoded = data.encode("utf-8") if isinstance(data, str) else data
+    write_pieces(path, (encoded,), durable=durable, through_links=through_links)
 
 
 def write_pieces(
-    path: str | os.PathLike[str], pieces: Iterable[bytes | memoryview], *, durable: bool = True
+    path: str | os.PathLike[str],
+    pieces: Iterable[bytes | memoryview],
+    *,
+    durable: bool = True,
+    through_links: bool = True,
 ) -> None:
     """Like `write_atomic`, for data that comes in pieces."""
-    pending = PendingFile(path, durable=durable)
+    pending = PendingFile(path, durable=durable, through_links=through_links)
     try:
         for piece in pieces:
             pending.write(piece)

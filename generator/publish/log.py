@@ -9,22 +9,29 @@ before the call: a retry under the same key can never make a second post),
 and whether the thread is complete. It is rewritten atomically after every
 post, so a run stopped at any moment leaves a log that tells the truth.
 
-While a run publishes, it holds a lock on the log's folder: a second run
-for the same log waits for nothing and stops at once with an error, rather
-than posting the same thread beside the first.
+While a run publishes, it holds a lock on a file beside the log: a second
+run for the same log waits for nothing and stops at once with an error,
+rather than posting the same thread beside the first.
+
+The log and its lock are only ever regular files, never read or written
+through a symbolic link: the log's default place is the article's folder,
+which may come from someone else's repository.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from generator.errors import MastheadError
+from generator.files import NotRegularFileError, read_regular_file
 from generator.writers import write_atomic
 
 LOG_NAME = ".masthead-published.json"
@@ -71,11 +78,20 @@ class PublishLog:
 
     @classmethod
     def read(cls, path: Path) -> PublishLog:
+        refuse_link(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_regular_file(path, follow_links=False).decode("utf-8")
         except FileNotFoundError:
             return cls(path, {"masthead_publish_log": FORMAT, "articles": {}})
+        except NotRegularFileError:
+            raise MastheadError(
+                "is not a regular file (a named pipe, device or socket); the publish log "
+                "must be a file: remove it, or give another --log FILE",
+                str(path),
+            ) from None
         except (OSError, UnicodeDecodeError) as exc:
+            if getattr(exc, "errno", None) == errno.ELOOP:  # became a link since the check
+                raise _link(path) from None
             reason = getattr(exc, "strerror", None) or "not UTF-8 text"
             raise MastheadError(f"cannot read the publish log ({reason})", str(path)) from None
         try:
@@ -135,7 +151,29 @@ class PublishLog:
             raw["pending"] = entry.pending
         self._data["articles"].setdefault(guid, {})[platform] = raw
         text = json.dumps(self._data, ensure_ascii=False, indent=2) + "\n"
-        write_atomic(self.path, text)
+        refuse_link(self.path)
+        # Replaces the path itself: never written through a link put there
+        # since it was read.
+        write_atomic(self.path, text, through_links=False)
+
+
+def refuse_link(path: Path) -> None:
+    """Refuse a publish log (or its lock) that is a symbolic link.
+
+    The log sits in the article's folder, which may come from a cloned
+    repository: a link there could make Masthead read a device forever or
+    write the thread's text into any file the user can write.
+    """
+    if path.is_symlink():
+        raise _link(path)
+
+
+def _link(path: Path) -> MastheadError:
+    return MastheadError(
+        "is a symbolic link; a publish log is never read or written through a link. "
+        "Remove the link, or give a real file with --log",
+        str(path),
+    )
 
 
 def _text(value: Any) -> str:
@@ -172,16 +210,28 @@ def locked(path: Path) -> Iterator[None]:
     import fcntl
 
     lock_path = path.with_name(path.name + ".lock")
+    refuse_link(lock_path)
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+        # O_NOFOLLOW: never created or opened through a link; O_NONBLOCK: a
+        # named pipe there cannot hang the open.
+        flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+        fd = os.open(lock_path, flags, 0o644)
     except FileNotFoundError:
         raise MastheadError(
             "the publish log's folder does not exist; create it first", str(path)
         ) from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _link(lock_path) from None
         message = f"cannot lock the publish log ({exc.strerror})"
         raise MastheadError(message, str(lock_path)) from None
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise MastheadError(
+                "is not a regular file (a named pipe, device or socket); remove it, "
+                "Masthead makes the lock file itself",
+                str(lock_path),
+            )
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
