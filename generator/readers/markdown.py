@@ -79,7 +79,7 @@ from generator.model import (
 from generator.readers.base import linkify, make_slug, reading_minutes
 from generator.readers.dates import DateError, check_range, parse_date
 from generator.readers.social import from_front_matter
-from generator.readers.source import Source
+from generator.readers.source import Source, clean_strings
 from generator.text.headings import TAKEAWAYS_PLACES
 from generator.text.urls import UrlError, article_link, find_urls, http_url, resolve_http_url
 
@@ -363,7 +363,9 @@ def _split_front_matter(source: Source) -> tuple[dict[str, Any], str, int]:
             2,
         )
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
-    return {str(k): v for k, v in meta.items()}, body, body_line
+    # YAML's escapes ("\e", "\0", "\x07", "\u0085") make what the file's
+    # cleaning took out: every string is cleaned again, by the same rule.
+    return {str(k): v for k, v in clean_strings(meta).items()}, body, body_line
 
 
 def _front_matter_lines(text: str) -> dict[str, int]:
@@ -399,6 +401,8 @@ class _Fields:
         if isinstance(value, dict | list):
             raise self._error(alias, "must be text, not a list or mapping")
         text = str(value).strip() or None
+        if text and key not in _MULTI_LINE_KEYS:
+            text = _one_line(text)
         return _emoji(text) if text and key in _SHOWN_KEYS else text
 
     def lang(self) -> str | None:
@@ -415,12 +419,12 @@ class _Fields:
         if value is None:
             return ()
         if isinstance(value, str):
-            return (value.strip(),) if value.strip() else ()
+            return (_one_line(value.strip()),) if value.strip() else ()
         if isinstance(value, dict) and "name" in value:
-            return (str(value["name"]).strip(),)
+            return (_one_line(str(value["name"]).strip()),)
         if isinstance(value, list):
             names = [str(v["name"] if isinstance(v, dict) and "name" in v else v) for v in value]
-            return tuple(n.strip() for n in names if n.strip())
+            return tuple(_one_line(n.strip()) for n in names if n.strip())
         raise self._error(alias, "must be a name or a list of names")
 
     def tags(self) -> tuple[str, ...]:
@@ -436,7 +440,7 @@ class _Fields:
         seen: dict[str, None] = {}
         for item in items:
             if item.strip():
-                seen.setdefault(item.strip(), None)
+                seen.setdefault(_one_line(item.strip()), None)
         return tuple(seen)
 
     def date(self, key: str) -> dt.date | dt.datetime | None:
@@ -865,6 +869,15 @@ def _convert(
 _SHORTCODES: ContextVar[bool] = ContextVar("shortcodes", default=True)
 # Front-matter text readers see, where a shortcode is written to be an emoji.
 _SHOWN_KEYS = frozenset({"title", "dek", "subject", "preheader", "image_alt"})
+# The dek is a paragraph; every other text key is one line (a title, a name,
+# an address), where a line break (a YAML "\n", or NEL or U+2028 made one by
+# cleaning) is a space.
+_MULTI_LINE_KEYS = frozenset({"dek"})
+_LINE_BREAKS = re.compile(r"[ \t]*\n\s*")
+
+
+def _one_line(text: str) -> str:
+    return _LINE_BREAKS.sub(" ", text)
 
 
 def _emoji(text: str) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 from generator.errors import ReaderError
 from generator.files import NotRegularFileError, read_regular_file
 from generator.model import NO_SOCIAL, Social, Steer
-from generator.readers.source import Source, decode
+from generator.readers.source import Source, clean_strings, decode
 from generator.resources import data_names
 
 KEYS = ("hook", "close", "skip")
@@ -71,7 +71,8 @@ def read_sidecar(source: Source) -> Social:
     name = str(path)
     text = decode(data, name)
     try:
-        table = tomllib.loads(text)
+        # TOML's escapes ("\u001b") make what decode() took out: cleaned again.
+        table = clean_strings(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_of_error(str(exc))
         message = str(exc).split(" (at ")[0]

