@@ -26,6 +26,7 @@ from generator.config import CONFIG_NAME, Config, defaults_as_toml, load_config
 from generator.errors import MastheadError
 from generator.model import Article
 from generator.resources import data_keys, data_names
+from generator.text.terminal import printable
 from generator.writers import write_atomic
 
 # The order `masthead --help` lists commands in: the everyday ones first.
@@ -57,6 +58,14 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+def _say(message: str, *, err: bool = False) -> None:
+    """Print one of Masthead's own lines (an error, a warning, a finding, a
+    summary): made printable, as it may quote a file name, a config key or an
+    article's words, any of which may hold a terminal escape. What a command
+    outputs (an email, a thread, JSON) is printed as it is."""
+    typer.echo(printable(message), err=err)
+
+
 def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn Masthead errors (and, unless --debug, any crash) into one stderr line."""
 
@@ -67,14 +76,14 @@ def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except MastheadError as exc:
             if _state["debug"]:
                 traceback.print_exc()
-            typer.echo(f"error: {exc}", err=True)
+            _say(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt):
             raise
         except Exception as exc:
             if _state["debug"]:
                 raise
-            typer.echo(
+            _say(
                 f"error: internal error ({type(exc).__name__}: {exc}); "
                 "please report it, and rerun with --debug for details",
                 err=True,
@@ -86,7 +95,7 @@ def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"masthead {__version__}")
+        _say(f"masthead {__version__}")
         raise typer.Exit()
 
 
@@ -211,7 +220,7 @@ def _emit(text: str, output: str | None) -> None:
         typer.echo(text, nl=False)
         return
     write_atomic(output, text)
-    typer.echo(f"wrote {output}", err=True)
+    _say(f"wrote {output}", err=True)
 
 
 # Choices come from the data tables, so a platform, theme or ESP added there
@@ -451,14 +460,14 @@ def email(
         )
         if box is not None:
             sending.send(data, box)
-            typer.echo(f"sent test email to {send_test} via {box.server.address}")
+            _say(f"sent test email to {send_test} via {box.server.address}")
             return
         if output is None or output == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         else:
             write_atomic(output, data)
-            typer.echo(f"wrote {output}", err=True)
+            _say(f"wrote {output}", err=True)
         return
     _emit(message.text if text else message.html + "\n", output)
 
@@ -553,7 +562,7 @@ def feed_add(
         siblings=Siblings(atom, json_feed),
     )
     if not cfg.site_url:  # (after: without a feed to add to, the error says it all)
-        typer.echo(
+        _say(
             "warning: no site_url in the config: items without a url get no link "
             "and a non-permalink guid",
             err=True,
@@ -561,7 +570,7 @@ def feed_add(
     summary = f"{feed}: {update.added} added, {update.replaced} replaced"
     if update.dropped:
         summary += f", {update.dropped} oldest dropped (--max-items)"
-    typer.echo(f"{summary}; {update.total} items", err=True)
+    _say(f"{summary}; {update.total} items", err=True)
 
 
 @feed_app.command("remove")
@@ -590,7 +599,7 @@ def feed_remove(
     removed = remove_items(feed, guids, cfg, now=now(), siblings=Siblings(atom, json_feed))
     if removed == 0:
         raise MastheadError("no item with that guid; the feed is unchanged", str(feed))
-    typer.echo(f"{feed}: {removed} removed", err=True)
+    _say(f"{feed}: {removed} removed", err=True)
 
 
 publish_app = typer.Typer(
@@ -667,7 +676,7 @@ def publish_bluesky(
     guid = identity(parsed, cfg).guid
 
     def notice(message: str) -> None:
-        typer.echo(message, err=True)
+        _say(message, err=True)
 
     if dry_run:
         records = bluesky.dry_run(parsed, path, cfg, who, log_path, guid, notice)
@@ -676,9 +685,9 @@ def publish_bluesky(
     with _stop_on_sigterm():
         outcome = bluesky.publish(parsed, path, cfg, who, log_path, guid, notice)
     if not outcome.already:
-        typer.echo(f"posted {outcome.posted} of {outcome.total} posts to Bluesky", err=True)
-    typer.echo(outcome.url)
-    typer.echo(outcome.uri)
+        _say(f"posted {outcome.posted} of {outcome.total} posts to Bluesky", err=True)
+    _say(outcome.url)
+    _say(outcome.uri)
 
 
 @app.command(short_help="Render every channel of articles or folders.")
@@ -756,12 +765,12 @@ def render(
                 now=now(),
                 jobs=jobs,
                 progress=reporter.progress,
-                notice=None if quiet else lambda note: typer.echo(note, err=True),
+                notice=None if quiet else lambda note: _say(note, err=True),
             )
         except KeyboardInterrupt as stop:
             _ignore_stops()  # one message and exit 130, whatever else arrives now
             reporter.stop()
-            typer.echo(
+            _say(
                 f"interrupted: the article folders written so far are complete, but "
                 f"{output}'s feeds may not list them yet. Run the same command again to finish.",
                 err=True,
@@ -778,9 +787,9 @@ def render(
 
         findings = list(check_config(cfg, esp=options.esp))
         for finding in findings:
-            typer.echo(f"warning: {finding.message} [{finding.rule}]", err=True)
+            _say(f"warning: {finding.message} [{finding.rule}]", err=True)
         if findings and cfg.path is None:
-            typer.echo("hint: `masthead init` writes a masthead.toml to fill in", err=True)
+            _say("hint: `masthead init` writes a masthead.toml to fill in", err=True)
     if summary.failed:
         raise typer.Exit(1)
 
@@ -828,9 +837,9 @@ class _Reporter:
 
     def progress(self, result, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
         if result.status == "failed":
-            typer.echo(f"error: {result.error}", err=True)
+            _say(f"error: {result.error}", err=True)
         for problem in result.errors:  # rendered, but `check` would fail it
-            typer.echo(f"error: {result.path}: {problem}", err=True)
+            _say(f"error: {result.path}: {problem}", err=True)
         if self.quiet:
             return
         if self.tty:
@@ -842,7 +851,7 @@ class _Reporter:
                 self.task = self.bar.add_task("Rendering", total=total)
             self.bar.update(self.task, completed=done)
         else:
-            typer.echo(f"[{done}/{total}] {result.status}: {result.path}")
+            _say(f"[{done}/{total}] {result.status}: {result.path}")
 
     def stop(self) -> None:
         if self.bar is not None:
@@ -870,15 +879,16 @@ class _Reporter:
             if self.tty:
                 from rich.console import Console
                 from rich.table import Table
+                from rich.text import Text
 
                 table = Table(*header)
-                for row in rows:
-                    table.add_row(*row)
+                for row in rows:  # Text: a file name's "[red]" is not markup
+                    table.add_row(*(Text(printable(cell)) for cell in row))
                 Console().print(table)
             else:
                 typer.echo("\t".join(header))
                 for row in rows:
-                    typer.echo("\t".join(row))
+                    typer.echo("\t".join(map(printable, row)))
         counts = [
             f"{summary.count('rendered')} rendered",
             f"{summary.count('skipped')} unchanged",
@@ -889,16 +899,16 @@ class _Reporter:
             counts.append(f"{len(summary.failed)} failed")
         if not rendered and not summary.failed:
             if summary.count("skipped"):
-                typer.echo(
+                _say(
                     "Nothing changed since the last run; nothing rendered (--force renders all)."
                 )
             elif summary.count("draft"):
-                typer.echo("Nothing to render: every article is a draft (--drafts renders them).")
+                _say("Nothing to render: every article is a draft (--drafts renders them).")
             else:
-                typer.echo("No articles found (.txt, .md or .markdown).")
-        typer.echo(", ".join(counts) + ".")
+                _say("No articles found (.txt, .md or .markdown).")
+        _say(", ".join(counts) + ".")
         if summary.feed_message:
-            typer.echo(summary.feed_message)
+            _say(summary.feed_message)
 
 
 class CheckFormat(StrEnum):
@@ -960,8 +970,8 @@ def check(
         )
     else:
         for finding in findings:
-            typer.echo(finding.as_line())
-        typer.echo(f"{errors} error(s), {warnings} warning(s)")
+            _say(finding.as_line())
+        _say(f"{errors} error(s), {warnings} warning(s)")
     if errors or (strict and warnings):
         raise typer.Exit(1)
 
@@ -994,7 +1004,7 @@ def preview(
     )
 
     def ready(url: str) -> None:
-        typer.echo(f"Previewing {article} at {url} (Ctrl-C to stop)", err=False)
+        _say(f"Previewing {article} at {url} (Ctrl-C to stop)")
         sys.stdout.flush()
         if open_browser:
             import webbrowser
@@ -1003,15 +1013,15 @@ def preview(
 
     def rendered(snapshot) -> None:  # type: ignore[no-untyped-def]
         if snapshot.error:
-            typer.echo(f"error: {snapshot.error}", err=True)
+            _say(f"error: {snapshot.error}", err=True)
         else:
-            typer.echo(f"re-rendered {article}")
+            _say(f"re-rendered {article}")
         sys.stdout.flush()
 
     if live.snapshot.error:
-        typer.echo(f"error: {live.snapshot.error}", err=True)
+        _say(f"error: {live.snapshot.error}", err=True)
     serve(live, port, on_ready=ready, on_render=rendered)
-    typer.echo("Stopped.")
+    _say("Stopped.")
 
 
 @app.command(short_help="Write a commented masthead.toml.")
@@ -1039,12 +1049,12 @@ def init(
             with contextlib.suppress(MastheadError):
                 if load_config(target).templates_path() == (directory / "templates"):
                     return  # it uses them already
-            typer.echo(f'{target} exists: set templates = "templates" in it to use the copies')
+            _say(f'{target} exists: set templates = "templates" in it to use the copies')
             return
         write_atomic(
             target, defaults_as_toml().replace('templates = ""', 'templates = "templates"')
         )
-        typer.echo(f"wrote {target}")
+        _say(f"wrote {target}")
         return
     if target.exists() and not force:
         raise MastheadError(
@@ -1052,7 +1062,7 @@ def init(
             str(target),
         )
     write_atomic(target, defaults_as_toml())
-    typer.echo(f"wrote {target}")
+    _say(f"wrote {target}")
 
 
 def _copy_templates(destination: Path, *, force: bool) -> None:
@@ -1070,7 +1080,7 @@ def _copy_templates(destination: Path, *, force: bool) -> None:
     for path, copy in zip(files, clashes, strict=True):
         copy.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(copy, path.read_bytes())
-    typer.echo(f"copied {len(files)} templates into {destination}")
+    _say(f"copied {len(files)} templates into {destination}")
 
 
 def main() -> None:

@@ -153,3 +153,53 @@ def test_any_front_matter_text_reads_without_controls(title, tags):
         return
     for value in (article.title, *article.tags):
         assert not unprintable(value, newlines=False), value
+
+
+# --- B: terminal escapes in what Masthead prints ---------------------------------
+
+# Erase the screen, move the cursor up, write the clipboard (OSC 52), ring.
+ESCAPES = ("\x1b", "\x07", "\x9b", "\u202e")
+
+
+def raw_escapes(output: bytes) -> list[str]:
+    return [e for e in ESCAPES if e in output.decode("utf-8", "surrogateescape")]
+
+
+def test_a_config_key_cannot_write_to_the_terminal(tmp_path):
+    (tmp_path / "masthead.toml").write_text(
+        '"\\u001b]0;PWN\\u0007\\u001b[2J" = 1\n', encoding="utf-8"
+    )
+    (tmp_path / "a.md").write_text("---\ntitle: T\n---\nBody.\n", encoding="utf-8")
+    run = masthead("inspect", "a.md", cwd=tmp_path)
+    assert run.returncode == 1
+    assert not raw_escapes(run.stderr), run.stderr
+    assert b"\\x1b]0;PWN\\x07" in run.stderr, run.stderr  # shown, not obeyed
+
+
+def test_a_file_name_cannot_write_to_the_terminal(tmp_path):
+    """A folder of articles from anywhere (a cloned repository) may hold a
+    file whose name erases the screen or reverses the line."""
+    bad = "\x1b[2J\x1b[1Aevil\u202e.md"
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / bad).write_text("---\ntitle: T\n---\n", encoding="utf-8")  # no body
+    good = "fine\x1b]0;PWN\x07.md"
+    (tmp_path / "posts" / good).write_text("---\ntitle: T\n---\nBody.\n", encoding="utf-8")
+    check = masthead("check", "posts", cwd=tmp_path)
+    render = masthead("render", "posts", "-o", "out", cwd=tmp_path)
+    for run in (check, render):
+        assert run.returncode == 1, run
+        output = run.stdout + run.stderr
+        assert not raw_escapes(output), output
+        assert b"\\x1b[2J\\x1b[1Aevil\\u202e.md" in output, output
+    assert b"fine\\x1b]0;PWN\\x07.md" in render.stdout, render.stdout  # the progress line
+
+
+def test_an_error_quoting_a_date_cannot_write_to_the_terminal(tmp_path):
+    (tmp_path / "a.md").write_text(
+        '---\ntitle: T\ndate: "\\e]52;c;aGk=\\a\\e[2K\\e[1Anot a date"\n---\nBody.\n',
+        encoding="utf-8",
+    )
+    run = masthead("inspect", "a.md", cwd=tmp_path)
+    assert run.returncode == 1
+    assert not raw_escapes(run.stderr), run.stderr
+    assert b"not a date" in run.stderr
