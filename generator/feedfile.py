@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from generator.channels.rss.entries import Entry, EntryIds, new_feed_id
+from generator.channels.rss.entries import Entry, EntryIds, new_feed_id, web_link
 from generator.channels.rss.feed import (
     FeedUpdate,
     ItemSource,
@@ -232,10 +232,12 @@ def _write_siblings(
     from generator.channels.rss.entries import entry
     from generator.channels.rss.jsonfeed import json_feed
 
-    home = channel.get("link") or channel_home(config)
+    # The channel's links as the feed has them, when they are http(s): an
+    # existing feed's `javascript:` link is not carried into the copies.
+    home = web_link(channel.get("link")) or channel_home(config)
     title = channel.get("title") or channel_title(config, home)
     # Where the RSS feed is published; its copies are published beside it.
-    address = channel.get("self") or feed_address(config, feed.name)
+    address = web_link(channel.get("self")) or feed_address(config, feed.name)
     lang = channel.get("language") or config.lang
     docs: list[tuple[Path, Callable[[Iterable[Entry]], Iterator[bytes]], EntryIds]] = []
     if siblings.atom:

@@ -14,10 +14,13 @@ of the bugs guarded against.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +28,7 @@ from generator.errors import MastheadError
 from generator.publish.log import Entry, PublishLog
 from generator.writers import write_atomic
 
+ATOM_NS = "http://www.w3.org/2005/Atom"
 ARTICLE = """\
 ---
 title: "Hello there"
@@ -37,6 +41,7 @@ Some body text here about things.
 
 
 def masthead(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`masthead ARGS...` as a subprocess, with a timeout: a hang fails the test."""
     return subprocess.run(
         [sys.executable, "-m", "generator", *args],
         cwd=cwd,
@@ -138,3 +143,62 @@ def test_a_lock_file_that_is_a_link_is_refused_by_name(post, tmp_path):
     assert run.returncode == 1
     assert ".masthead-published.json.lock: is a symbolic link" in run.stderr
     assert not (tmp_path / "elsewhere").exists()
+
+
+# --- 2. links of items already in the feed ------------------------------------
+
+HOSTILE_FEED = """\
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE rss [<!ENTITY j "javascript:alert(document.domain)">]>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"
+     xmlns:atom="http://www.w3.org/2005/Atom">
+<channel><title>T</title><link>javascript:alert(1)</link><description>D</description>
+<atom:link rel="self" href="javascript:alert(3)" type="application/rss+xml"/>
+<item><title>Old</title><link>&j;</link><guid isPermaLink="true">javascript:alert(2)</guid>
+<media:content url="javascript:alert(4)" medium="image"/></item>
+<item><title>Kept</title><link>https://example.org/kept/</link>
+<guid isPermaLink="false">tag:example.org,2026:kept</guid></item>
+</channel></rss>
+"""
+
+
+def _feed_add_copies(tmp_path: Path) -> tuple[ET.Element, dict[str, Any]]:
+    (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "js.xml").write_text(HOSTILE_FEED, encoding="utf-8")
+    run = masthead(
+        "feed", "add", "a.md", "--feed", "js.xml", "--atom", "js.atom",
+        "--json-feed", "js.json", cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    atom = ET.parse(tmp_path / "js.atom").getroot()
+    return atom, json.loads((tmp_path / "js.json").read_text(encoding="utf-8"))
+
+
+def test_atom_copies_of_existing_items_carry_no_javascript_link_or_id(tmp_path):
+    atom, _ = _feed_add_copies(tmp_path)
+    hrefs = [e.get("href") for e in atom.iter() if e.get("href") is not None]
+    hrefs += [e.get("url") for e in atom.iter() if e.get("url") is not None]
+    ids = [e.text for e in atom.iter(f"{{{ATOM_NS}}}id")]
+    assert hrefs and ids
+    assert all(h.startswith(("https://", "http://")) for h in hrefs), hrefs
+    assert not any("javascript" in i for i in ids), ids
+    entries = {e.findtext(f"{{{ATOM_NS}}}title"): e for e in atom.iter(f"{{{ATOM_NS}}}entry")}
+    # The hostile item is kept, with an id of its own; a tag: guid stays its id.
+    assert entries["Old"].findtext(f"{{{ATOM_NS}}}id").startswith("urn:uuid:")
+    assert entries["Old"].find(f"{{{ATOM_NS}}}link") is None
+    assert entries["Kept"].findtext(f"{{{ATOM_NS}}}id") == "tag:example.org,2026:kept"
+    assert entries["Kept"].find(f"{{{ATOM_NS}}}link").get("href") == "https://example.org/kept/"
+
+
+def test_json_feed_copies_of_existing_items_carry_no_javascript_link(tmp_path):
+    _, feed = _feed_add_copies(tmp_path)
+    links = [feed.get("home_page_url"), feed.get("feed_url")]
+    for item in feed["items"]:
+        links += [item.get("url"), item.get("external_url"), item.get("image")]
+    links = [link for link in links if link is not None]
+    assert links
+    assert all(link.startswith(("https://", "http://")) for link in links), links
+    items = {item["title"]: item for item in feed["items"]}
+    assert "url" not in items["Old"] and "image" not in items["Old"]
+    assert not items["Old"]["id"].startswith("javascript:")
+    assert items["Kept"]["url"] == "https://example.org/kept/"

@@ -1,6 +1,10 @@
 """Feed items as neutral entries, for writing the same feed as Atom or JSON Feed.
 
 Items Masthead did not write are converted too, as far as their fields allow.
+The RSS feed itself is never rewritten, but what its items become in the
+copies is held to Masthead's rules: a link is an http(s) URL (`web_link`) or
+left out, and a guid in a scheme no feed id is written in (`javascript:`)
+is no id of its own, so no reader can make either a live link.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from urllib.parse import urlsplit
 
 from generator.channels.rss.item import parse_rfc822
 from generator.channels.rss.scan import ScannedItem
+from generator.text.urls import UrlError, http_url
 
 # What an Atom feed made before urn:uuid ids took for an IRI (see EntryIds).
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
@@ -37,6 +42,33 @@ def is_uri(value: str) -> bool:
     return parts.scheme.lower() not in ("http", "https") or bool(parts.hostname)
 
 
+# The schemes a guid may keep as its entry's id: web addresses and the two
+# schemes made for ids (RFC 4287's examples). Any other (`javascript:`,
+# `data:`) could become a live link in a reader that links an id.
+_ID_SCHEMES = ("http", "https", "urn", "tag")
+
+
+def web_link(value: str | None) -> str | None:
+    """`value` as the http(s) link Masthead writes (`http_url`), or None when
+    it is none: a `javascript:` or relative link an existing feed holds is
+    left out of the copies rather than carried into them."""
+    if not value:
+        return None
+    try:
+        return http_url(value)
+    except UrlError:
+        return None
+
+
+def _own_id(guid: str, shape: re.Pattern[str] | None = None) -> bool:
+    """True when `guid` may be its entry's id as it is: a URI (or, under an
+    older feed id, what looks like one: `shape`) in an id scheme."""
+    scheme = guid.partition(":")[0].lower()
+    if scheme not in _ID_SCHEMES:
+        return False
+    return bool(shape.match(guid)) if shape is not None else is_uri(guid)
+
+
 def new_feed_id(identity: str) -> str:
     """A feed id (`urn:uuid:`) derived from what names the feed: the same
     name always gives the same id."""
@@ -47,7 +79,8 @@ def new_feed_id(identity: str) -> str:
 class EntryIds:
     """How items get their Atom / JSON Feed ids under the feed's id.
 
-    A guid that is a URI is its own id. Any other guid is made one from the
+    A guid that is a URI in an id scheme (http, https, urn, tag) is its own
+    id. Any other guid (`javascript:alert(1)` among them) is made one from the
     feed's id, so it stays the same as long as they do: under a `urn:uuid:`
     feed id (what new Atom feeds get) a `urn:uuid:` of its own, a valid URI
     whatever the guid; under any other (a feed made before) the form its
@@ -59,8 +92,8 @@ class EntryIds:
     def __call__(self, guid: str) -> str:
         namespace = _uuid(self.feed_id)
         if namespace is not None:
-            return guid if is_uri(guid) else f"{_UUID_URN}{uuid.uuid5(namespace, guid)}"
-        return guid if _IRI.match(guid) else f"{self.feed_id.rstrip('/')}:item:{guid}"
+            return guid if _own_id(guid) else f"{_UUID_URN}{uuid.uuid5(namespace, guid)}"
+        return guid if _own_id(guid, _IRI) else f"{self.feed_id.rstrip('/')}:item:{guid}"
 
 
 def _uuid(feed_id: str) -> uuid.UUID | None:
@@ -101,12 +134,12 @@ def entry(item: ScannedItem, *, ids: Callable[[str], str]) -> Entry:
     authors = tuple(_as_text(a) for a in item.fields.get("creator", []) if a.strip())
     if not authors and item.first("author"):
         authors = (_as_text(item.first("author") or ""),)
-    image = next((m.get("url") for m in item.media if m.get("url")), None)
+    image = web_link(next((m.get("url") for m in item.media if m.get("url")), None))
     alt = next((m.get("description") for m in item.media if m.get("description")), None)
     return Entry(
         id=ident,
         title=item.first("title") or "",
-        link=item.first("link"),
+        link=web_link(item.first("link")),
         published=parse_rfc822(item.first("pubDate")) or _iso(item.first("dcdate")),
         updated=_iso(item.first("updated")),
         summary_html=item.first("description"),
