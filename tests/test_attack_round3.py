@@ -203,3 +203,28 @@ def test_an_error_quoting_a_date_cannot_write_to_the_terminal(tmp_path):
     assert run.returncode == 1
     assert not raw_escapes(run.stderr), run.stderr
     assert b"not a date" in run.stderr
+
+
+# --- C: YAML's !!binary and !!set are not text ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("title: !!binary aGVsbG8=", "title"),
+        ("title: !!set {a, b}", "title"),
+        ("subtitle: !!binary aGVsbG8=", "subtitle"),
+        ("tags: [news, !!binary aGk=]", "tags"),
+        ("tags: [news, {a: 1}]", "tags"),
+        ("author: [{name: !!set {a}}]", "author"),
+        ("cover: {image: /a.png, alt: !!binary aGk=}", "cover"),
+    ],
+)
+def test_binary_and_sets_are_refused_where_text_belongs(tmp_path, line, key):
+    title = "" if key == "title" else "title: T\n"
+    (tmp_path / "a.md").write_text(f"---\n{line}\n{title}---\nBody.\n", encoding="utf-8")
+    run = masthead("inspect", "--format", "json", "a.md", cwd=tmp_path)
+    assert run.returncode == 1, run.stdout
+    lines = run.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: a.md:2: front matter '{key}' "), lines
+    assert "must be text" in lines[0], lines

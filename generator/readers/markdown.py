@@ -394,13 +394,23 @@ class _Fields:
     def _error(self, alias: str, message: str) -> ReaderError:
         return ReaderError(f"front matter '{alias}' {message}", self.name, self.lines.get(alias))
 
+    def _as_text(self, alias: str, value: Any) -> str:
+        """`value` as text, or an error: YAML can build bytes (`!!binary`) and
+        sets (`!!set`), whose str() is Python's notation, not the author's words."""
+        if isinstance(value, _TEXT_LIKE):
+            return str(value)
+        if isinstance(value, dict | list):
+            raise self._error(alias, "must be text, not a list or mapping")
+        what = {bytes: "binary data (!!binary)", set: "a set (!!set)"}.get(
+            type(value), f"a YAML {type(value).__name__}"
+        )
+        raise self._error(alias, f"must be text, not {what}")
+
     def text(self, key: str) -> str | None:
         alias, value = self._get(key)
         if value is None:
             return None
-        if isinstance(value, dict | list):
-            raise self._error(alias, "must be text, not a list or mapping")
-        text = str(value).strip() or None
+        text = self._as_text(alias, value).strip() or None
         if text and key not in _MULTI_LINE_KEYS:
             text = _one_line(text)
         return _emoji(text) if text and key in _SHOWN_KEYS else text
@@ -421,9 +431,12 @@ class _Fields:
         if isinstance(value, str):
             return (_one_line(value.strip()),) if value.strip() else ()
         if isinstance(value, dict) and "name" in value:
-            return (_one_line(str(value["name"]).strip()),)
+            return (_one_line(self._as_text(alias, value["name"]).strip()),)
         if isinstance(value, list):
-            names = [str(v["name"] if isinstance(v, dict) and "name" in v else v) for v in value]
+            names = [
+                self._as_text(alias, v["name"] if isinstance(v, dict) and "name" in v else v)
+                for v in value
+            ]
             return tuple(_one_line(n.strip()) for n in names if n.strip())
         raise self._error(alias, "must be a name or a list of names")
 
@@ -434,7 +447,7 @@ class _Fields:
         if isinstance(value, str):
             items = value.split(",")
         elif isinstance(value, list):
-            items = [str(v) for v in value]
+            items = [self._as_text(alias, v) for v in value]
         else:
             raise self._error(alias, "must be a list or a comma-separated string")
         seen: dict[str, None] = {}
@@ -472,7 +485,8 @@ class _Fields:
         alias, value = self._get("image")
         alt = self.text("image_alt")
         if isinstance(value, dict):  # Hugo-style `cover: {image: …, alt: …}`
-            alt = alt or (str(value["alt"]) if value.get("alt") else None)
+            if not alt and value.get("alt"):
+                alt = _one_line(self._as_text(alias, value["alt"]))
             value = value.get("image") or value.get("src") or value.get("url")
         if value is None:
             return None, alt
@@ -873,6 +887,9 @@ _SHOWN_KEYS = frozenset({"title", "dek", "subject", "preheader", "image_alt"})
 # an address), where a line break (a YAML "\n", or NEL or U+2028 made one by
 # cleaning) is a space.
 _MULTI_LINE_KEYS = frozenset({"dek"})
+# What YAML builds that reads as text: a string, or a number, boolean or date
+# written bare (`title: 2026`).
+_TEXT_LIKE = (str, int, float, dt.date)
 _LINE_BREAKS = re.compile(r"[ \t]*\n\s*")
 
 
