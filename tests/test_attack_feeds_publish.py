@@ -202,3 +202,40 @@ def test_json_feed_copies_of_existing_items_carry_no_javascript_link(tmp_path):
     assert "url" not in items["Old"] and "image" not in items["Old"]
     assert not items["Old"]["id"].startswith("javascript:")
     assert items["Kept"]["url"] == "https://example.org/kept/"
+
+
+# --- 3. an encoding declaration far into the first line -----------------------
+
+LATIN1_ARTICLE = ARTICLE.replace('"Hello there"', '"Café à 3 €"')
+
+
+def _long_declaration_feed(spaces: int) -> bytes:
+    return (
+        b'<?xml version="1.0"' + b" " * spaces + b'encoding="ISO-8859-1"?>\n'
+        b'<rss version="2.0"><channel><title>Cafe</title><link>https://example.com/</link>'
+        b"<description>D</description></channel></rss>\n"
+    )
+
+
+def test_an_encoding_declared_past_the_first_4096_bytes_is_kept(tmp_path):
+    (tmp_path / "a.md").write_text(LATIN1_ARTICLE, encoding="utf-8")
+    (tmp_path / "f.xml").write_bytes(_long_declaration_feed(5000))
+    run = masthead("feed", "add", "a.md", "--feed", "f.xml", "--atom", "f.atom", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    data = (tmp_path / "f.xml").read_bytes()
+    assert "Café à 3 €".encode() not in data  # no UTF-8 in a Latin-1 file
+    # ElementTree (expat) reads the declaration itself: the titles as written.
+    rss = ET.fromstring(data)
+    assert [t.text for t in rss.iter("title")] == ["Cafe", "Café à 3 €"]
+    atom = ET.parse(tmp_path / "f.atom").getroot()
+    assert [t.text for t in atom.iter(f"{{{ATOM_NS}}}title")] == ["Cafe", "Café à 3 €"]
+
+
+def test_a_declaration_longer_than_64_kib_is_refused_and_the_feed_left_as_it_was(tmp_path):
+    (tmp_path / "a.md").write_text(LATIN1_ARTICLE, encoding="utf-8")
+    before = _long_declaration_feed(70_000)
+    (tmp_path / "f.xml").write_bytes(before)
+    run = masthead("feed", "add", "a.md", "--feed", "f.xml", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "f.xml: the feed's XML declaration does not end within its first 64 KiB" in run.stderr
+    assert (tmp_path / "f.xml").read_bytes() == before

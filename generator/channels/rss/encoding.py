@@ -32,6 +32,7 @@ _BOMS = (
 _BARE_UTF16 = ((b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._-]*)[\"']")
+_DECLARATION_START = re.compile(r"^\s*<\?xml\s")
 
 # Encodings whose text is encoded one character at a time (no shift states),
 # so each piece of a feed can be encoded on its own; each must also decode
@@ -41,7 +42,17 @@ _STATELESS = re.compile(
     r"|shift_jis|euc_jp|euc_kr|gb2312|gbk|gb18030|big5"
 )
 
-HEAD = 4096  # enough bytes to hold any XML declaration, in any encoding
+HEAD = 4096  # the bytes read before looking for the XML declaration's end
+# The longest XML declaration read. XML puts no bound on the white space
+# inside one, so one longer than this is refused, never misread as UTF-8.
+DECLARATION_LIMIT = 64 * 1024
+
+
+def enough(head: bytes) -> bool:
+    """True when the first bytes of a feed, `head`, are all `detect` needs:
+    `HEAD` of them and the end of the XML declaration (its `>`, a byte of its
+    own in every encoding Masthead reads), or `DECLARATION_LIMIT` of them."""
+    return len(head) >= DECLARATION_LIMIT or (len(head) >= HEAD and b">" in head)
 
 
 class FeedError(MastheadError):
@@ -78,9 +89,10 @@ class FeedEncoding:
 
 
 def detect(head: bytes, name: str) -> FeedEncoding:
-    """The encoding of a feed from its first bytes (at least `HEAD` of them,
-    or the whole file): a byte order mark, else the XML declaration, else
-    UTF-8, as XML's own rules say."""
+    """The encoding of a feed from its first bytes (as many as `enough`
+    asks for, or the whole file): a byte order mark, else the XML
+    declaration, else UTF-8, as XML's own rules say. A declaration that
+    does not end within them is refused."""
     for mark, codec in _BOMS:
         if head.startswith(mark):
             if codec == "utf-32":
@@ -147,7 +159,7 @@ def utf8_chunks(chunks: Iterable[bytes], name: str) -> Iterator[bytes]:
     source = iter(chunks)
     for chunk in source:
         head += chunk
-        if len(head) >= HEAD:
+        if enough(head):
             break
     encoding = detect(head, name)
     if encoding.is_utf8:
@@ -171,6 +183,15 @@ def _declared(text: str, name: str) -> str | None:
     """The encoding the XML declaration names, as Python's codec calls it."""
     match = _DECLARATION.match(text)
     if match is None:
+        if _DECLARATION_START.match(text) and ">" not in text:
+            # Its encoding may come after what was read: reading the feed
+            # as UTF-8 could write UTF-8 into a Latin-1 file.
+            raise FeedError(
+                f"the feed's XML declaration does not end within its first "
+                f"{DECLARATION_LIMIT // 1024} KiB; shorten it (<?xml version=\"1.0\" "
+                'encoding="…"?>) — Masthead left the feed untouched',
+                name,
+            )
         return None
     try:
         return codecs.lookup(match.group(1)).name

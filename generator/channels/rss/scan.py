@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.channels.rss.encoding import (
-    HEAD,
+    DECLARATION_LIMIT,
     FeedEncoding,
     FeedError,
     detect,
@@ -119,7 +119,7 @@ def scan(data: bytes, name: str, *, dates: bool = False) -> ScannedFeed:
     `dates`). An item without a guid has its link and title read afterwards
     (see `ScannedItem.guid`). `stream_items` reads every field instead.
     `data` is the file's bytes in any encoding `encoding.detect` accepts."""
-    encoding = detect(data[:HEAD], name)
+    encoding = detect(data[:DECLARATION_LIMIT], name)
     data = to_utf8(data, encoding, name)
     items: list[ScannedItem] = []
     parser, marks, channel = _parser(name, items.append, data=data, full=False, dates=dates)
