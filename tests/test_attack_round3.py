@@ -228,3 +228,36 @@ def test_binary_and_sets_are_refused_where_text_belongs(tmp_path, line, key):
     lines = run.stderr.decode().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: a.md:2: front matter '{key}' "), lines
     assert "must be text" in lines[0], lines
+
+
+# --- D: bidi controls in image alt text --------------------------------------------
+
+RLO = "\u202e"
+
+
+@pytest.mark.parametrize(
+    "article",
+    [
+        '---\ntitle: T\nimage: https://example.com/a.png\nimage_alt: "alt \\u202Eabc"\n---\n'
+        "Body paragraph.\n",
+        "---\ntitle: T\n---\n![alt \u202eabc](https://example.com/a.png)\n\nBody paragraph.\n",
+    ],
+    ids=["front-matter", "leading-image"],
+)
+def test_image_alt_text_holds_no_bidi_override(tmp_path, article):
+    """thread.json, the email and every other file render writes, and the
+    Bluesky record's alt: an override would reorder what follows it."""
+    (tmp_path / "a.md").write_text(article, encoding="utf-8")
+    render = masthead("render", "a.md", "-o", "out", "-q", cwd=tmp_path)
+    assert render.returncode == 0, render.stderr
+    thread = json.loads((tmp_path / "out" / "a" / "thread.json").read_text(encoding="utf-8"))
+    alts = [s for s in strings(thread) if s.startswith("alt")]
+    assert alts and all(alt == "alt abc" for alt in alts), alts
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert RLO not in path.read_text(encoding="utf-8", errors="replace"), path
+    bluesky = masthead(
+        "thread", "--platform", "bluesky", "--format", "json", "a.md", cwd=tmp_path
+    )
+    assert bluesky.returncode == 0, bluesky.stderr
+    assert RLO not in bluesky.stdout.decode("utf-8")

@@ -81,6 +81,7 @@ from generator.readers.dates import DateError, check_range, parse_date
 from generator.readers.social import from_front_matter
 from generator.readers.source import Source, clean_strings
 from generator.text.headings import TAKEAWAYS_PLACES
+from generator.text.sanitize import without_bidi_controls
 from generator.text.urls import UrlError, article_link, find_urls, http_url, resolve_http_url
 
 _FAQ_HEADING = re.compile(r"^(?:FAQs?|Frequently Asked Questions)$", re.IGNORECASE)
@@ -185,6 +186,9 @@ class MarkdownReader:
             with suppress(UrlError):
                 image, image_alt = resolve_http_url(cover.src, page), cover.alt
                 children = children[1:]
+        # Alt text is attribute text (an <img alt>, a post's image description,
+        # a "Copy alt text" button): no bidi control, as in titles (text/sanitize.py).
+        image_alt = without_bidi_controls(image_alt).strip() or None if image_alt else None
 
         body_reader = _Body(source.name, body_line)
         lead, sections = body_reader.read(children)
