@@ -239,3 +239,42 @@ def test_a_declaration_longer_than_64_kib_is_refused_and_the_feed_left_as_it_was
     assert run.returncode == 1
     assert "f.xml: the feed's XML declaration does not end within its first 64 KiB" in run.stderr
     assert (tmp_path / "f.xml").read_bytes() == before
+
+
+# --- 4. bidi controls in the brand's name -------------------------------------
+
+# Embeddings, overrides and isolates (Unicode's bidi algorithm, UAX #9).
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@pytest.mark.parametrize(
+    ("config", "title", "description"),
+    [
+        ('[brand]\nname = "Br\\u202Eand"\n', "Brand", "Articles from Brand"),
+        (
+            '[feed]\ntitle = "\\u2067Feed"\ndescription = "News \\u202Dof\\u202C the day"\n',
+            "Feed",
+            "News of the day",
+        ),
+    ],
+)
+def test_no_bidi_control_from_the_config_reaches_a_feed_channel(tmp_path, config, title, description):
+    (tmp_path / "masthead.toml").write_text(
+        'site_url = "https://example.com/"\n' + config, encoding="utf-8"
+    )
+    (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
+    run = masthead(
+        "feed", "add", "a.md", "--feed", "f.xml", "--atom", "f.atom", "--json-feed", "f.json",
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    for name in ("f.xml", "f.atom", "f.json"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert not BIDI_CONTROLS & set(text), name
+    channel = ET.parse(tmp_path / "f.xml").getroot().find("channel")
+    assert (channel.findtext("title"), channel.findtext("description")) == (title, description)
+    atom = ET.parse(tmp_path / "f.atom").getroot()
+    assert atom.findtext(f"{{{ATOM_NS}}}title") == title
+    assert atom.findtext(f"{{{ATOM_NS}}}author/{{{ATOM_NS}}}name") == title
+    feed = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
+    assert (feed["title"], feed["description"]) == (title, description)

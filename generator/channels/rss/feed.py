@@ -32,7 +32,7 @@ from generator.channels.rss.item import (
 from generator.channels.rss.scan import FeedError, ScannedFeed, ScannedItem, scan
 from generator.config import Config
 from generator.model import Article
-from generator.text.sanitize import xml_safe
+from generator.text.sanitize import without_bidi_controls, xml_safe
 
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
@@ -72,11 +72,14 @@ def channel_title(config: Config, home: str | None = None) -> str:
     """`[feed] title`, else the brand's name, else the site's host name (from
     site_url, `[feed] url`, or `home`: the link the channel already has).
     Never a word of our own such as "Articles", which a reader's list would
-    show for every feed made without a name, and never an article's title."""
+    show for every feed made without a name, and never an article's title.
+    Without bidi controls: a reader's list shows the title beside others,
+    where an override (U+202E) would turn the text after it around too; so
+    does the Atom feed's author name, which is this title."""
     if config.feed.title:
-        return config.feed.title
+        return without_bidi_controls(config.feed.title)
     if config.brand.name:
-        return config.brand.name
+        return without_bidi_controls(config.brand.name)
     addresses = [a for a in (config.site_url, config.feed.url, home) if a]
     for address in addresses:
         with contextlib.suppress(ValueError):
@@ -87,7 +90,11 @@ def channel_title(config: Config, home: str | None = None) -> str:
 
 
 def channel_description(config: Config) -> str:
-    return config.feed.description or f"Articles from {channel_title(config)}"
+    """`[feed] description`, else one made of the title; without bidi
+    controls, as the title."""
+    if config.feed.description:
+        return without_bidi_controls(config.feed.description)
+    return f"Articles from {channel_title(config)}"
 
 
 class NoChannelLink(FeedError):
