@@ -300,7 +300,7 @@ def mastodon_length(text: str) -> int:
     # overlaps one starting before it, and counts the rest as they stand.
     entities = [
         (url["indices"][0], url["indices"][1], "x" * MASTODON_URL_LENGTH)
-        for url in _url_extractor()(text, False)
+        for url in (_url_extractor()(text, False) if "://" in text else ())  # a scheme needs ://
     ]
     if "@" in text:
         entities += [

@@ -19,11 +19,21 @@ from generator.resources import template_environment
 from generator.text.urls import article_link, utm_link
 
 from .facets import bluesky_facets
-from .fit import HOOK_MOST, Frame, Wording, floor_posts, hook_length_bound, lay_out
+from .fit import (
+    HOOK_MOST,
+    Frame,
+    LowerBound,
+    Quick,
+    Rules,
+    Wording,
+    floor_posts,
+    hook_length_bound,
+    lay_out,
+)
 from .hashtags import hashtags
 from .macros import TEMPLATES, Macros, macros_for
 from .material import Idea
-from .plan import Plan, make_plan, without
+from .plan import Plan, make_plan, read, without
 from .said import figures
 
 # The fewest posts that still make a thread: the hook and the closing post.
@@ -33,7 +43,7 @@ MIN_POSTS = 2
 RATIO = 0.7
 RATIO_FROM = 5
 # Ideas tried for the one whose leaving saves a post, least important first.
-DROP_TRIES = 6
+DROP_TRIES = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,11 +101,14 @@ def build_thread(
     tags = hashtags(article, rules)
     numbered = numbering and rules.numbering
     plan = plan_for(article, steer, macros, include_faq=include_faq)
-    frame = make_frame(plan, rules, macros, link, tags, steer)
+    quick = Quick(rules)
+    frame = make_frame(plan, quick, macros, link, tags, steer)
     left_out: list[CodeBlock] = []
-    wording = Wording(plan, rules, macros, left_out)
+    wording = Wording(plan, quick, macros, left_out)
     fuller = rules.fuller and wording.signposts
     texts = lay_out(plan, frame, wording, numbered=numbered, fuller=fuller)
+    if rules.key == "x" and max_posts is None:
+        _PLANS[_x_count_key(plan, rules, numbered)] = len(texts)  # for the fuller platforms
     cap = max_posts
     if fuller and max_posts is None:
         cap = _share_of_x(article, config, plan, frame, len(texts), numbered, include_faq)
@@ -170,29 +183,40 @@ def _share_of_x(
     include_faq: bool,
 ) -> int | None:
     """The most posts a fuller platform's thread may take: 70 % of X's, when
-    X's takes five or more. A bound on X's count that needs no wording
-    settles the usual case; X's thread is laid out only when it does not."""
+    X's takes five or more. A render builds X's thread first, and its count
+    is remembered; else X's is laid out with a count that never exceeds X's
+    own (`LowerBound`), so the share is never more than 70 % of the real one."""
     x_rules = get_platform("x").with_limit(getattr(config.limits, "x", None))
     x_steer = article.social.for_platform("x")
     x_macros = _macros(article, "x", config)
     x_plan = plan_for(article, x_steer, x_macros, include_faq=include_faq)
+    known = _PLANS.get(_x_count_key(x_plan, x_rules, numbered))
+    if isinstance(known, int):
+        return math.floor(RATIO * known) if known >= RATIO_FROM else None
     if x_plan is plan and x_rules.limit >= HOOK_MOST + 40:
         floor = floor_posts(plan, frame, x_rules.limit)
         if count <= math.floor(RATIO * max(floor, RATIO_FROM)):
-            return None
+            return None  # within 70 % of even the fewest posts X's could take
+    bound = LowerBound(x_rules)
     x_link = _link(article, x_rules, config)
     try:
-        x_frame = make_frame(x_plan, x_rules, x_macros, x_link, hashtags(article, x_rules), x_steer)
-        x_wording = Wording(x_plan, x_rules, x_macros, [])
-        x_count = len(lay_out(x_plan, x_frame, x_wording, numbered=numbered, fuller=False))
+        x_frame = make_frame(x_plan, bound, x_macros, x_link, hashtags(article, x_rules), x_steer)
+        x_wording = Wording(x_plan, bound, x_macros, [])
+        least = len(lay_out(x_plan, x_frame, x_wording, numbered=numbered, fuller=False))
     except MastheadError:
         return None  # no X thread to compare with (the author's X hook is too long, say)
-    return math.floor(RATIO * x_count) if x_count >= RATIO_FROM else None
+    # X's thread takes `least` posts or more: when it takes fewer than five
+    # there is no share to keep, so the share of five is always safe.
+    return math.floor(RATIO * max(least, RATIO_FROM))
+
+
+def _x_count_key(plan: Plan, rules: Platform, numbered: bool) -> tuple[Any, ...]:
+    return ("x posts", id(plan), rules.limit, numbered)
 
 
 def make_frame(
     plan: Plan,
-    rules: Platform,
+    rules: Rules,
     macros: Macros,
     link: str | None,
     tags: list[str],
@@ -286,7 +310,7 @@ def _link(article: Article, rules: Platform, config: Config) -> str | None:
 
 # The plans of the last article, by what shapes them: every platform that
 # words its hook alike shares one, so a render of every platform makes it once.
-_PLANS: dict[tuple[Any, ...], Plan] = {}
+_PLANS: dict[tuple[Any, ...], Any] = {}
 _PLANNED: list[Article] = []
 
 
@@ -297,10 +321,11 @@ def plan_for(
     *,
     include_faq: bool,
     hook_fits: Callable[[str], bool] | None = None,
+    hook_room: int = HOOK_MOST,
 ) -> Plan:
     """The plan for `article` as `steer` asks; `hook_fits` says whether a fact
-    leaves the hook short enough (default: the thread's hook, under 200
-    characters on any platform's count)."""
+    leaves the hook short enough, and no fact of `hook_room` characters does
+    (default: the thread's hook, under 200 characters on any platform's count)."""
     if not _PLANNED or _PLANNED[0] is not article:
         _PLANS.clear()  # one article at a time: memory stays flat
         _PLANNED[:] = [article]
@@ -308,8 +333,15 @@ def plan_for(
     plan = _PLANS.get(key)
     if plan is None:
         if hook_fits is None:
-            hook_fits = _thread_hook_fits(_title(article), macros)
-        plan = make_plan(article, steer, include_faq=include_faq, hook_fits=hook_fits)
+            title = _title(article)
+            hook_fits = _thread_hook_fits(title, macros)
+            hook_room = HOOK_MOST - len(title)
+        # LinkedIn's plan differs from the threads' in its hook only.
+        reading_key = ("reading", steer.skip, include_faq)
+        reading = _PLANS.get(reading_key)
+        if reading is None:
+            reading = _PLANS[reading_key] = read(article, include_faq=include_faq, skip=steer.skip)
+        plan = make_plan(article, steer, reading, hook_fits=hook_fits, hook_room=hook_room)
         _PLANS[key] = plan
     return plan
 
@@ -319,9 +351,7 @@ def _thread_hook_fits(title: str, macros: Macros) -> Callable[[str], bool]:
     has_fact = macros.has("hook", "fact")
 
     def hook_fits(fact: str) -> bool:
-        if not has_fact:
-            return False
-        return hook_length_bound(macros("hook", title, fact) + reserve) < HOOK_MOST
+        return has_fact and hook_length_bound(macros("hook", title, fact) + reserve) < HOOK_MOST
 
     return hook_fits
 

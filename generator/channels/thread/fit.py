@@ -17,7 +17,7 @@ import contextlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import regex
 
@@ -37,6 +37,18 @@ HOOK_MOST = 200
 QUOTE_SENTENCES = 12
 # A quote cut to share a post takes at most this share of one.
 TIGHT_QUOTE = 0.55
+
+
+class Rules(Protocol):
+    """What laying out needs of a platform (`Platform`, or `LowerBound`)."""
+
+    key: str
+    name: str
+    limit: int
+
+    def count(self, text: str) -> int: ...
+
+    def fits(self, text: str) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +90,7 @@ class Wording:
     """Words pieces for one platform, remembering what it worded: a layout
     is tried again with a wider post number, or with an idea fewer."""
 
-    def __init__(self, plan: Plan, rules: Platform, macros: Macros, left_out: list[CodeBlock]):
+    def __init__(self, plan: Plan, rules: Rules, macros: Macros, left_out: list[CodeBlock]):
         self.plan = plan
         self.rules = rules
         self.macros = macros
@@ -349,7 +361,8 @@ def _related(before: Piece | None, piece: Piece) -> bool:
     )
 
 
-_URLISH = regex.compile(r"\S*(?:://|[.．。｡]\p{L})\S*")
+_LINKISH = regex.compile(r"://|[.．。｡]\p{L}")
+_WIDE_STOPS = regex.compile(r"[．。｡]")
 
 
 def floor_posts(plan: Plan, frame: Frame, limit: int) -> int:
@@ -374,8 +387,68 @@ def floor_posts(plan: Plan, frame: Frame, limit: int) -> int:
 def _at_least(text: str) -> int:
     """A length no platform's count of `text` goes under: its characters,
     with each word that might be a link counted as one."""
-    links = _URLISH.findall(text)
-    return grapheme_length(_URLISH.sub("", text)) + len(links)
+    if "." not in text and "://" not in text and not _WIDE_STOPS.search(text):
+        return grapheme_length(text)  # no word can be a link
+    total = grapheme_length(text)
+    for word in text.split():
+        if _LINKISH.search(word):
+            total += 1 - grapheme_length(word)
+    return total
+
+
+# Text with none of these holds no link and no mention, by any platform's
+# rules: a scheme, a dot before a letter ("example.com"), an at sign.
+_COUNTED_APART = regex.compile(r"://|[.．。｡]\p{L}|@")
+
+
+class Quick:
+    """A platform's rules, answering `fits` from bounds where they settle
+    it. A text holding no link or mention is counted by every platform as
+    at least its grapheme clusters and at most its UTF-8 bytes (X weighs a
+    character 1 or 2 and a code point above U+10FF has 3 bytes or more;
+    Threads counts an emoji as its bytes; LinkedIn UTF-16 units): within
+    the limit by bytes, it fits; over it by clusters, it does not. Any
+    other text is counted the platform's way. Laying out a thread tries many
+    texts against the limit; most are settled here without a count."""
+
+    def __init__(self, rules: Platform) -> None:
+        self.rules = rules
+        self.key, self.name, self.limit = rules.key, rules.name, rules.limit
+
+    def count(self, text: str) -> int:
+        return self.rules.count(text)
+
+    def fits(self, text: str) -> bool:
+        size = len(text.encode("utf-8"))
+        if not _COUNTED_APART.search(text):
+            if size <= self.limit:
+                return self.rules.max_bytes is None or size <= self.rules.max_bytes
+            if grapheme_length(text) > self.limit:
+                return False
+        elif "@" not in text and self.rules.max_links is None:
+            # Links, no mention: a link counts 23 at most (X, Mastodon), or
+            # less than written (Bluesky shortens it), so bytes and 23 a
+            # link-like word are more than any count.
+            most = size + 23 * len(_LINKISH.findall(text))
+            bytes_ok = self.rules.max_bytes is None or size <= self.rules.max_bytes
+            if most <= self.limit and bytes_ok:
+                return True
+        return self.rules.fits(text)
+
+
+class LowerBound:
+    """A platform's rules, but counting with `_at_least`, which never says
+    more than the platform's own count: a thread laid out with it takes no
+    more posts than the platform's would. Cheap: nothing is parsed."""
+
+    def __init__(self, rules: Platform) -> None:
+        self.key, self.name, self.limit = rules.key, rules.name, rules.limit
+
+    def count(self, text: str) -> int:
+        return _at_least(text)
+
+    def fits(self, text: str) -> bool:
+        return _at_least(text) <= self.limit
 
 
 def hook_length_bound(text: str) -> int:
@@ -383,4 +456,6 @@ def hook_length_bound(text: str) -> int:
     emoji bytes, a link's 23 all included): cheap, for choosing the hook's
     fact the same way for every platform."""
     total = len(text.encode("utf-8"))
-    return total + 23 * len(_URLISH.findall(text))
+    if "." not in text and "://" not in text and not _WIDE_STOPS.search(text):
+        return total  # no word can be a link
+    return total + 23 * len(_LINKISH.findall(text))

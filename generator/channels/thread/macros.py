@@ -37,11 +37,26 @@ class Macros:
         self.labels = labels
         # A thread asks for "3/12" once per post and again per re-layout.
         self._numbers: dict[tuple[int, int], str] = {}
+        # Laying out asks for the same wording again and again (a list's
+        # items while it packs them, each platform the same pieces): the
+        # platforms that share templates and labels share what was worded.
+        self._done = _WORDED.setdefault(self.key, {})
 
     def __call__(self, name: str, *args: Any, **kwargs: Any) -> str:
-        macro = getattr(self._own, name, None) or getattr(self._base, name)
-        with template_errors():
-            return str(macro(*args, **kwargs)).strip()
+        key: tuple[Any, ...] = (name, args, tuple(kwargs.items()))
+        try:
+            done = self._done.get(key)
+        except TypeError:  # a list among the arguments (a list's items)
+            key = (name, _frozen(args), _frozen(tuple(kwargs.items())))
+            done = self._done.get(key)
+        if done is None:
+            macro = getattr(self._own, name, None) or getattr(self._base, name)
+            with template_errors():
+                done = str(macro(*args, **kwargs)).strip()
+            if len(self._done) >= REMEMBERED:
+                self._done.clear()
+            self._done[key] = done
+        return done
 
     def has(self, name: str, argument: str | None = None) -> bool:
         """Whether the templates define macro `name` (with `argument`)."""
@@ -61,6 +76,21 @@ class Macros:
         if key not in self._numbers:
             self._numbers[key] = self("number", index, total)
         return self._numbers[key]
+
+
+# Wordings remembered, per set of templates and labels; each set keeps at
+# most `REMEMBERED` (about one article's), so memory stays flat.
+REMEMBERED = 1024
+_WORDED: dict[tuple[Any, ...], dict[tuple[Any, ...], str]] = {}
+
+
+def _frozen(value: Any) -> Any:
+    """`value` with its lists and dicts as tuples, to key a wording by."""
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return value
 
 
 @lru_cache(maxsize=64)

@@ -13,14 +13,16 @@ not material here: it can be the hook or the close, never post 2 again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from generator.model import FAQ, Article, ListBlock, Paragraph, Quote, Section
 from generator.text.headings import is_takeaways, is_why_it_matters
 from generator.text.splitting import join_sentences, sentences
 
-from .said import Figure, content_words, figures, said_already, same_words, words_of
+from .said import Echo, Figure, content_words, figures, word_count, words_of
 from .text import QuoteText, Step, clean, item_texts, post_text, quote_text
 
 # An article of thousands of sections offers more than any thread can use:
@@ -29,8 +31,8 @@ from .text import QuoteText, Step, clean, item_texts, post_text, quote_text
 MOST_IDEAS = 400
 # Paragraphs per section and sentences per paragraph looked at: a long
 # section's later sentences develop what its first ones said.
-PARAGRAPHS = 4
-SENTENCES = 6
+PARAGRAPHS = 3
+SENTENCES = 4
 # A numbered list this short is one idea (steps only make sense together).
 WHOLE_LIST = 10
 # A sentence this short joins the one after it ("X went wrong. Do Y instead.").
@@ -48,8 +50,10 @@ LEANING = words_of(
 POINTING = words_of("this that these those it its they their he his she her")
 
 
-@dataclass(frozen=True, slots=True)
-class Idea:
+class Idea(NamedTuple):
+    """One thing a post can say (immutable; a tuple, as thousands are made
+    for a long article and a frozen dataclass is slow to build)."""
+
     key: int  # reading order
     kind: str  # lead | prose | point | takeaway | steps | quote | faq
     text: str  # what it says, as post text (a quote: its words without marks)
@@ -63,7 +67,9 @@ class Idea:
     quote: QuoteText | None = None
     question: str = ""  # a FAQ idea
     figures: tuple[Figure, ...] = ()
-    words: frozenset[str] = field(default_factory=frozenset)
+    words: frozenset[str] = frozenset()
+    count: int = 0  # about how many words it has
+    leans: bool = False  # it opens pointing back ("That…") at nothing in it
 
     @property
     def is_list(self) -> bool:
@@ -90,6 +96,7 @@ def gather(article: Article, *, include_faq: bool, skip: tuple[str, ...] = ()) -
     or the close's to say."""
     skipped = _Skip(skip)
     dek = clean(article.dek or "")
+    echo = Echo(dek) if dek else None
     ideas: list[Idea] = []
     why: str | None = None
     takeaway_groups: list[int] = []
@@ -110,18 +117,22 @@ def gather(article: Article, *, include_faq: bool, skip: tuple[str, ...] = ()) -
                 if paragraphs > PARAGRAPHS:
                     continue
                 said = sentences(post_text(block.text))[:SENTENCES]
-                if dek:
-                    said = [s for s in said[said_already(said, dek) :] if not same_words(s, dek)]
+                if echo is not None:
+                    said = [s for s in said[echo.leading(said) :] if not echo.said_by(s)]
                 if is_why and why is None and said:
                     why = said[0]
                     said = said[1:]
                 group = counter.group()
                 for index, text in enumerate(_runs(said)):
+                    if index and not _telling(text):
+                        continue  # a later sentence that only develops the first
                     if not skipped.text(text):
                         kind = "lead" if number == 0 else "prose"
-                        idea = _idea(counter, kind, text, number, heading, group, index == 0)
                         opens = paragraphs == 1 and index == 0
-                        ideas.append(replace(idea, place=index, opens=opens))
+                        ideas.append(
+                            _idea(counter, kind, text, number, heading, group, index == 0,
+                                  place=index, opens=opens)
+                        )
             elif isinstance(block, ListBlock):
                 group = counter.group()
                 steps = item_texts(block)
@@ -139,21 +150,28 @@ def gather(article: Article, *, include_faq: bool, skip: tuple[str, ...] = ()) -
                 for index, step in enumerate(steps):
                     if not skipped.text(step.bare):
                         words = step.bare or step.full  # an item of code alone is its code
-                        idea = _idea(counter, kind, words, number, heading, group, index == 0)
-                        ideas.append(replace(idea, steps=(step,)))
+                        first = index == 0
+                        ideas.append(
+                            _idea(counter, kind, words, number, heading, group, first, (step,))
+                        )
             elif isinstance(block, Quote):
                 said_quote = quote_text(block)
                 if said_quote.inner and not skipped.text(said_quote.inner):
                     group = counter.group()
-                    idea = _idea(counter, "quote", said_quote.inner, number, heading, group, True)
-                    ideas.append(replace(idea, quote=said_quote))
+                    ideas.append(
+                        _idea(counter, "quote", said_quote.inner, number, heading, group, True,
+                              quote=said_quote)
+                    )
             elif isinstance(block, FAQ) and include_faq:
                 for item in block.items:
                     question = post_text(item.question)
                     answer = " ".join(post_text(a) for a in item.answer)
                     if question and not skipped.text(question):
-                        idea = _idea(counter, "faq", answer, number, heading, counter.group(), True)
-                        ideas.append(replace(idea, question=question))
+                        group = counter.group()
+                        ideas.append(
+                            _idea(counter, "faq", answer, number, heading, group, True,
+                                  question=question)
+                        )
     if why is not None and skipped.text(why):
         why = None
     return Material(tuple(ideas), why, tuple(takeaway_groups))
@@ -178,6 +196,17 @@ def _runs(said: list[str]) -> Iterator[str]:
             text = joined
             index += 1
         yield text
+
+
+_TELLING = re.compile(
+    r"\d| than |no longer|up from|down from|doubled|halved|twice|record|[“\"].{12,}[”\"]"
+)
+
+
+def _telling(sentence: str) -> bool:
+    """Whether a sentence after a paragraph's first is worth weighing on its
+    own: a figure, a comparison or a quotation; the rest develop the first."""
+    return bool(_TELLING.search(sentence))
 
 
 def leans(sentence: str) -> bool:
@@ -222,6 +251,7 @@ def _idea(
     group: int,
     first: bool,
     steps: tuple[Step, ...] = (),
+    **more: Any,
 ) -> Idea:
     return Idea(
         counter.key(),
@@ -234,6 +264,9 @@ def _idea(
         steps=steps,
         figures=tuple(figures(text)),
         words=content_words(text),
+        count=word_count(text),
+        leans=leans(text),
+        **more,
     )
 
 

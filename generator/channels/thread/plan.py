@@ -46,12 +46,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import regex
 
 from generator.model import Article, Steer
 
 from .material import Idea, Material, gather, leans
-from .said import Rarity, content_words, figures, restates, word_count, word_list, words_of, years
+from .said import (
+    Rarity,
+    content_words,
+    figures,
+    restates,
+    word_count,
+    word_list,
+    words_of,
+    years,
+)
 from .text import clean
 
 # The body's ideas share this many characters, about seven X posts: an
@@ -68,28 +80,36 @@ MOST_QUOTES = 2
 MOST_LISTS = 12
 # A hook fact has at least this many words ("The news." says nothing).
 HOOK_WORDS = 5
-# Hook facts longer than this are not tried whole (a clause of them may be).
+# Hook facts kept to try, best first, should a platform's hook not fit the first.
+HOOKS_TRIED = 3
+# Hook facts longer than this are not tried at all, and shorter than
+# `CUT_FROM` not cut at a clause.
 HOOK_FACT_MOST = 400
+CUT_FROM = 100
 
 # What the kind of idea adds: a quote is someone's own words; the article's
 # lists (takeaways above all) are its own choice of what matters; the lead
 # carries the news.
 KIND = {"quote": 4.0, "takeaway": 2.5, "point": 1.5, "steps": 3.0}
-_COMPARISON = re.compile(
-    r"\b(?:than|versus|vs\.?|compared|up from|down from|rose|fell|grew|jumped|dropped|"
-    r"surged|soared|plunged|doubled|tripled|halved|record|rivals?|instead of|no longer|"
-    r"used to|biggest|largest|highest|lowest|fastest|smallest|cheapest|first-ever)\b",
-    re.IGNORECASE,
+# Words and phrases of comparison: "than", "up from", "rival", "biggest".
+_COMPARING = words_of(
+    """
+    than versus vs compared rose fell grew jumped dropped surged soared plunged doubled
+    tripled halved record rival rivals biggest largest highest lowest fastest smallest
+    cheapest
+    """
 )
+_COMPARING_PHRASES = ("up from", "down from", "instead of", "no longer", "used to", "first-ever")
 _NUMBER_WORDS = words_of(
     """
-    two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred
-    hundreds thousand thousands million millions billion billions dozen dozens double twice half
-    triple
+    two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty
+    hundred hundreds thousand thousands million millions billion billions dozen dozens
+    double twice half triple
     """
 )
-_CAPITALISED = re.compile(r"[^\W\d_][\w’'&.-]*")
-_SENTENCE_BREAK = re.compile(r"[.!?:;—–]\s*$")
+# A capitalised word after a space that follows neither the start of the
+# text nor a stop ("Sam Altman", "OpenAI"; not "The" opening a sentence).
+_NAME = regex.compile(r"(?<=[^\s.!?:;—–\"“(] )\p{Lu}[\w’'&-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +145,11 @@ def score(idea: Idea, sections: int) -> float:
     total += 1.5 if money else 0.0
     total += 1.0 if any(f.percent for f in idea.figures) else 0.0
     total += 0.5 if years(text) else 0.0
-    total += 1.0 * min(sum(1 for w in word_list(text) if w in _NUMBER_WORDS), 2)
-    total += 2.0 if _COMPARISON.search(text) else 0.0
+    words = word_list(text)
+    total += 1.0 * min(sum(1 for w in words if w in _NUMBER_WORDS), 2)
+    lower = text.casefold()
+    compares = not _COMPARING.isdisjoint(words) or any(p in lower for p in _COMPARING_PHRASES)
+    total += 2.0 if compares else 0.0
     total += 0.75 * min(len(names(text)), 4)
     total += KIND.get(idea.kind, 0.0)
     if idea.kind in ("lead", "prose"):
@@ -136,12 +159,11 @@ def score(idea: Idea, sections: int) -> float:
             total += 0.5
         total -= 0.5 * min(idea.place, 3)
     total += 1.0 * (1 - idea.section / max(sections, 1))
-    if not idea.is_list and idea.kind != "quote" and leans(text):
+    if not idea.is_list and idea.kind != "quote" and idea.leans:
         total -= 2.5
     if "://" in text:
         total -= 2.0  # a pointer to more, not news: the closing post has the link
-    words = word_count(text)
-    if words < 6 and not idea.is_list:  # a list's items are short by nature
+    if idea.count < 6 and not idea.is_list:  # a list's items are short by nature
         total -= 2.0
     if len(text) > 300:
         total -= 1.0
@@ -151,42 +173,92 @@ def score(idea: Idea, sections: int) -> float:
 def names(text: str) -> set[str]:
     """Capitalised words inside a sentence: names of people and organisations
     (a sentence's first word, and the first after a stop, are not counted)."""
-    found: set[str] = set()
-    after_stop = True
-    for match in _CAPITALISED.finditer(text[:2000]):
-        word = match.group().rstrip(".’'")
-        before = text[max(match.start() - 3, 0) : match.start()]
-        if after_stop or _SENTENCE_BREAK.search(before):
-            after_stop = False
-            continue
-        if word[:1].isupper() and word != "I":
-            found.add(word)
-    return found
+    return {word.rstrip(".’'") for word in _NAME.findall(text, 0, 2000)} - {"I"}
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The article read once for every plan made of it: its ideas, their
+    scores and how rare each word is."""
+
+    material: Material
+    ideas: tuple[Idea, ...]  # FAQ answers aside
+    scores: dict[int, float]
+    rarity: Rarity
+    # What plans of it share: hook facts to try, and the body chosen for a
+    # hook and a steer (LinkedIn's plan differs from the threads' in its hook
+    # at most).
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+
+def read(article: Article, *, include_faq: bool, skip: tuple[str, ...]) -> Reading:
+    material = gather(article, include_faq=include_faq, skip=skip)
+    ideas = tuple(i for i in material.ideas if i.kind != "faq")
+    sections = 1 + len(article.sections)
+    scores = {idea.key: score(idea, sections) for idea in ideas}
+    return Reading(material, ideas, scores, Rarity(idea.words for idea in ideas))
 
 
 def make_plan(
     article: Article,
     steer: Steer,
+    reading: Reading,
     *,
-    include_faq: bool,
     hook_fits: Callable[[str], bool],
+    hook_room: int,
 ) -> Plan:
     """The thread's plan. `hook_fits(fact)` says whether a hook of the title
-    and `fact` is short enough (the caller words it)."""
-    material = gather(article, include_faq=include_faq, skip=steer.skip)
-    ideas = [i for i in material.ideas if i.kind != "faq"]
-    sections = 1 + len(article.sections)
-    scores = {idea.key: score(idea, sections) for idea in ideas}
+    and `fact` is short enough (the caller words it); no fact of `hook_room`
+    characters or more is."""
     title = clean(article.title)
     dek = clean(article.dek or "")
     if dek and _skipped(dek, steer):
         dek = ""
-
     authored = clean(steer.hook) if steer.hook else None
-    hooks = () if authored else tuple(_hook_facts(ideas, scores, dek, hook_fits))
+    hooks: tuple[HookFact, ...] = ()
+    if not authored:
+        facts = reading.memo.get(("facts", dek))
+        if facts is None:
+            facts = reading.memo[("facts", dek)] = _hook_facts(reading, dek)
+        found: list[HookFact] = []
+        for fact in facts:
+            if len(fact.text) < hook_room and hook_fits(fact.text):
+                found.append(fact)
+                if len(found) == HOOKS_TRIED:
+                    break
+        hooks = tuple(found)
     hook = hooks[0] if hooks else None
+    key = ("body", steer, dek, authored, hook.text if hook else None)
+    body = reading.memo.get(key)
+    if body is None:
+        body = reading.memo[key] = _body(reading, steer, title, dek, authored, hook)
+    close, chosen, essential = body
+    faq = tuple(i for i in reading.material.ideas if i.kind == "faq")
+    return Plan(
+        title,
+        authored,
+        hooks,
+        close,
+        bool(steer.close),
+        chosen,
+        essential,
+        faq,
+        article.reading_minutes,
+    )
+
+
+def _body(
+    reading: Reading,
+    steer: Steer,
+    title: str,
+    dek: str,
+    authored: str | None,
+    hook: HookFact | None,
+) -> tuple[str | None, tuple[Idea, ...], frozenset[int]]:
+    """The closing line, and the body's ideas (best first) with those dropped
+    last: see the module's docstring."""
+    material, scores, rarity = reading.material, reading.scores, reading.rarity
+    ideas = list(reading.ideas)
     said: list[frozenset[str]] = []
     if authored:
         said.append(content_words(authored))
@@ -199,7 +271,6 @@ def make_plan(
         said.append(content_words(close))
 
     taken = {k for k in (hook.key if hook else None, close_key) if k is not None}
-    rarity = Rarity(idea.words for idea in ideas)
     title_words = content_words(title)
 
     def redundant(idea: Idea) -> bool:
@@ -239,31 +310,22 @@ def make_plan(
         essential.add(best_quote.key)
         quotes = 1
     for idea in ranked:
-        if idea.key in taken or redundant(idea):
+        if idea.key in taken:
             continue
         if idea.kind == "quote" and quotes >= MOST_QUOTES:
             continue
         if len(chosen) >= FEW and scores[idea.key] < LEAST_SCORE and not idea.is_list:
             continue
-        if word_count(idea.text) < FEWEST_WORDS and not idea.is_list:
+        if idea.count < FEWEST_WORDS and not idea.is_list:
             continue
         if chosen and size + idea.size > BODY_CHARACTERS:
+            continue
+        if redundant(idea):
             continue
         quotes += idea.kind == "quote"
         take(idea)
     chosen.sort(key=lambda i: (-scores[i.key], i.key))
-    faq = tuple(i for i in material.ideas if i.kind == "faq")
-    return Plan(
-        title,
-        authored,
-        hooks,
-        close,
-        bool(steer.close),
-        tuple(chosen),
-        frozenset(essential),
-        faq,
-        article.reading_minutes,
-    )
+    return close, tuple(chosen), frozenset(essential)
 
 
 def _skipped(text: str, steer: Steer) -> bool:
@@ -298,14 +360,12 @@ def _close(
     return None, None
 
 
-def _hook_facts(
-    ideas: list[Idea], scores: dict[int, float], dek: str, hook_fits: Callable[[str], bool]
-) -> list[HookFact]:
+def _hook_facts(reading: Reading, dek: str) -> list[HookFact]:
     """The facts a hook can carry, best first: any with a figure before any
-    without (the strongest concrete fact), each whole before cut at a clause;
-    only those `hook_fits` allows."""
-    candidates: list[tuple[float, int, HookFact]] = []
-    order = 0
+    without (the strongest concrete fact), each whole before cut at a
+    clause. Which fit a hook is for the platform to say."""
+    ideas, scores = reading.ideas, reading.scores
+    candidates: list[tuple[bool, float, int, HookFact]] = []
     pool: list[tuple[str, Idea | None, float, int]] = []
     if dek:
         dek_score = score(Idea(0, "lead", dek, 0, "", 0, True, figures=tuple(figures(dek))), 1)
@@ -317,28 +377,25 @@ def _hook_facts(
         if idea.kind in ("lead", "point", "takeaway") or (idea.kind == "prose" and idea.figures):
             bonus = {"lead": 1.5, "point": 1.0, "takeaway": 0.5, "prose": 0.0}[idea.kind]
             pool.append((idea.text, idea, scores[idea.key] + bonus, idea.key))
+    order = 0
+    seen: set[str] = set()
     for text, source, base, position in pool:
-        if len(text) > HOOK_FACT_MOST or leans(text):
+        if len(text) > HOOK_FACT_MOST or (source.leans if source else leans(text)):
             continue
-        whole = [(text, 0.0)]
-        cuts = [(cut, -1.5) for cut in clause_cuts(text)]
-        for words, penalty in whole + cuts:
-            if word_count(words) < HOOK_WORDS:
+        # Short enough to fit a hook whole, a text need not be cut.
+        cuts = clause_cuts(text) if len(text) > CUT_FROM else []
+        for words, penalty in [(text, 0.0), *((cut, -1.5) for cut in cuts)]:
+            if words in seen or word_count(words) < HOOK_WORDS:
                 continue
-            has_figure = bool(figures(words))
+            seen.add(words)
+            # A cut of a text without figures has none either.
+            has_figure = bool(figures(words)) if (source is None or source.figures) else False
             rank = base + penalty + (4.0 if has_figure else 0.0) - len(words) / 100
             order += 1
-            candidates.append((-rank, position * 100 + order, HookFact(words, source, has_figure)))
-    candidates.sort(key=lambda c: (not c[2].figure, c[0], c[1]))
-    found: list[HookFact] = []
-    seen: set[str] = set()
-    for _, _, fact in candidates:
-        if fact.text not in seen and hook_fits(fact.text):
-            seen.add(fact.text)
-            found.append(fact)
-            if len(found) == 4:
-                break
-    return found
+            fact = HookFact(words, source, has_figure)
+            candidates.append((not has_figure, -rank, position * 100 + order, fact))
+    candidates.sort(key=lambda c: c[:3])
+    return [c[3] for c in candidates]
 
 
 # Headings of lists of facts, whose items can be the hook's fact.

@@ -29,7 +29,14 @@ def single_post(
     def hook_fits(fact: str) -> bool:
         return rules.count(f"{title}\n{fact}") <= fold
 
-    plan = plan_for(article, steer, macros, include_faq=False, hook_fits=hook_fits)
+    plan = plan_for(
+        article,
+        steer,
+        macros,
+        include_faq=False,
+        hook_fits=hook_fits,
+        hook_room=fold - len(title),
+    )
     left_out: list[CodeBlock] = []
     tags = hashtags(article, rules)
     dek = clean(article.dek or "")
