@@ -182,7 +182,11 @@ class Config:
 # --- validation ---------------------------------------------------------------
 
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+# An address part: no @, space or angle bracket, and no control character
+# (C0, DEL, C1) or bidi control, which would go into From:, Message-ID: and
+# the SMTP envelope as they are.
+_ADDRESS_PART = "[^@\\s<>\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+"
+_EMAIL = re.compile(f"^{_ADDRESS_PART}@{_ADDRESS_PART}\\.{_ADDRESS_PART}$")
 
 
 def _http_url(value: str) -> str | None:

@@ -261,3 +261,36 @@ def test_image_alt_text_holds_no_bidi_override(tmp_path, article):
     )
     assert bluesky.returncode == 0, bluesky.stderr
     assert RLO not in bluesky.stdout.decode("utf-8")
+
+
+# --- E: control characters in the sender's address and name ----------------------
+
+
+@pytest.mark.parametrize("escape", ["\\u0000", "\\u001b", "\\u009b", "\\u202e", "\\u007f"])
+def test_a_sender_address_with_a_control_character_is_refused(tmp_path, escape):
+    (tmp_path / "masthead.toml").write_text(
+        f'[sender]\nname = "News"\naddress = "news@example.com{escape}"\n', encoding="utf-8"
+    )
+    (tmp_path / "a.md").write_text("---\ntitle: T\n---\nBody.\n", encoding="utf-8")
+    run = masthead("email", "--eml", "a.md", cwd=tmp_path)
+    assert run.returncode == 1, run.stdout[:300]
+    assert run.stdout == b""
+    assert b"masthead.toml:3: 'sender.address' must be an email address" in run.stderr
+
+
+def test_no_control_character_reaches_a_message_header(tmp_path):
+    (tmp_path / "masthead.toml").write_text(
+        '[sender]\nname = "Ne\\u0000ws\\u001b[2J\\u0007 Desk\\u009b"\n'
+        'address = "news@example.com"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "a.md").write_text("---\ntitle: T\n---\nBody.\n", encoding="utf-8")
+    run = masthead("email", "--eml", "--subject", "Hi\x07 there\x1b[1A", "a.md", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    head = run.stdout.split(b"\r\n\r\n", 1)[0]
+    assert not [b for b in head.replace(b"\r\n", b"") if b < 0x20 or b == 0x7F], head
+    message = email.message_from_bytes(run.stdout, policy=email.policy.default)
+    for name in ("From", "Subject", "Message-ID"):
+        assert not unprintable(str(message[name]), newlines=False), (name, message[name])
+    assert message["From"].addresses[0].display_name == "News[2J Desk"
+    assert str(message["Subject"]) == "Hi there[1A"

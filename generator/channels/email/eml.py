@@ -32,6 +32,9 @@ PLACEHOLDER_TO = "subscriber@example.invalid"
 # opener (a subject holding `=?utf-8?b?...?=` would otherwise be decoded by
 # the reader's mail client), and short enough to need no folding.
 _PLAIN_HEADER = re.compile(r"[ -~]{0,900}")
+# Control characters that str.split() does not take for space (it does tab,
+# CR, LF, VT, FF, the C0 separators and NEL): dropped, as in an article's text.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 _HEADER_URL = re.compile(r"[!-=?-~]+")
 
 # Base64 encoded words, as Gmail and Apple Mail write them: the standard
@@ -65,7 +68,7 @@ def build_eml(
         address = f"{local}@{domain}"
     boundary = f"masthead-{digest[32:56]}"
     headers = (
-        f"From: {formataddr((' '.join(without_bidi_controls(name).split()), address))}\r\n"
+        f"From: {formataddr((_one_line(name), address))}\r\n"
         f"To: {PLACEHOLDER_TO}\r\n"
         f"Subject: {header_value(subject)}\r\n"
         f"Date: {format_datetime(now)}\r\n"
@@ -96,11 +99,18 @@ def _list_unsubscribe(config: Config, esp: str | None) -> str:
 def header_value(value: str) -> str:
     """`value` as an unstructured header: as it is when that is safe,
     otherwise as RFC 2047 encoded words, folded one to a line."""
-    # No CR/LF can reach a header, nor a bidi control (see sanitize).
-    value = " ".join(without_bidi_controls(value).split())
+    value = _one_line(value)
     if _PLAIN_HEADER.fullmatch(value) and "=?" not in value:
         return value
     return Header(value, _UTF8_BASE64, maxlinelen=76).encode(linesep="\r\n")
+
+
+def _one_line(value: str) -> str:
+    """`value` fit for a header: no CR/LF (nothing can start a header of its
+    own), no other control character (a NUL or ESC would reach the reader's
+    mail program, even inside an encoded word), no bidi control (see
+    sanitize); runs of space as one."""
+    return " ".join(_CONTROL.sub("", without_bidi_controls(value)).split())
 
 
 # RFC 2045: base64 lines of at most 76 characters.
