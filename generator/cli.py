@@ -309,7 +309,7 @@ def thread(
         typer.Option(
             "--max-posts",
             min=2,
-            help="Keep at most N posts: the hook, takeaways and link stay, the rest go first.",
+            help="Keep at most N posts: the least salient ideas go first; the hook and link stay.",
         ),
     ] = None,
     numbering: Annotated[
