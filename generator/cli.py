@@ -148,6 +148,7 @@ def _load(
 ) -> Article:
     # Imported here so `masthead --help` stays fast.
     from generator.readers import read_bytes, read_path
+    from generator.readers.source import read_stdin
 
     if output not in (None, "-") and article != "-" and _same_file(output, article):
         raise MastheadError("is the article itself; write the output to another file", output)
@@ -155,7 +156,7 @@ def _load(
     fmt_name = fmt.value if fmt else None
     if article == "-":
         return read_bytes(
-            sys.stdin.buffer.read(),
+            read_stdin(sys.stdin.buffer),
             fmt=fmt_name,
             lang=config.lang,
             site_url=config.site_url,

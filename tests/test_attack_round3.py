@@ -294,3 +294,30 @@ def test_no_control_character_reaches_a_message_header(tmp_path):
         assert not unprintable(str(message[name]), newlines=False), (name, message[name])
     assert message["From"].addresses[0].display_name == "News[2J Desk"
     assert str(message["Subject"]) == "Hi there[1A"
+
+
+# --- F: standard input has a size limit -------------------------------------------
+
+
+def test_standard_input_past_64_mib_is_refused(tmp_path):
+    """One byte past the limit is an error saying so, after reading no more
+    than that (`< /dev/zero` would otherwise be read until memory ran out)."""
+    big = tmp_path / "big.md"
+    with big.open("wb") as out:
+        out.write(b"---\ntitle: Big\n---\n")
+        out.truncate(64 * 1024 * 1024 + 1)  # NUL-filled: the old code read it all, then refused
+    with big.open("rb") as stdin:
+        run = subprocess.run(
+            [sys.executable, "-m", "generator", "inspect", "-"],
+            cwd=tmp_path,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+            stdin=stdin,
+            capture_output=True,
+            timeout=TIMEOUT,
+        )
+    assert run.returncode == 1
+    assert run.stderr.decode().splitlines() == [
+        "error: <stdin>: standard input is over 64 MiB, more than any article; check what "
+        "is piped in, or save the article as a file and name it"
+    ]
+

@@ -19,7 +19,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from generator.errors import ReaderError
 from generator.files import NotRegularFileError, read_regular_file
@@ -94,6 +94,25 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
         raise ReaderError("permission denied; make the file readable", name) from None
     except OSError as exc:
         raise ReaderError(f"cannot read the file ({exc.strerror})", name) from None
+
+
+# Far more than any article (the benchmarks render 10 MB ones from files):
+# past it, standard input is something else (`< /dev/zero`, a runaway pipe)
+# that would otherwise be read until memory ran out.
+MAX_STDIN = 64 * 1024 * 1024
+
+
+def read_stdin(stream: BinaryIO) -> bytes:
+    """At most `MAX_STDIN` bytes of `stream` (standard input), or a
+    `ReaderError` if there are more: one byte past the limit is read, no more."""
+    data = stream.read(MAX_STDIN + 1)
+    if len(data) > MAX_STDIN:
+        raise ReaderError(
+            f"standard input is over {MAX_STDIN // (1024 * 1024)} MiB, more than any article; "
+            "check what is piped in, or save the article as a file and name it",
+            "<stdin>",
+        )
+    return data
 
 
 def load_bytes(data: bytes, name: str = "<stdin>") -> Source:
