@@ -503,3 +503,16 @@ def test_json_shape_stays_as_tools_read_it():
     assert set(data) == {"platform", "limit", "posts"}
     assert all(set(p) == {"index", "text", "length", "facets"} for p in data["posts"])
     assert math.isfinite(data["limit"])
+
+
+def test_a_close_too_long_with_the_link_is_a_clear_error_and_check_says_so(cli, tmp_path):
+    source = tmp_path / "close.md"
+    source.write_text(
+        STEERED.replace("Start small, and ask your neighbours first.", "word " * 60), "utf-8"
+    )
+    run = cli("thread", source, "-p", "x")
+    assert run.exit_code == 1 and "social.close" in run.stderr and "social.x.close" in run.stderr
+    found = cli("check", source, "--format", "json").json()["findings"]
+    unfit = [f for f in found if f["rule"] == "thread-unfit"]
+    assert unfit and all("social.close" in f["message"] for f in unfit)
+    assert cli("thread", source, "-p", "linkedin").exit_code == 0  # 3,000 characters hold it

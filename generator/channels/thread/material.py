@@ -7,8 +7,11 @@ together), a quote with who said it, or a FAQ answer. Each knows where it
 stands (its section, its list, whether it opens its paragraph), so the plan
 can score it and the layout can put a list's items back under their heading.
 
-Tables, images and code outside list items stay out of threads. The dek is
-not material here: it can be the hook or the close, never post 2 again.
+A paragraph's first idea is always material; a later one only when it holds
+a figure, a comparison or a quotation (the rest develop the first). Tables,
+images and code outside list items stay out of threads. The dek is not
+material here: it can be the hook or the close, never post 2 again, and a
+paragraph's sentences that only say the dek again are left out.
 """
 
 from __future__ import annotations
