@@ -321,3 +321,34 @@ def test_standard_input_past_64_mib_is_refused(tmp_path):
         "is piped in, or save the article as a file and name it"
     ]
 
+
+# --- G: only `localhost` and loopback addresses are this machine --------------------
+
+
+def test_a_name_under_localhost_gets_no_plain_connection(tmp_path):
+    """`mail.localhost` may be resolved through DNS, to anyone's server: an
+    unencrypted send to it, and an app password over plain http, are refused
+    before any connection is tried."""
+    (tmp_path / "masthead.toml").write_text(
+        '[sender]\naddress = "news@example.com"\n[smtp]\nsecurity = "none"\n', encoding="utf-8"
+    )
+    (tmp_path / "a.md").write_text("---\ntitle: T\n---\nBody.\n", encoding="utf-8")
+    sent = masthead(
+        "email", "a.md", "--send-test", "you@example.com", "--smtp", "mail.localhost:2525",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert sent.returncode != 0
+    assert b"refusing to send to the SMTP server mail.localhost:2525 without TLS" in sent.stderr
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        MASTHEAD_BLUESKY_HANDLE="me.example.com",
+        MASTHEAD_BLUESKY_PASSWORD="app-pass-word-here",
+    )
+    posted = subprocess.run(
+        [sys.executable, "-m", "generator", "publish", "bluesky", "a.md",
+         "--service", "http://pds.localhost:2583"],
+        cwd=tmp_path, env=env, capture_output=True, timeout=TIMEOUT,
+    )  # fmt: skip
+    assert posted.returncode != 0
+    assert b"refusing to send the app password to http://pds.localhost:2583" in posted.stderr

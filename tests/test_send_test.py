@@ -652,7 +652,7 @@ def test_the_password_goes_only_with_a_username():
     ("host", "loopback"),
     [
         ("127.0.0.1", True), ("127.8.9.10", True), ("::1", True), ("localhost", True),
-        ("LOCALHOST.", True), ("mail.localhost", True), ("192.0.2.1", False),
+        ("LOCALHOST.", True), ("mail.localhost", False), ("192.0.2.1", False),
         ("2001:db8::1", False), ("localhost.example.com", False), ("10.0.0.1", False),
     ],
 )  # fmt: skip

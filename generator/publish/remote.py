@@ -8,10 +8,12 @@ import ipaddress
 
 
 def is_loopback(host: str) -> bool:
-    """True for a host that is this machine: a loopback address, or
-    `localhost` (which RFC 6761 reserves for it)."""
+    """True for a host that is this machine: a loopback address, or the
+    name `localhost`. Not `*.localhost`: RFC 6761 reserves those names too,
+    but many resolvers (glibc's, this machine's) send them to DNS, where
+    anyone's server may answer."""
     name = host.lower().rstrip(".")
-    if name == "localhost" or name.endswith(".localhost"):
+    if name == "localhost":
         return True
     try:
         return ipaddress.ip_address(name).is_loopback
