@@ -155,6 +155,21 @@ def test_any_front_matter_text_reads_without_controls(title, tags):
         assert not unprintable(value, newlines=False), value
 
 
+
+def test_raw_c1_controls_in_an_article_are_dropped(tmp_path):
+    """U+009B is CSI on its own on some terminals (and U+0090-U+009F never
+    prose): a raw one in the text is dropped, as C0 controls are."""
+    (tmp_path / "a.txt").write_text(
+        "A Title\u009b2J\n\nThe dek.\n\nA body\u0090 paragraph\u009d with words.\n",
+        encoding="utf-8",
+    )
+    run = masthead("inspect", "--format", "json", "a.txt", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    model = json.loads(run.stdout)
+    assert model["title"] == "A Title2J"
+    bad = {s: unprintable(s) for s in strings(model) if unprintable(s)}
+    assert not bad, bad
+
 # --- B: terminal escapes in what Masthead prints ---------------------------------
 
 # Erase the screen, move the cursor up, write the clipboard (OSC 52), ring.

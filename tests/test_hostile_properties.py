@@ -225,11 +225,12 @@ def test_generated_articles_through_every_channel(parts):
 BREAKS = {
     "a NUL byte": "looks like a binary file",
     "no body": "has no body",
-    "a raw C1 control in the front matter": "not valid YAML",
+    # (A raw C1 control is no longer one: the reader drops it, as it does C0's.)
+    "an unknown escape in the front matter": "not valid YAML",
     "an unclosed front matter": "never closed",
     "a question without an answer": "has no answer",
 }
-MARKDOWN_ONLY = {"a raw C1 control in the front matter", "an unclosed front matter"}
+MARKDOWN_ONLY = {"an unknown escape in the front matter", "an unclosed front matter"}
 
 
 @settings(max_examples=examples(200))
@@ -253,8 +254,8 @@ def test_broken_articles_are_refused(parts, damage, where):
     if damage == "a NUL byte":
         at = where % (min(len(source), 4096) + 1)  # the reader looks at the first 8 KB
         source = source[:at] + "\x00" + source[at:]
-    if damage == "a raw C1 control in the front matter":
-        source = source.replace('title: "', 'title: "\x9b', 1)
+    if damage == "an unknown escape in the front matter":
+        source = source.replace('title: "', 'title: "\\q', 1)
     if damage == "an unclosed front matter":
         source = source.replace("\n---\n", "\n", 1)
     with pytest.raises(ReaderError) as refused:
