@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -80,6 +81,12 @@ def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, typer.BadParameter, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # Whoever read our output has gone (`| head`): stop quietly, as a
+            # Unix tool killed by SIGPIPE would. Files are written atomically,
+            # so a stopped render leaves whole folders and the old feed.
+            _stdout_to_devnull()
+            raise typer.Exit(128 + signal.SIGPIPE) from None
         except Exception as exc:
             if _state["debug"]:
                 raise
@@ -91,6 +98,14 @@ def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def _stdout_to_devnull() -> None:
+    """Point standard output at /dev/null, so that flushing it at exit does
+    not raise again on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _version(value: bool) -> None:
