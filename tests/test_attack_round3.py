@@ -9,14 +9,12 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import os
 import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, yaml_string
+from conftest import MASTHEAD, subprocess_env, yaml_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,10 +30,10 @@ def masthead(
     *args: object, cwd: Path, stdin: bytes | None = None, timeout: float = TIMEOUT
 ) -> subprocess.CompletedProcess[bytes]:
     """`masthead ARGS…` as a user runs it; stdout and stderr as bytes."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = subprocess_env()
     env.pop("SOURCE_DATE_EPOCH", None)
     return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
+        [*MASTHEAD, *map(str, args)],
         cwd=cwd,
         env=env,
         input=stdin if stdin is not None else b"",
@@ -323,9 +321,9 @@ def test_standard_input_past_64_mib_is_refused(tmp_path):
         out.truncate(64 * 1024 * 1024 + 1)  # NUL-filled: the old code read it all, then refused
     with big.open("rb") as stdin:
         run = subprocess.run(
-            [sys.executable, "-m", "generator", "inspect", "-"],
+            [*MASTHEAD, "inspect", "-"],
             cwd=tmp_path,
-            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+            env=subprocess_env(),
             stdin=stdin,
             capture_output=True,
             timeout=TIMEOUT,
@@ -354,14 +352,12 @@ def test_a_name_under_localhost_gets_no_plain_connection(tmp_path):
     )  # fmt: skip
     assert sent.returncode != 0
     assert b"refusing to send to the SMTP server mail.localhost:2525 without TLS" in sent.stderr
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT),
+    env = subprocess_env(
         MASTHEAD_BLUESKY_HANDLE="me.example.com",
         MASTHEAD_BLUESKY_PASSWORD="app-pass-word-here",
     )
     posted = subprocess.run(
-        [sys.executable, "-m", "generator", "publish", "bluesky", "a.md",
+        [*MASTHEAD, "publish", "bluesky", "a.md",
          "--service", "http://pds.localhost:2583"],
         cwd=tmp_path, env=env, capture_output=True, timeout=TIMEOUT,
     )  # fmt: skip
