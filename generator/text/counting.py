@@ -343,7 +343,7 @@ def threads_link_count(text: str) -> int:
     # ("www.facebook.com" is a link in its own example); twitter-text's
     # extractor finds those without.
     urls = {text[s:e] for s, e in find_links(text)}
-    if "." in text:
+    if "." in text and _MAYBE_URL.search(text):  # no TLD, no link (see _MAYBE_URL)
         urls.update(url["url"] for url in _url_extractor()(text, True))
     return len(urls)
 

@@ -11,6 +11,7 @@ as its text (`is_safe_href`).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -161,6 +162,8 @@ def _authority(authority: str) -> str:
     return f"{host}:{port}" if port else host
 
 
+# A run's links share a few hosts (the site's): each is encoded once.
+@functools.lru_cache(maxsize=64)
 def _ascii_host(host: str) -> str:
     if not host:
         raise UrlError(f"has no host; {_EXAMPLE}")
@@ -182,7 +185,7 @@ def _ascii_host(host: str) -> str:
 def _escaped(part: str, allowed: frozenset[str]) -> str:
     """`part` with every character outside `allowed` percent-encoded, but for
     the `%` of a valid `%XX` escape."""
-    if all(c in allowed for c in part):
+    if allowed.issuperset(part):
         return part
     out: list[str] = []
     for index, char in enumerate(part):

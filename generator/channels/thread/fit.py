@@ -14,6 +14,7 @@ the platform's limit is never returned.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -225,6 +226,8 @@ def _strongest_run(said: list[str], fits: Callable[[str], bool]) -> str | None:
     return found
 
 
+# Every platform weighs the same quotes' sentences: worked out once.
+@functools.lru_cache(maxsize=256)
 def _sentence_weight(sentence: str) -> float:
     probe = Idea(0, "quote", sentence, 0, "", 0, False, figures=tuple(figures(sentence)),
                  words=content_words(sentence))
@@ -414,11 +417,19 @@ class Quick:
     def __init__(self, rules: Platform) -> None:
         self.rules = rules
         self.key, self.name, self.limit = rules.key, rules.name, rules.limit
+        # Re-laying a thread asks again about texts it asked about before.
+        self._fits: dict[str, bool] = {}
 
     def count(self, text: str) -> int:
         return self.rules.count(text)
 
     def fits(self, text: str) -> bool:
+        known = self._fits.get(text)
+        if known is None:
+            known = self._fits[text] = self._fits_afresh(text)
+        return known
+
+    def _fits_afresh(self, text: str) -> bool:
         size = len(text.encode("utf-8"))
         if not _COUNTED_APART.search(text):
             if size <= self.limit:

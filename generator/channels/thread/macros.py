@@ -87,7 +87,8 @@ _WORDED: dict[tuple[Any, ...], dict[tuple[Any, ...], str]] = {}
 def _frozen(value: Any) -> Any:
     """`value` with its lists and dicts as tuples, to key a wording by."""
     if isinstance(value, list | tuple):
-        return tuple(_frozen(v) for v in value)
+        # Text, the most of what is frozen, stands as it is: no call for it.
+        return tuple([v if type(v) is str else _frozen(v) for v in value])
     if isinstance(value, dict):
         return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
     return value
