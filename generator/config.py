@@ -20,6 +20,7 @@ from typing import Any
 from generator.errors import ConfigError
 from generator.files import NotRegularFileError, read_regular_file
 from generator.resources import data_names
+from generator.text.sanitize import clean_strings
 from generator.text.urls import UrlError, http_url
 
 CONFIG_NAME = "masthead.toml"
@@ -431,7 +432,9 @@ def load_config(path: str | os.PathLike[str] | None = None, *, discover: bool = 
 
 def parse_config(text: str, *, name: str = CONFIG_NAME, path: Path | None = None) -> Config:
     try:
-        data = tomllib.loads(text)
+        # The same rule as article text: a TOML escape ("\u001b") must not
+        # put a control character into an email, a feed or the terminal.
+        data = clean_strings(tomllib.loads(text), keys=False)
     except tomllib.TOMLDecodeError as exc:
         line = _line_from_toml_error(str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))

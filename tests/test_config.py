@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from conftest import SEED
 
 from generator.clock import now
 from generator.config import Config, load_config, parse_config
@@ -137,3 +138,29 @@ def test_a_templates_path_with_an_unknown_home_is_a_config_error(tmp_path):
 
     with pytest.raises(ConfigError, match="templates: no such folder ~nosuchuser-masthead/x"):
         parse_config('templates = "~nosuchuser-masthead/x"\n')
+
+
+def test_toml_escapes_make_no_control_characters_in_what_is_sent(tmp_path, cli):
+    """A TOML escape ("\\u001b", "\\u0000", "\\u009b") makes a control character
+    only once the file is parsed: the config's strings get the article text's
+    rule, so none reaches the email (HTML, text part, headers) or the feed."""
+    config = tmp_path / "masthead.toml"
+    config.write_text(
+        'site_url = "https://news.example.com"\n'
+        'postal_address = "1 High St\\u0000, Town\\u001b[2J"\n'
+        '[brand]\nname = "The\\u009b Ledger\\u001b]0;PWN\\u0007"\n'
+        '[sender]\nname = "Led\\u0007ger"\naddress = "news@example.com"\n',
+        encoding="utf-8",
+    )
+    loaded = load_config(config)
+    assert loaded.brand.name == "The Ledger"
+    assert loaded.postal_address == "1 High St, Town"
+    out = tmp_path / "out"
+    run = cli("render", SEED, "-o", out, "-c", config, "-q")
+    assert run.exit_code == 0, run.stderr
+    controls = set(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]))
+    written = [path for path in out.rglob("*") if path.is_file()]
+    assert any(path.name == "email.eml" for path in written)
+    for path in written:
+        text = path.read_bytes().decode("utf-8", "replace")
+        assert not controls & set(text), path.name

@@ -79,9 +79,9 @@ from generator.model import (
 from generator.readers.base import linkify, make_slug, reading_minutes
 from generator.readers.dates import DateError, check_range, parse_date
 from generator.readers.social import from_front_matter
-from generator.readers.source import Source, clean_strings
+from generator.readers.source import Source
 from generator.text.headings import TAKEAWAYS_PLACES
-from generator.text.sanitize import without_bidi_controls
+from generator.text.sanitize import clean_strings, without_bidi_controls
 from generator.text.urls import UrlError, article_link, find_urls, http_url, resolve_http_url
 
 _FAQ_HEADING = re.compile(r"^(?:FAQs?|Frequently Asked Questions)$", re.IGNORECASE)

@@ -29,8 +29,9 @@ from typing import Any
 from generator.errors import ReaderError
 from generator.files import NotRegularFileError, read_regular_file
 from generator.model import NO_SOCIAL, Social, Steer
-from generator.readers.source import Source, clean_strings, decode
+from generator.readers.source import Source, decode
 from generator.resources import data_names
+from generator.text.sanitize import clean_strings
 
 KEYS = ("hook", "close", "skip")
 SIDECAR_SUFFIX = ".social.toml"

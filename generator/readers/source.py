@@ -7,35 +7,27 @@ the mark names (UTF-8, UTF-16 or UTF-32, either byte order). Every line
 ending Unicode makes a mandatory break (CRLF, CR, LF, VT, FF, NEL, U+2028 and
 U+2029: UAX #14's BK, CR, LF and NL classes) becomes LF, for every format.
 
-`clean_text` is the rule for text, in one place: the file's text, and every
-string its front matter or sidecar builds (a YAML or TOML escape, `"\\e"` or
-`"\\u0000"`, makes a control character only after the file was cleaned).
+The file's text goes through `clean_text` (generator/text/sanitize.py), the
+one rule for untrusted text, as does every string its front matter, sidecar or
+config builds.
 """
 
 from __future__ import annotations
 
 import codecs
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from generator.errors import ReaderError
 from generator.files import NotRegularFileError, read_regular_file
+from generator.text.sanitize import LINE_BREAK, clean_text
 
 # Control characters other than tab, the line breaks and escape almost never
 # occur in prose; many of them together mean a binary file.
 _BINARY_CONTROL = set(range(0x00, 0x09)) | set(range(0x0E, 0x20)) - {0x1B}
 _BINARY_CONTROL_DELETE = dict.fromkeys(_BINARY_CONTROL)  # a str.translate table
-# C0 and C1 controls (C1's CSI, U+009B, starts an escape sequence on its own
-# in some terminals) and the noncharacters XML refuses.
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-# Line breaks other than LF. Writers meet them in text from word processors
-# (Word's manual line break is VT), old mainframes (NEL) and web pages (U+2028
-# and U+2029, which browsers and JavaScript treat as line ends): left inside a
-# line, they glue the seed layout's title to its byline and dek.
-_LINE_BREAK = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 # Byte-order marks and the codec each names; UTF-32's come first, as the
 # little-endian one starts with UTF-16's.
 _BOMS = (
@@ -44,13 +36,6 @@ _BOMS = (
     (codecs.BOM_UTF8, "utf-8", "UTF-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
-)
-# Terminal escape sequences as pasted from a terminal: colours and erasures
-# (ESC [ 31 m, ESC [ K: CSI with parameters, or the common bare finals) and
-# window titles (ESC ] … BEL, within one line). Anything else is only the ESC
-# byte, so a stray ESC before "[Link](…)" or a paragraph loses no text.
-_TERMINAL_SEQUENCE = re.compile(
-    "\x1b\\[(?:[0-9;?]+[ -/]*[@-~]|[HJKm])|\x1b\\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\\\)"
 )
 
 
@@ -125,28 +110,6 @@ def decode(data: bytes, name: str) -> str:
     return clean_text(_text(data, name))
 
 
-def clean_text(text: str) -> str:
-    """`text` with every line break as LF, and control characters and
-    terminal escapes dropped."""
-    # Control characters are never content (and XML cannot hold them): a stray
-    # escape sequence pasted from a terminal is dropped here, once, for all —
-    # the whole sequence (ESC [ 31 m), not only its invisible first byte.
-    text = _LINE_BREAK.sub("\n", text)
-    return _CONTROL.sub("", _TERMINAL_SEQUENCE.sub("", text))
-
-
-def clean_strings(value: Any) -> Any:
-    """`value` (what YAML or TOML built) with `clean_text` applied to every
-    string in it, keys too, however deep in lists and mappings."""
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, dict):
-        return {clean_strings(k): clean_strings(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [clean_strings(item) for item in value]
-    return value
-
-
 def _text(data: bytes, name: str) -> str:
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
@@ -173,7 +136,7 @@ def _decode(data: bytes, start: int, codec: str, label: str, name: str) -> str:
     except UnicodeDecodeError as exc:
         offset = start + exc.start
         before = data[start:offset].decode(codec, errors="replace")
-        line = _LINE_BREAK.sub("\n", before).count("\n") + 1
+        line = LINE_BREAK.sub("\n", before).count("\n") + 1
         raise ReaderError(
             f"byte 0x{data[offset]:02x} at offset {offset} is not valid {label}; "
             "save the file as UTF-8",

@@ -1,5 +1,11 @@
 """Making untrusted text safe to put in XML, headers, titles and body text.
 
+`clean_text` is the rule for every text Masthead is given, in one place: an
+article file, every string its front matter or sidecar builds and every
+string of the config (a YAML or TOML escape, `"\\e"` or `"\\u0000"`, makes a
+control character only after the file was read). Line breaks become LF;
+C0 and C1 controls, noncharacters and terminal escape sequences are dropped.
+
 XML 1.0 forbids most control characters (and U+FFFE/U+FFFF); one of them in
 a feed makes the whole feed unreadable, so they are dropped.
 
@@ -29,8 +35,53 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from generator.model import Code, Emphasis, Inline, Link, RichText, Strong, Text
+
+# C0 and C1 controls (C1's CSI, U+009B, starts an escape sequence on its own
+# in some terminals) and the noncharacters XML refuses.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Line breaks other than LF. Writers meet them in text from word processors
+# (Word's manual line break is VT), old mainframes (NEL) and web pages (U+2028
+# and U+2029, which browsers and JavaScript treat as line ends): left inside a
+# line, they glue the seed layout's title to its byline and dek.
+LINE_BREAK = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+# Terminal escape sequences as pasted from a terminal: colours and erasures
+# (ESC [ 31 m, ESC [ K: CSI with parameters, or the common bare finals) and
+# window titles (ESC ] … BEL, within one line). Anything else is only the ESC
+# byte, so a stray ESC before "[Link](…)" or a paragraph loses no text.
+_TERMINAL_SEQUENCE = re.compile(
+    "\x1b\\[(?:[0-9;?]+[ -/]*[@-~]|[HJKm])|\x1b\\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\\\)"
+)
+
+
+def clean_text(text: str) -> str:
+    """`text` with every line break as LF, and control characters and
+    terminal escapes dropped."""
+    # Control characters are never content (and XML cannot hold them): a stray
+    # escape sequence pasted from a terminal is dropped here, once, for all —
+    # the whole sequence (ESC [ 31 m), not only its invisible first byte.
+    text = LINE_BREAK.sub("\n", text)
+    return _CONTROL.sub("", _TERMINAL_SEQUENCE.sub("", text))
+
+
+def clean_strings(value: Any, *, keys: bool = True) -> Any:
+    """`value` (what YAML or TOML built) with `clean_text` applied to every
+    string in it, however deep in lists and mappings, and to the keys unless
+    `keys` is false (where an unknown key is an error that quotes it as
+    written, made printable, rather than a key that quietly changed)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {
+            (clean_text(k) if keys and isinstance(k, str) else k): clean_strings(v, keys=keys)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [clean_strings(item, keys=keys) for item in value]
+    return value
+
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
