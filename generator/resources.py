@@ -16,7 +16,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import emoji
 from jinja2 import (
     BytecodeCache,
     Environment,
@@ -30,6 +29,7 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 
 from generator.errors import MastheadError
+from generator.text.emojis import emojize
 from generator.text.splitting import with_colon
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -87,7 +87,7 @@ def template_environment(
         auto_reload=False,
         bytecode_cache=_bytecode_cache(),
     )
-    env.filters["emojize"] = lambda text: emoji.emojize(text, language="alias")
+    env.filters["emojize"] = emojize
     env.filters["with_colon"] = with_colon
     return env
 

@@ -46,7 +46,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-import emoji
 import frontmatter
 import yaml
 from markdown_it import MarkdownIt
@@ -80,6 +79,7 @@ from generator.readers.base import linkify, make_slug, reading_minutes
 from generator.readers.dates import DateError, check_range, parse_date
 from generator.readers.social import from_front_matter
 from generator.readers.source import Source
+from generator.text.emojis import emojize
 from generator.text.headings import TAKEAWAYS_PLACES
 from generator.text.sanitize import clean_strings, without_bidi_controls
 from generator.text.urls import UrlError, article_link, find_urls, http_url, resolve_http_url
@@ -910,9 +910,9 @@ def _emoji(text: str) -> str:
     out: list[str] = []
     position = 0
     for start, end in find_urls(text):
-        out += [emoji.emojize(text[position:start], language="alias"), text[start:end]]
+        out += [emojize(text[position:start]), text[start:end]]
         position = end
-    out.append(emoji.emojize(text[position:], language="alias"))
+    out.append(emojize(text[position:]))
     return "".join(out)
 
 

@@ -31,8 +31,9 @@ from functools import cache, lru_cache
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
-import emoji
 import regex
+
+from generator.text.emojis import code_points as emoji_code_points
 
 _T = TypeVar("_T")
 
@@ -97,9 +98,7 @@ def utf16_length(text: str) -> int:
 @cache
 def _emoji_code_points() -> frozenset[str]:
     """Every code point that is, or is part of, an emoji (keycap bases aside)."""
-    points: set[str] = set()
-    for sequence in emoji.EMOJI_DATA:
-        points.update(sequence)
+    points = set(emoji_code_points())
     # Keycap bases are ordinary characters unless followed by U+FE0F/U+20E3,
     # which are in the set themselves.
     points.difference_update("0123456789#*")

@@ -1,0 +1,136 @@
+"""What a command's start-up imports: heavy libraries only where they are used.
+
+Structural, not timed (issue 21): each test looks at `sys.modules` in a fresh
+subprocess, so it fails when a module goes back to importing at the top what
+it now imports only when needed. And the emoji data Masthead ships instead of
+importing the `emoji` package is checked against that package, the authority.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import unicodedata
+
+import emoji
+import pytest
+from conftest import PYTHON, SEED, subprocess_env
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.text import emojis
+
+# Runs `masthead ARGS` (argv[1:]) in this process and prints the names of
+# the modules imported by then, as JSON, on the last line of stdout.
+_RUN_AND_LIST = """
+import json, runpy, sys
+sys.argv = ["masthead", *sys.argv[1:]]
+try:
+    runpy.run_module("generator", run_name="__main__", alter_sys=True)
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def modules_after(*args: str, cwd: str | None = None) -> set[str]:
+    """The modules a fresh `masthead ARGS` has imported when it ends."""
+    run = subprocess.run(
+        [*PYTHON, "-c", _RUN_AND_LIST, *args],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        cwd=cwd,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    return set(json.loads(run.stdout.splitlines()[-1]))
+
+
+def modules_after_import(module: str) -> set[str]:
+    code = f"import json, sys, {module}; print(json.dumps(sorted(sys.modules)))"
+    run = subprocess.run(
+        [*PYTHON, "-c", code], capture_output=True, text=True, env=subprocess_env(), timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    return set(json.loads(run.stdout))
+
+
+# --- emoji --------------------------------------------------------------------
+
+
+def test_the_shipped_code_points_are_the_emoji_packages():
+    expected = {c for sequence in emoji.EMOJI_DATA for c in sequence}
+    assert emojis.code_points() == expected
+
+
+def test_every_shortcode_becomes_what_the_emoji_package_makes_it():
+    names = {n for row in emoji.EMOJI_DATA.values() for n in (row["en"], *row.get("alias", ()))}
+    text = " ".join(sorted(names))
+    assert emojis.emojize(text) == emoji.emojize(text, language="alias")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "no colon at all",
+        ":not_an_emoji: stays",
+        ":tada::tada: :tada:tada: ::tada:: :tada",
+        ":ｔａｄａ: in full-width letters",  # looked up in NFKC form
+        ":keycap_#: :A_button_(blood_type): :flag_for_England:",
+        ":TADA: :Tada: (names are case-sensitive)",
+        "10:30:00 https://example.com/:tada:",
+        ":a b: :\u200d: :\ufe0f: :😀:",
+        ":ﷺ:",  # NFKC gives a name with spaces
+    ],
+)
+def test_edge_cases_as_the_emoji_package(text):
+    assert emojis.emojize(text) == emoji.emojize(text, language="alias")
+
+
+_NAME_PIECES = st.sampled_from(
+    [":", "::", " ", "tada", "thumbs", "_up", "+1", "-1", "flag", "_for_", "ｔａｄａ",
+     "é", "\u0301", "(", ")", "#", "keycap", "・", "’", "A", "button", "smile", "x", "\n"]
+)  # fmt: skip
+
+
+@given(st.lists(_NAME_PIECES, max_size=12).map("".join))
+def test_any_text_as_the_emoji_package(text):
+    assert emojis.emojize(text) == emoji.emojize(text, language="alias")
+
+
+def test_the_data_file_says_where_it_came_from():
+    # A hand edit or a stale file shows here before it shows in a post.
+    first = emojis.DATA.read_text(encoding="utf-8").splitlines()[0]
+    assert f"`emoji` package {emoji.__version__}," in first
+
+
+def test_a_shortcode_line_of_the_data_cannot_be_matched_across_lines():
+    # Every line of the data file is one thing: no name holds a space or a
+    # line break, and an emoji no line break (the lookup relies on both).
+    for name, sequence in [
+        (n, s)
+        for s, row in emoji.EMOJI_DATA.items()
+        for n in (row["en"], *row.get("alias", ()))
+    ]:
+        assert not any(c.isspace() for c in name), name
+        assert "\n" not in sequence
+        assert unicodedata.normalize("NFKC", name) == name, name
+
+
+def test_rendering_imports_no_emoji_package(tmp_path):
+    markdown = tmp_path / "party.md"
+    markdown.write_text(
+        "---\ntitle: \"A party :tada:\"\n---\n\nWe did it :rocket: and :+1: to that.\n",
+        encoding="utf-8",
+    )
+    loaded = modules_after("render", str(SEED), str(markdown), "-o", str(tmp_path / "out"), "-q")
+    assert "emoji" not in loaded
+    assert "generator.text.emojis" in loaded  # it did meet shortcodes and emoji
+    (email,) = [p for p in (tmp_path / "out").glob("*/email.html") if "party" in str(p)]
+    assert "A party 🎉" in email.read_text(encoding="utf-8")
+
+
+def test_the_emoji_module_imports_no_emoji_package():
+    assert "emoji" not in modules_after_import("generator.text.emojis")
