@@ -46,9 +46,22 @@ def make_slug(explicit: str | None, stem: str | None, title: str) -> str:
     move the article to a new address (and a new feed guid).
     """
     for candidate in (explicit, stem, title):
-        if candidate and (slug := slugify(candidate, max_length=80, word_boundary=True)):
+        if candidate and (slug := _slug(candidate)):
             return f"{slug}-article" if slug in _WINDOWS_RESERVED else slug
     return "article"
+
+
+# What slugify leaves as it is: lower-case ASCII words joined by single
+# hyphens, at most 80 characters. A file is most often named so; such a name
+# skips slugify's transliteration and its dozen passes of regexes.
+_ALREADY_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SLUG_MAX = 80
+
+
+def _slug(text: str) -> str:
+    if len(text) <= _SLUG_MAX and _ALREADY_SLUG.fullmatch(text):
+        return text
+    return slugify(text, max_length=_SLUG_MAX, word_boundary=True)
 
 
 # Names Windows keeps for devices, whatever the case or extension: a folder
@@ -69,6 +82,8 @@ def reading_minutes(blocks: Iterable[Block], *extra_text: str | None) -> int:
 
 def linkify(text: str) -> RichText:
     """Plain text in which bare http(s) URLs become `Link` nodes."""
+    if "://" not in text:  # no URL to find: most lines, read without the regex
+        return RichText((Text(text),)) if text else RichText()
     nodes: list[Inline] = []
     pos = 0
     for start, end in find_urls(text):

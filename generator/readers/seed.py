@@ -375,8 +375,10 @@ def _is_question(line: str) -> bool:
 
 
 def _is_heading(line: str) -> bool:
+    if len(line) > HEADING_MAX_CHARS:  # most lines: no need to split them
+        return False
     words = line.split()
-    if len(line) > HEADING_MAX_CHARS or len(words) > HEADING_MAX_WORDS:
+    if len(words) > HEADING_MAX_WORDS:
         return False
     if line.startswith(_BULLETS) or _DASH_PREFIX.match(line) or _ends_with_punct(line):
         return False

@@ -47,10 +47,11 @@ def sidecar_path(source: Source) -> Path | None:
 def sidecar_bytes(path: str | Path) -> bytes:
     """The bytes of the article at `path`'s social sidecar, b"" when it has
     none: what a render's cache must see change."""
-    source = Source("", str(path), Path(path).stem)
-    found = sidecar_path(source)
-    if found is None:
-        return b""
+    found = sidecar_path(Source("", str(path), Path(path).stem))
+    return b"" if found is None else _read_sidecar_file(found)
+
+
+def _read_sidecar_file(found: Path) -> bytes:
     try:
         return read_regular_file(found)
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
@@ -66,7 +67,7 @@ def read_sidecar(source: Source) -> Social:
     path = sidecar_path(source)
     if path is None:
         return NO_SOCIAL
-    data = sidecar_bytes(source.name)
+    data = _read_sidecar_file(path)
     if not data:
         return NO_SOCIAL
     name = str(path)

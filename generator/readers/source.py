@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -25,9 +26,10 @@ from generator.files import NotRegularFileError, read_regular_file
 from generator.text.sanitize import LINE_BREAK, clean_text
 
 # Control characters other than tab, the line breaks and escape almost never
-# occur in prose; many of them together mean a binary file.
-_BINARY_CONTROL = set(range(0x00, 0x09)) | set(range(0x0E, 0x20)) - {0x1B}
-_BINARY_CONTROL_DELETE = dict.fromkeys(_BINARY_CONTROL)  # a str.translate table
+# occur in prose; many of them together mean a binary file. Counted with a
+# regex: str.translate with a table costs a Python lookup per character,
+# twenty times the time on an 8 KiB head (most of reading a seed article).
+_BINARY_CONTROL = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 # Byte-order marks and the codec each names; UTF-32's come first, as the
 # little-endian one starts with UTF-16's.
 _BOMS = (
@@ -151,7 +153,7 @@ def _looks_binary(head: str) -> bool:
         return False
     if "\x00" in head:
         return True
-    controls = len(head) - len(head.translate(_BINARY_CONTROL_DELETE))
+    controls = len(_BINARY_CONTROL.findall(head))
     return controls / len(head) > 0.05
 
 
