@@ -11,17 +11,19 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from generator.errors import ConfigError
 from generator.files import NotRegularFileError, read_regular_file
-from generator.resources import data_names
-from generator.text.sanitize import clean_strings
-from generator.text.urls import UrlError, http_url
+
+# Importing this module is part of every command's start (`--help` reads
+# CONFIG_NAME): what only reading a config file needs (tomllib, the URL and
+# text rules, the platform names, the labels) is imported when a file is
+# read, and the checks' patterns are compiled when first used.
 
 CONFIG_NAME = "masthead.toml"
 
@@ -182,17 +184,20 @@ class Config:
 
 # --- validation ---------------------------------------------------------------
 
-_HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+# Patterns as text, compiled by `re` on first use (and kept in its cache).
+_HEX_COLOUR = r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"
 # An address part: no @, space or angle bracket, and no control character
 # (C0, DEL, C1) or bidi control, which would go into From:, Message-ID: and
 # the SMTP envelope as they are.
 _ADDRESS_PART = "[^@\\s<>\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+"
-_EMAIL = re.compile(f"^{_ADDRESS_PART}@{_ADDRESS_PART}\\.{_ADDRESS_PART}$")
+_EMAIL = f"^{_ADDRESS_PART}@{_ADDRESS_PART}\\.{_ADDRESS_PART}$"
 
 
 def _http_url(value: str) -> str | None:
     """The one URL rule (text.urls.http_url); the value is then kept as the
     valid URI it gives, so every channel writes the same link."""
+    from generator.text.urls import UrlError, http_url
+
     try:
         if value:
             http_url(value)
@@ -202,7 +207,7 @@ def _http_url(value: str) -> str | None:
 
 
 def _colour(value: str) -> str | None:
-    return None if _HEX_COLOUR.match(value) else "must be a hex colour such as '#1a56db'"
+    return None if re.match(_HEX_COLOUR, value) else "must be a hex colour such as '#1a56db'"
 
 
 def _lang(value: str) -> str | None:
@@ -213,7 +218,7 @@ def _lang(value: str) -> str | None:
 
 def email_address_problem(value: str) -> str | None:
     """What is wrong with `value` as an email address, or None (also for "")."""
-    if value and not _EMAIL.match(value):
+    if value and not re.match(_EMAIL, value):
         return "must be an email address such as 'news@example.com'"
     if value and not value.rsplit("@", 1)[0].isascii():
         # A non-ASCII name before the @ needs SMTPUTF8, which .eml previews
@@ -307,16 +312,18 @@ _SECRET_KEYS = {
 
 # An AT Protocol handle (a domain name; the first character of its last
 # label a letter), or the account's DID.
-_HANDLE = re.compile(
+_HANDLE = (
     r"@?(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+"
     r"[a-zA-Z](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
 )
-_DID = re.compile(r"did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]")
+_DID = r"did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]"
 
 
 def bluesky_handle_problem(value: str) -> str | None:
     """What is wrong with `value` as a Bluesky handle (or DID), or None (also for "")."""
-    if not value or (len(value) <= 254 and (_HANDLE.fullmatch(value) or _DID.fullmatch(value))):
+    if not value or (
+        len(value) <= 254 and (re.fullmatch(_HANDLE, value) or re.fullmatch(_DID, value))
+    ):
         return None
     return "must be a Bluesky handle such as 'you.bsky.social' (or your DID)"
 
@@ -332,18 +339,14 @@ def _campaign(value: str) -> str | None:
 Check = Callable[[Any], "str | None"]
 
 
-def _label_keys() -> tuple[str, ...]:
-    from generator.language import label_keys
-
-    return label_keys()
-
-
 _COLOUR_KEYS = (
     "page", "card", "text", "muted", "accent", "on_accent", "code", "rule",
     "dark_page", "dark_card", "dark_text", "dark_muted", "dark_accent", "dark_code", "dark_rule",
 )  # fmt: skip
 
-# (table, key) -> (type, check). A table of None is the top level.
+# (table, key) -> (type, check). A table of None is the top level. The
+# [labels] keys come from labels.toml: `_schema()` adds them when a config
+# file is first read.
 SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
     (None, "site_url"): (str, _http_url),
     (None, "lang"): (str, _lang),
@@ -384,8 +387,16 @@ SCHEMA: dict[tuple[str | None, str], tuple[type, Check | None]] = {
         for name in ("x", "bluesky", "mastodon", "threads", "linkedin")
     },
 }
-SCHEMA.update({("labels", key): (str, None) for key in _label_keys()})
-_TABLES = {table for table, _ in SCHEMA if table}
+_TABLES = {table for table, _ in SCHEMA if table} | {"labels"}
+
+
+@cache
+def _schema() -> dict[tuple[str | None, str], tuple[type, Check | None]]:
+    """SCHEMA and a row for each of the labels, which labels.toml names."""
+    from generator.language import label_keys
+
+    return {**SCHEMA, **{("labels", key): (str, None) for key in label_keys()}}
+
 _TYPE_NAMES = {
     str: "a quoted string",
     int: "a whole number",
@@ -431,6 +442,13 @@ def load_config(path: str | os.PathLike[str] | None = None, *, discover: bool = 
 
 
 def parse_config(text: str, *, name: str = CONFIG_NAME, path: Path | None = None) -> Config:
+    import tomllib
+
+    from generator.resources import data_names
+    from generator.text.sanitize import clean_strings
+    from generator.text.urls import http_url
+
+    schema = _schema()
     try:
         # The same rule as article text: a TOML escape ("\u001b") must not
         # put a control character into an email, a feed or the terminal.
@@ -475,10 +493,10 @@ def parse_config(text: str, *, name: str = CONFIG_NAME, path: Path | None = None
                 name,
                 line,
             )
-        if (table, key) not in SCHEMA:
-            known = ", ".join(sorted(f"{t}.{k}" if t else k for t, k in SCHEMA))
+        if (table, key) not in schema:
+            known = ", ".join(sorted(f"{t}.{k}" if t else k for t, k in schema))
             raise ConfigError(f"unknown key '{dotted}'; known keys: {known}", name, line)
-        expected, check = SCHEMA[(table, key)]
+        expected, check = schema[(table, key)]
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             given = _TYPE_NAMES.get(type(value), type(value).__name__)
             raise ConfigError(

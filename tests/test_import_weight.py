@@ -134,3 +134,38 @@ def test_rendering_imports_no_emoji_package(tmp_path):
 
 def test_the_emoji_module_imports_no_emoji_package():
     assert "emoji" not in modules_after_import("generator.text.emojis")
+
+
+# --- config -----------------------------------------------------------------------
+
+
+def test_importing_the_config_imports_nothing_only_reading_a_file_needs():
+    # Every command imports generator.config (`--help` too, for CONFIG_NAME);
+    # the TOML parser, the templates' resources (jinja2), the article model
+    # and the text rules come in only when a config file is read.
+    loaded = modules_after_import("generator.config")
+    heavy = {
+        "tomllib",
+        "jinja2",
+        "emoji",
+        "generator.resources",
+        "generator.model",
+        "generator.language",
+        "generator.text.sanitize",
+        "generator.text.urls",
+    }
+    assert loaded & heavy == set()
+
+
+def test_reading_a_config_file_still_knows_every_key():
+    # The [labels] rows join the schema when a file is first read.
+    code = (
+        "from generator.config import parse_config\n"
+        "c = parse_config('[labels]\\nread_online = \"Read it\"\\n[email]\\nesp = \"kit\"\\n')\n"
+        "print(dict(c.labels)['read_online'], c.email.esp)"
+    )
+    run = subprocess.run(
+        [*PYTHON, "-c", code], capture_output=True, text=True, env=subprocess_env(), timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["Read", "it", "kit"]
