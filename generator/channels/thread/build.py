@@ -281,8 +281,8 @@ def _closing(
     macros: Macros, why: str | None, link: str | None, tags: list[str], minutes: int
 ) -> str:
     if macros.has("closing", "minutes"):
-        return macros("closing", why, link, tags, minutes=minutes)
-    return macros("closing", why, link, tags)
+        return macros("closing", why, link, tuple(tags), minutes=minutes)
+    return macros("closing", why, link, tuple(tags))
 
 
 def _why_idea(why: str) -> Idea:

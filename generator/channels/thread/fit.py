@@ -179,7 +179,7 @@ class Wording:
                 heading = f"{heading} ({self.macros.labels.get('continued', '…')})"
         if not signpost and self.signposts:
             extra["signpost"] = False
-        return self.macros("points", heading, items, **extra)
+        return self.macros("points", heading, tuple(items), **extra)
 
     def _quote(
         self, idea: Idea, fits: Fits
@@ -436,13 +436,21 @@ class Quick:
                 return self.rules.max_bytes is None or size <= self.rules.max_bytes
             if grapheme_length(text) > self.limit:
                 return False
-        elif "@" not in text and self.rules.max_links is None:
+        elif "@" not in text:
             # Links, no mention: a link counts 23 at most (X, Mastodon), or
             # less than written (Bluesky shortens it), so bytes and 23 a
             # link-like word are more than any count.
-            most = size + 23 * len(_LINKISH.findall(text))
+            linkish = len(_LINKISH.findall(text))
+            most = size + 23 * linkish
             bytes_ok = self.rules.max_bytes is None or size <= self.rules.max_bytes
-            if most <= self.limit and bytes_ok:
+            # Every link a platform finds holds a dot before a letter (its
+            # top-level domain), and Threads finds each at most twice (with
+            # its scheme, and by twitter-text's extractor): so no more links
+            # than twice the dots before a letter ("://" is the other match).
+            links_ok = self.rules.max_links is None or (
+                2 * (linkish - text.count("://")) <= self.rules.max_links
+            )
+            if most <= self.limit and bytes_ok and links_ok:
                 return True
         return self.rules.fits(text)
 

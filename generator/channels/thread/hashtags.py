@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 import regex
 
@@ -30,6 +31,7 @@ _CASELESS_SPACED = regex.compile(
 )
 
 
+@lru_cache(maxsize=1024)  # every platform of an article asks for the same tags
 def hashtag(tag: str) -> str:
     """`developer relations` -> `#DeveloperRelations`; one word keeps its case,
     as does a word cased inside (`iOS 18` -> `#iOS18`); `C++` -> `#CPlusPlus`;

@@ -43,16 +43,20 @@ class Macros:
         self._done = _WORDED.setdefault(self.key, {})
 
     def __call__(self, name: str, *args: Any, **kwargs: Any) -> str:
-        key: tuple[Any, ...] = (name, args, tuple(kwargs.items()))
+        """The macro's text, stripped. Callers pass a list's items as a tuple
+        (hashable: the wording is looked up without freezing it); the macro
+        gets them as a list, as it always has."""
+        key: tuple[Any, ...] = (name, args, tuple(kwargs.items()) if kwargs else ())
         try:
             done = self._done.get(key)
-        except TypeError:  # a list among the arguments (a list's items)
+        except TypeError:  # a list or a dict among the arguments (LinkedIn's body)
             key = (name, _frozen(args), _frozen(tuple(kwargs.items())))
             done = self._done.get(key)
         if done is None:
             macro = getattr(self._own, name, None) or getattr(self._base, name)
+            shown = [list(a) if type(a) is tuple else a for a in args]
             with template_errors():
-                done = str(macro(*args, **kwargs)).strip()
+                done = str(macro(*shown, **kwargs)).strip()
             if len(self._done) >= REMEMBERED:
                 self._done.clear()
             self._done[key] = done

@@ -1,0 +1,97 @@
+"""The thread channel's speed work (issue 21), asserted by structure, not by
+time: what a build of the threads does once, or not at all. Each test fails
+when its optimisation is taken out (the commit that made it says how).
+
+Work is counted by wrapping the function that does it, through the module
+attribute its callers look it up by; the threads built are real ones, of the
+sample articles, with a site link (every closing post then holds a link).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from conftest import ARTICLES
+
+from generator.channels.thread import build_thread
+from generator.channels.thread import hashtags as hashtags_module
+from generator.channels.thread import macros as macros_module
+from generator.config import parse_config
+from generator.platforms import platforms
+from generator.readers import read_path
+from generator.text import counting
+
+CONFIG = parse_config('site_url = "https://news.example.com/articles/"\n[utm]\nenabled = true\n')
+SAMPLES = sorted(p for p in ARTICLES.iterdir() if p.suffix in (".txt", ".md"))
+
+
+@pytest.fixture(scope="module")
+def articles() -> list[Any]:
+    return [read_path(path) for path in SAMPLES]
+
+
+class Calls:
+    """Wraps a function and counts its calls."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        self.total = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.total += 1
+        return self.function(*args, **kwargs)
+
+
+def _fresh(article: Any) -> Any:
+    """`article` as a new object: the thread code remembers the last
+    article it planned by identity."""
+    import dataclasses
+
+    return dataclasses.replace(article)
+
+
+def _every_platform(article: Any) -> Iterator[Any]:
+    article = _fresh(article)
+    for key in platforms():
+        yield build_thread(article, key, CONFIG)
+
+
+def test_a_list_is_worded_without_freezing_its_items(articles, monkeypatch):
+    """A list's items go to the `points` macro (and the hashtags to
+    `closing`) as a tuple, so the wording is looked up by them as they are;
+    a list had to be copied into tuples on every call, even a remembered one."""
+    frozen = Calls(macros_module._frozen)
+    monkeypatch.setattr(macros_module, "_frozen", frozen)
+    for article in articles:
+        for key in ("x", "bluesky", "mastodon", "threads"):
+            build_thread(_fresh(article), key, CONFIG)
+    assert frozen.total == 0
+
+
+def test_each_tag_is_made_a_hashtag_once_for_every_platform(articles, monkeypatch):
+    """Five platforms ask for the same tags: each is made a hashtag once."""
+    getattr(hashtags_module.hashtag, "cache_clear", lambda: None)()  # a fresh memory
+    made = Calls(hashtags_module._APOSTROPHE.sub)
+
+    class Apostrophe:
+        sub = made
+
+    monkeypatch.setattr(hashtags_module, "_APOSTROPHE", Apostrophe)
+    article = next(a for a in articles if len(a.tags) >= 2)
+    threads = list(_every_platform(article))
+    assert any("#" in post.text for thread in threads for post in thread.posts)
+    assert made.total == len(set(article.tags))
+
+
+def test_threads_counts_no_links_where_there_can_be_few(articles, monkeypatch):
+    """A post holding a link or two (the closing post's) has at most twice
+    as many links as dots before a letter, under Threads' five: Threads'
+    link count (twitter-text's extractor, the costly part) is not run."""
+    links = Calls(counting.threads_link_count)
+    monkeypatch.setattr(counting, "threads_link_count", links)
+    for article in articles:
+        thread = build_thread(_fresh(article), "threads", CONFIG)
+        assert "utm_source=threads" in thread.posts[-1].text  # the link
+    assert links.total == 0
