@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import unicodedata
+from pathlib import Path
 
 import emoji
 import pytest
@@ -54,6 +55,39 @@ def modules_after_import(module: str) -> set[str]:
     )
     assert run.returncode == 0, run.stderr
     return set(json.loads(run.stdout))
+
+
+# Imports MODULE (argv[1]) and prints, as JSON, [file, pattern] for every
+# regular expression a module body compiled while it was imported.
+_COMPILING_FILES = """
+import json, re, sys
+compiled_in = set()
+original = re._compile
+def compile_and_note(pattern, flags):
+    frame = sys._getframe(1)
+    while frame and frame.f_code.co_filename == re.__file__:
+        frame = frame.f_back
+    if frame is not None and frame.f_code.co_name == "<module>":
+        compiled_in.add((frame.f_code.co_filename, str(pattern)))
+    return original(pattern, flags)
+re._compile = compile_and_note
+__import__(sys.argv[1])
+print(json.dumps(sorted(compiled_in)))
+"""
+
+
+def patterns_compiled_on_import(module: str) -> set[tuple[str, str]]:
+    """(file, pattern) of every pattern compiled by a module body when
+    `module` is imported in a fresh process."""
+    run = subprocess.run(
+        [*PYTHON, "-c", _COMPILING_FILES, module],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    return {(Path(f).as_posix(), p) for f, p in json.loads(run.stdout)}
 
 
 # --- emoji --------------------------------------------------------------------
@@ -169,3 +203,26 @@ def test_reading_a_config_file_still_knows_every_key():
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["Read", "it", "kit"]
+
+
+def test_importing_the_config_compiles_no_pattern():
+    compiled = patterns_compiled_on_import("generator.config")
+    assert [p for f, p in compiled if f.endswith("generator/config.py")] == []
+
+
+# --- text ---------------------------------------------------------------------------
+
+
+def test_rare_patterns_are_compiled_when_first_needed():
+    # terminal.py is imported by every command's start, for error messages;
+    # sanitize.py splits text on bidi controls only when it holds one.
+    compiled = patterns_compiled_on_import("generator.text.terminal")
+    assert [p for f, p in compiled if f.endswith("generator/text/terminal.py")] == []
+    compiled = patterns_compiled_on_import("generator.text.sanitize")
+    assert "([\u202a-\u202e\u2066-\u2069\n])" not in {p for f, p in compiled}
+    assert [f for f, p in compiled if f.endswith("generator/text/sanitize.py")]  # the others
+    # What they are for still works.
+    from generator.text import sanitize, terminal
+
+    assert terminal.printable("a\x1b[2Jb\u202e") == "a\\x1b[2Jb\\u202e"
+    assert sanitize.balanced_bidi("\u2067\u05e9\u202e\nx") == "\u2067\u05e9\u2069\nx"

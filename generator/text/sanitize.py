@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from typing import Any
 
 from generator.model import Code, Emphasis, Inline, Link, RichText, Strong, Text
@@ -95,7 +96,12 @@ EMBEDDINGS = frozenset("\u202a\u202b\u202c\u202d\u202e")  # LRE RLE PDF LRO RLO
 ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI
 POP_ISOLATE = "\u2069"  # PDI
 _BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_BODY_PIECES = re.compile("([\u202a-\u202e\u2066-\u2069\n])")
+
+
+@cache
+def _body_pieces() -> re.Pattern[str]:
+    # Only text that holds a bidi control is split: compiled on first need.
+    return re.compile("([\u202a-\u202e\u2066-\u2069\n])")
 
 
 def without_bidi_controls(text: str) -> str:
@@ -117,7 +123,7 @@ def _balanced(text: str, depth: list[int]) -> list[str]:
     carried in and out, so that a run of inline nodes is balanced as one
     text."""
     out: list[str] = []
-    for piece in _BODY_PIECES.split(text):
+    for piece in _body_pieces().split(text):
         if piece in ISOLATES:
             depth[0] += 1
         elif piece == POP_ISOLATE:

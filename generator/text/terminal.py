@@ -12,15 +12,23 @@ which shows each of those as a visible escape (`\\x1b`, `\\u202e`) instead.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # C0 controls but LF, DEL, C1 controls, the Unicode line and paragraph
 # separators, bidi embeddings, overrides and isolates (UAX #9), the
 # noncharacters U+FFFE/U+FFFF, and lone surrogates (a file name's bytes that
 # are not UTF-8, as Python decodes them).
-_UNPRINTABLE = re.compile(
+_UNPRINTABLE = (
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
     "\ud800-\udfff\ufffe\uffff]"
 )
+
+
+@cache
+def _unprintable() -> re.Pattern[str]:
+    # Compiled when a first message is printed, not by every command's start
+    # (`--help` imports this module): the class is half a millisecond to compile.
+    return re.compile(_UNPRINTABLE)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -31,5 +39,5 @@ def _escape(match: re.Match[str]) -> str:
 def printable(message: str, *, lines: bool = False) -> str:
     """`message` with every character a terminal would act on shown as an
     escape; LF too, unless `lines` (a message of several lines by design)."""
-    text = _UNPRINTABLE.sub(_escape, message)
+    text = _unprintable().sub(_escape, message)
     return text if lines else text.replace("\n", "\\n")
