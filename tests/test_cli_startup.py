@@ -1,0 +1,141 @@
+"""What `masthead` imports to start: `--help` and `--version` load no command,
+channel, reader or template engine, and a command loads only its own part.
+
+Checked in a real subprocess (`python -m generator ...`, which lists
+sys.modules as it exits), not timed: start-up time is measured
+in benchmarks/.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from conftest import PYTHON, SEED, subprocess_env
+
+COMMANDS = (
+    "render", "email", "thread", "rss", "feed", "publish", "check", "preview", "inspect", "init",
+)  # fmt: skip
+
+# What only a command's work needs: the channels, readers, the render loop,
+# config and its data tables, the template engines, the text libraries.
+HEAVY = (
+    "generator.channels",
+    "generator.readers",
+    "generator.render",
+    "generator.config",
+    "generator.resources",
+    "generator.model",
+    "generator.check",
+    "generator.feedfile",
+    "generator.publish",
+    "generator.preview",
+    "generator.writers",
+    "jinja2",
+    "mjml",
+    "emoji",
+    "regex",
+    "markdown_it",
+    "yaml",
+    "rich",
+)
+
+
+def imported(tmp_path, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run `python -m generator ARGS` in `tmp_path`; return the run and every
+    module loaded by the time it exits (sys.modules, written at exit)."""
+    listing = tmp_path / "modules.txt"
+    code = (
+        "import atexit, runpy, sys\n"
+        "def dump():\n"
+        f"    with open({str(listing)!r}, 'w') as out:\n"
+        "        out.write('\\n'.join(sorted(sys.modules)))\n"
+        "atexit.register(dump)\n"
+        "runpy.run_module('generator', run_name='__main__', alter_sys=True)\n"
+    )
+    run = subprocess.run(
+        [*PYTHON, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=subprocess_env(),
+    )
+    modules = set(listing.read_text(encoding="utf-8").splitlines())
+    assert "generator.cli.group" in modules, run.stderr[-2000:]  # the listing works
+    return run, modules
+
+
+def loaded(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if m in prefixes or m.startswith(tuple(p + "." for p in prefixes)))
+
+
+def command_modules(*names: str) -> tuple[str, ...]:
+    return tuple(f"generator.cli.{name}" for name in names)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["--version"], []], ids=repr)
+def test_help_and_version_import_no_command(tmp_path, args):
+    run, modules = imported(tmp_path, *args)
+    assert run.returncode == (2 if not args else 0), run.stderr[-2000:]
+    assert loaded(modules, HEAVY) == []
+    assert loaded(modules, (*command_modules(*COMMANDS), "generator.cli.options")) == []
+
+
+def test_help_still_lists_every_command_with_its_line(tmp_path):
+    run, _ = imported(tmp_path, "--help")
+    listed = run.stdout.split("Commands:\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in listed] == list(COMMANDS)
+    assert "  thread   Write the article as a social thread." in listed
+    assert "  init     Write a commented masthead.toml." in listed
+
+
+def test_version_is_printed(tmp_path):
+    from generator import __version__
+
+    run, _ = imported(tmp_path, "--version")
+    assert run.stdout == f"masthead {__version__}\n"
+
+
+def test_render_help_imports_render_alone_and_lists_its_options(tmp_path):
+    run, modules = imported(tmp_path, "render", "--help")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert loaded(modules, ("generator.channels", "generator.readers", "generator.render")) == []
+    assert loaded(modules, ("mjml", "markdown_it", "yaml", "rich")) == []
+    others = command_modules(*(name for name in COMMANDS if name != "render"))
+    assert loaded(modules, others) == []
+    options = [
+        word.rstrip(",")
+        for line in run.stdout.split("Options:\n", 1)[1].splitlines()
+        for word in line.split()[:2]
+        if word.startswith("-")
+    ]
+    assert options == [
+        "-o", "--output", "-j", "--jobs", "-p", "--platform", "--esp", "--force", "--drafts",
+        "-q", "--quiet", "--theme", "--hook", "--close", "-c", "--config", "--input-format",
+        "-h", "--help",
+    ]  # fmt: skip
+
+
+def test_thread_loads_no_email_channel_nor_another_command(tmp_path):
+    run, modules = imported(tmp_path, "thread", str(SEED), "--platform", "bluesky")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "🧵 1/" in run.stdout
+    assert loaded(modules, ("mjml", "generator.channels.email", "generator.channels.rss")) == []
+    assert loaded(modules, ("generator.render", "generator.publish", "generator.preview")) == []
+    others = command_modules(*(name for name in COMMANDS if name != "thread"))
+    assert loaded(modules, others) == []
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_each_command_is_found_and_shows_its_own_help(cli, name):
+    """The group finds every command's module by its name."""
+    result = cli(name, "--help")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(f"Usage: masthead {name} ")
+
+
+def test_a_mistyped_command_still_gets_a_suggestion(cli):
+    result = cli("rendr")
+    assert result.exit_code == 2
+    assert "No such command 'rendr'. Did you mean 'render'?" in result.stderr
