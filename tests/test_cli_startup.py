@@ -139,3 +139,12 @@ def test_a_mistyped_command_still_gets_a_suggestion(cli):
     result = cli("rendr")
     assert result.exit_code == 2
     assert "No such command 'rendr'. Did you mean 'render'?" in result.stderr
+
+
+def test_render_loads_no_publishing_preview_nor_another_command(tmp_path):
+    run, modules = imported(tmp_path, "render", str(SEED), "-o", str(tmp_path / "out"), "-q")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert list((tmp_path / "out").glob("*/email.html"))  # it did render
+    assert loaded(modules, ("generator.publish", "generator.preview", "smtplib", "http.server")) == []
+    others = command_modules(*(name for name in COMMANDS if name != "render"))
+    assert loaded(modules, others) == []
