@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.channels.rss.entries import Entry, EntryIds, new_feed_id, web_link
 from generator.channels.rss.feed import (
     FeedUpdate,
     ItemSource,
@@ -34,7 +34,10 @@ from generator.channels.rss.feed import (
 from generator.channels.rss.scan import FeedError, scan, stream_items
 from generator.config import Config
 from generator.model import Article
-from generator.writers import PendingFile
+from generator.writers import Leftovers, PendingFile
+
+if TYPE_CHECKING:  # the Atom and JSON Feed copies only: imported when written
+    from generator.channels.rss.entries import Entry, EntryIds
 
 LOCK_TIMEOUT = 30.0
 
@@ -202,13 +205,16 @@ def _write_all(
     """Write the feed, then Atom and JSON Feed read back from it a chunk at a
     time, each under a temporary name; rename them into place only when all
     are written, so a failure leaves every file as it was."""
-    pending = [PendingFile(feed)]
+    leftovers = Leftovers()  # each folder listed once for the three files
+    pending = [PendingFile(feed, leftovers=leftovers)]
     try:
         for chunk in chunks:
             pending[0].write(chunk)
         if siblings.atom or siblings.json:
             written = Path(pending[0].temporary_path)  # unbuffered: readable as written
-            pending += _write_siblings(feed, written, channel, config, now=now, siblings=siblings)
+            pending += _write_siblings(
+                feed, written, channel, config, now=now, siblings=siblings, leftovers=leftovers
+            )
         for file in pending:  # every file flushed and closed before any is renamed
             file.finish()
         for file in pending:
@@ -227,9 +233,10 @@ def _write_siblings(
     *,
     now: dt.datetime,
     siblings: Siblings,
+    leftovers: Leftovers,
 ) -> list[PendingFile]:
     from generator.channels.rss.atom import atom_feed
-    from generator.channels.rss.entries import entry
+    from generator.channels.rss.entries import EntryIds, entry, new_feed_id, web_link
     from generator.channels.rss.jsonfeed import json_feed
 
     # The channel's links as the feed has them, when they are http(s): an
@@ -271,7 +278,7 @@ def _write_siblings(
     files: list[PendingFile] = []
     try:
         for path, document, ids in docs:
-            file = PendingFile(path)
+            file = PendingFile(path, leftovers=leftovers)
             files.append(file)
             # One pass over the written feed per sibling: reading it again is
             # cheaper than holding its entries.

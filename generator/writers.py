@@ -41,7 +41,12 @@ class PendingFile:
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, durable: bool = True, through_links: bool = True
+        self,
+        path: str | os.PathLike[str],
+        *,
+        durable: bool = True,
+        through_links: bool = True,
+        leftovers: Leftovers | None = None,
     ) -> None:
         self.target = os.fspath(path)  # as the user named it, for messages
         self.durable = durable
@@ -85,7 +90,7 @@ class PendingFile:
                 raise MastheadError(f"cannot write here ({exc.strerror})", self.target) from None
             return
         self._direct = False
-        remove_stale_temporaries(self._path)
+        (leftovers or Leftovers()).remove(self._path)
         for _ in range(8):
             # Random, so a name left behind by a killed run is never in the way.
             self._tmp = os.path.join(self._directory, f".{name}.{secrets.token_hex(6)}.tmp")
@@ -179,17 +184,48 @@ class PendingFile:
 _STARTED = time.time()
 
 
+class Leftovers:
+    """The temporary files writes killed outright left in folders, each folder
+    listed once: files written together into one folder (an article's nine,
+    a feed and its copies) share one, instead of a listing per file."""
+
+    def __init__(self) -> None:
+        self._by_folder: dict[str, dict[str, list[str]]] = {}
+
+    def remove(self, target: str | os.PathLike[str]) -> list[str]:
+        """Remove the temporary files (`.NAME.<12 hex>.tmp`) left beside
+        `target` that are older than this process and that no live process
+        holds locked. Returns the paths removed."""
+        directory, name = os.path.split(os.fspath(target))
+        directory = directory or "."
+        found = self._by_folder.get(directory)
+        if found is None:
+            found = self._by_folder[directory] = _temporaries(directory)
+        return [path for path in found.pop(name, ()) if _remove_if_stale(path)]
+
+
 def remove_stale_temporaries(target: str | os.PathLike[str]) -> list[str]:
-    """Remove the temporary files (`.NAME.<12 hex>.tmp`) that writes of
-    `target` killed outright left beside it: those older than this process
-    that no live process holds locked. Returns the paths removed."""
-    directory, name = os.path.split(os.fspath(target))
-    own = re.compile(re.escape(f".{name}.") + r"[0-9a-f]{12}\.tmp")
+    """Remove the temporary files that writes of `target` killed outright
+    left beside it (see `Leftovers.remove`). Returns the paths removed."""
+    return Leftovers().remove(target)
+
+
+# A write's temporary name, `.NAME.<12 hex>.tmp`: NAME is all before the last
+# `.<12 hex>.tmp`, so a name matches for one target only.
+_TEMPORARY = re.compile(r"\.(.+)\.[0-9a-f]{12}\.tmp")
+
+
+def _temporaries(directory: str) -> dict[str, list[str]]:
+    """The temporary files in `directory`, by the name of their target."""
+    found: dict[str, list[str]] = {}
     try:
-        entries = [e.path for e in os.scandir(directory or ".") if own.fullmatch(e.name)]
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if match := _TEMPORARY.fullmatch(entry.name):
+                    found.setdefault(match.group(1), []).append(entry.path)
     except OSError:
-        return []
-    return [path for path in entries if _remove_if_stale(path)]
+        return {}
+    return found
 
 
 def _remove_if_stale(path: str) -> bool:
@@ -252,13 +288,16 @@ def write_atomic(
     *,
     durable: bool = True,
     through_links: bool = True,
+    leftovers: Leftovers | None = None,
 ) -> None:
     """Write `data` to `path` through a temporary file and a rename.
 
     `through_links=False` refuses a link, pipe or device at `path`, for the
     files Masthead keeps for itself."""
     encoded = data.encode("utf-8") if isinstance(data, str) else data
-    write_pieces(path, (encoded,), durable=durable, through_links=through_links)
+    write_pieces(
+        path, (encoded,), durable=durable, through_links=through_links, leftovers=leftovers
+    )
 
 
 def write_pieces(
@@ -267,9 +306,12 @@ def write_pieces(
     *,
     durable: bool = True,
     through_links: bool = True,
+    leftovers: Leftovers | None = None,
 ) -> None:
     """Like `write_atomic`, for data that comes in pieces."""
-    pending = PendingFile(path, durable=durable, through_links=through_links)
+    pending = PendingFile(
+        path, durable=durable, through_links=through_links, leftovers=leftovers
+    )
     try:
         for piece in pieces:
             pending.write(piece)
@@ -320,8 +362,9 @@ def write_folder(folder: str | os.PathLike[str], files: Mapping[str, bytes]) -> 
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
+    leftovers = Leftovers()  # the folder is listed once, not once per file
     for file_name, data in files.items():
-        write_atomic(os.path.join(target, file_name), data, durable=False)
+        write_atomic(os.path.join(target, file_name), data, durable=False, leftovers=leftovers)
 
 
 def _write_new(path: str, data: bytes) -> None:

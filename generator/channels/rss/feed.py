@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import quote, urljoin, urlsplit
-from xml.sax.saxutils import escape, quoteattr
 
 from generator import __version__
 from generator.channels.rss.encoding import FeedEncoding
@@ -28,6 +27,8 @@ from generator.channels.rss.item import (
     item_xml,
     parse_rfc822,
     rfc822,
+    xml_escape,
+    xml_quoteattr,
 )
 from generator.channels.rss.scan import FeedError, ScannedFeed, ScannedItem, scan
 from generator.config import Config
@@ -348,7 +349,7 @@ def merge(
         if channel.get(tag) == value:
             continue
         # Set in the config after the feed was made: the config says it now.
-        element = f"<{tag}>{escape(value)}</{tag}>".encode()
+        element = f"<{tag}>{xml_escape(value)}</{tag}>".encode()
         if span := feed.channel_spans.get(tag):
             edits.append((*span, [element]))
         elif tag == "link" and (title := feed.channel_spans.get("title")):
@@ -361,7 +362,7 @@ def merge(
         # Where the feed is published: the config says it (another tool's
         # feed changes only when [feed] url says so outright).
         element = (
-            f"<atom:link xmlns:atom={quoteattr(ATOM)} href={quoteattr(xml_safe(address))} "
+            f"<atom:link xmlns:atom={xml_quoteattr(ATOM)} href={xml_quoteattr(xml_safe(address))} "
             'rel="self" type="application/rss+xml" />'
         ).encode()
         if span := feed.channel_spans.get("self"):
