@@ -50,7 +50,6 @@ import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markdown_it.tree import SyntaxTreeNode
 
 from generator.errors import ReaderError
 from generator.language import is_language_tag
@@ -111,7 +110,14 @@ _KNOWN_KEYS = frozenset(k for keys in _ALIASES.values() for k in keys)
 # Lists and quotes nested deeper than this (a list and its item are two
 # levels) are refused: past it markdown-it drops the rest of the article.
 MAX_NESTING = 40
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING}).enable("table")
+_MARKDOWN = (
+    MarkdownIt("commonmark", {"html": False, "maxNesting": MAX_NESTING})
+    .enable("table")
+    # With "html" off these two return False on every line and every
+    # character they are tried on (nothing else): skipping them is the same
+    # parse, a few per cent sooner.
+    .disable(["html_block", "html_inline"])
+)
 # Every link is read as a link, whatever its scheme: markdown-it would leave
 # a javascript: link as its raw source, "[text](javascript:…)", for every
 # channel to show. The model keeps it; channels make only http(s) and
@@ -138,6 +144,64 @@ def _check_nesting(tokens: list[Token], name: str, body_line: int) -> None:
             )
 
 
+class _Node:
+    """A block or inline node of the parsed body: an opening and closing
+    token pair (`bullet_list_open` … `_close` is a "bullet_list") with the
+    nodes between them, or a single token (an "inline" token's children
+    are its inline tokens). What markdown-it's SyntaxTreeNode gives, built
+    in one pass with none of its bookkeeping: it cost more than reading
+    the tree into the model."""
+
+    __slots__ = ("children", "token", "type")
+
+    def __init__(self, type_: str, token: Token, children: list[_Node]) -> None:
+        self.type = type_
+        self.token = token  # the opening token of a pair
+        self.children = children
+
+    @property
+    def tag(self) -> str:
+        return self.token.tag
+
+    @property
+    def map(self) -> list[int] | None:
+        return self.token.map
+
+    @property
+    def attrs(self) -> dict[str, str | int | float]:
+        return self.token.attrs
+
+    @property
+    def content(self) -> str:
+        return self.token.content
+
+    @property
+    def info(self) -> str:
+        return self.token.info
+
+    @property
+    def markup(self) -> str:
+        return self.token.markup
+
+
+def _tree(tokens: list[Token]) -> list[_Node]:
+    """The top-level nodes of `tokens` (which markdown-it always balances)."""
+    top: list[_Node] = []
+    open_lists = [top]
+    for token in tokens:
+        nesting = token.nesting
+        if nesting == 1:
+            node = _Node(token.type.removesuffix("_open"), token, [])
+            open_lists[-1].append(node)
+            open_lists.append(node.children)
+        elif nesting == -1:
+            open_lists.pop()
+        else:
+            children = _tree(token.children) if token.children else []
+            open_lists[-1].append(_Node(token.type, token, children))
+    return top
+
+
 class MarkdownReader:
     name = "markdown"
     extensions = (".md", ".markdown")
@@ -157,8 +221,7 @@ class MarkdownReader:
         fields = _Fields(meta, source.name, _front_matter_lines(source.text))
         tokens = _MARKDOWN.parse(body)
         _check_nesting(tokens, source.name, body_line)
-        tree = SyntaxTreeNode(tokens)
-        children = list(tree.children)
+        children = _tree(tokens)
 
         title = fields.text("title")
         if children and children[0].type == "heading" and children[0].tag == "h1":
@@ -372,13 +435,17 @@ def _split_front_matter(source: Source) -> tuple[dict[str, Any], str, int]:
     return {str(k): v for k, v in clean_strings(meta).items()}, body, body_line
 
 
+_CLOSING_FENCE = re.compile(r"^-{3,}\s*$")
+_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+
+
 def _front_matter_lines(text: str) -> dict[str, int]:
     """Line number of each top-level front-matter key, for error messages."""
     lines: dict[str, int] = {}
     for number, line in enumerate(text.split("\n")[1:], start=2):
-        if re.match(r"^-{3,}\s*$", line):
+        if _CLOSING_FENCE.match(line):
             break
-        if m := re.match(r"^([A-Za-z_][\w-]*)\s*:", line):
+        if m := _TOP_LEVEL_KEY.match(line):
             lines.setdefault(m.group(1), number)
     return lines
 
@@ -555,10 +622,10 @@ class _Body:
     name: str
     first_line: int
 
-    def line_of(self, node: SyntaxTreeNode) -> int | None:
+    def line_of(self, node: _Node) -> int | None:
         return self.first_line + node.map[0] if node.map else None
 
-    def read(self, nodes: list[SyntaxTreeNode]) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
+    def read(self, nodes: list[_Node]) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
         lead: list[Block] = []
         sections: list[_SectionBuilder] = []
         for node in nodes:
@@ -591,7 +658,7 @@ class _Body:
             blocks.append(FAQ(tuple(FAQItem(q, tuple(a)) for _, q, a in section.questions)))
         return Section(section.heading, tuple(blocks))
 
-    def blocks(self, node: SyntaxTreeNode) -> Iterator[Block]:
+    def blocks(self, node: _Node) -> Iterator[Block]:
         kind = node.type
         if kind == "paragraph":
             images = _images_only(node, self.line_of(node))
@@ -613,7 +680,7 @@ class _Body:
             yield _table(node)
         # Thematic breaks carry no content; raw HTML is disabled in the parser.
 
-    def list(self, node: SyntaxTreeNode) -> ListBlock:
+    def list(self, node: _Node) -> ListBlock:
         """A Markdown list: each item's first paragraph is its line, and every
         block after it (a paragraph between two lists, code, a quote, a nested
         list) is in its body, in order."""
@@ -634,7 +701,7 @@ class _Body:
             start=int(str(node.attrs.get("start", 1))) if ordered else 1,
         )
 
-    def answer_parts(self, node: SyntaxTreeNode) -> Iterator[RichText]:
+    def answer_parts(self, node: _Node) -> Iterator[RichText]:
         """A block of an FAQ answer, which holds lines of text only."""
         if node.type in ("bullet_list", "ordered_list"):
             yield from _list_lines(self.list(node))
@@ -646,7 +713,7 @@ class _Body:
         elif node.type in ("paragraph", "heading") and (text := _inline(node)):
             yield text
 
-    def quote(self, node: SyntaxTreeNode) -> Quote | None:
+    def quote(self, node: _Node) -> Quote | None:
         """A blockquote: its opening paragraphs are its text, a line each;
         the blocks from the first that is not a paragraph on are its blocks;
         a last line that starts with a dash is its attribution."""
@@ -680,7 +747,7 @@ class _Body:
         return Quote(_join(lines, "\n"), attribution or None, tuple(blocks))
 
 
-def _is_line(node: SyntaxTreeNode) -> bool:
+def _is_line(node: _Node) -> bool:
     """Whether `node` reads as a line of text: a paragraph (not images only,
     which are image blocks) or a heading."""
     if node.type == "heading":
@@ -688,7 +755,7 @@ def _is_line(node: SyntaxTreeNode) -> bool:
     return node.type == "paragraph" and not _images_only(node)
 
 
-def _is_attribution_list(node: SyntaxTreeNode) -> bool:
+def _is_attribution_list(node: _Node) -> bool:
     """A bullet list of one item that is one paragraph: `> - Name`."""
     if len(node.children) != 1:
         return False
@@ -696,7 +763,7 @@ def _is_attribution_list(node: SyntaxTreeNode) -> bool:
     return len(item) == 1 and item[0].type == "paragraph"
 
 
-def _question(node: SyntaxTreeNode) -> RichText | None:
+def _question(node: _Node) -> RichText | None:
     if node.type == "heading" and node.tag not in ("h1", "h2"):
         return _inline(node)
     if node.type == "paragraph":
@@ -790,7 +857,7 @@ def _strip_dash(text: RichText) -> RichText:
     return RichText(_merge([Text(stripped), *rest]))
 
 
-def _table(node: SyntaxTreeNode) -> Table:
+def _table(node: _Node) -> Table:
     header: tuple[RichText, ...] = ()
     rows: list[tuple[RichText, ...]] = []
     for part in node.children:
@@ -803,12 +870,12 @@ def _table(node: SyntaxTreeNode) -> Table:
     return Table(header, tuple(rows))
 
 
-def _lone_image(node: SyntaxTreeNode) -> Image | None:
+def _lone_image(node: _Node) -> Image | None:
     images = _images_only(node) if node.type == "paragraph" else []
     return images[0] if len(images) == 1 else None
 
 
-def _images_only(node: SyntaxTreeNode, line: int | None = None) -> list[Image]:
+def _images_only(node: _Node, line: int | None = None) -> list[Image]:
     inline = node.children[0] if node.children else None
     if inline is None:
         return []
@@ -829,7 +896,7 @@ def _images_only(node: SyntaxTreeNode, line: int | None = None) -> list[Image]:
 # --- inline ---------------------------------------------------------------------
 
 
-def _inline(node: SyntaxTreeNode, softbreak: str = " ") -> RichText:
+def _inline(node: _Node, softbreak: str = " ") -> RichText:
     inline = node.children[0] if node.children else None
     if inline is None or inline.type != "inline":
         return RichText()
@@ -837,7 +904,7 @@ def _inline(node: SyntaxTreeNode, softbreak: str = " ") -> RichText:
 
 
 def _convert(
-    children: list[SyntaxTreeNode],
+    children: list[_Node],
     in_link: bool = False,
     softbreak: str = " ",
     shortcodes: bool = True,
