@@ -226,3 +226,50 @@ def test_rare_patterns_are_compiled_when_first_needed():
 
     assert terminal.printable("a\x1b[2Jb\u202e") == "a\\x1b[2Jb\\u202e"
     assert sanitize.balanced_bidi("\u2067\u05e9\u202e\nx") == "\u2067\u05e9\u2069\nx"
+
+
+# --- esp ------------------------------------------------------------------------------
+
+# Runs `masthead ARGS` in this process and prints, as JSON, every pattern
+# `re` compiled meanwhile.
+_RUN_AND_LIST_PATTERNS = """
+import json, re, runpy, sys
+compiled = set()
+original = re._compile
+def compile_and_note(pattern, flags):
+    compiled.add(str(pattern))
+    return original(pattern, flags)
+re._compile = compile_and_note
+sys.argv = ["masthead", *sys.argv[1:]]
+try:
+    runpy.run_module("generator", run_name="__main__", alter_sys=True)
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print(json.dumps(sorted(compiled)))
+"""
+
+
+def test_a_render_compiles_no_merge_tag_pattern(tmp_path):
+    # The ESPs' merge-tag patterns are for checking output (the tests' "no
+    # tag survives"); a render only reads the ESP's footer tags.
+    import tomllib
+
+    import generator
+
+    table = tomllib.loads((Path(generator.__file__).parent / "esp.toml").read_text("utf-8"))
+    tag_patterns = {p for row in table.values() for p in row["patterns"]}
+    assert len(tag_patterns) >= 10
+    run = subprocess.run(
+        [*PYTHON, "-c", _RUN_AND_LIST_PATTERNS, "render", str(SEED), "-o", str(tmp_path), "-q"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert list(tmp_path.glob("*/email.html"))  # the email was made
+    assert tag_patterns & set(json.loads(run.stdout.splitlines()[-1])) == set()
+    # Asked for, they are there.
+    from generator.esp import esps
+
+    assert {p.pattern for esp in esps().values() for p in esp.patterns} == tag_patterns
