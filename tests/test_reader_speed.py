@@ -175,3 +175,27 @@ def test_the_parser_skips_the_raw_html_rules_and_html_stays_text():
         "(Paragraph(text=RichText(nodes=(Text(text='<div> '), Emphasis(children=(Text(text='x'),)), "
         "Text(text=' <b>y</b> </div>')))),)"
     )
+
+
+def test_reading_markdown_imports_no_front_matter_package():
+    """The front matter is split with one regex: python-frontmatter (and
+    the toml module it loads) is no longer imported, nor a dependency."""
+    import subprocess
+    import sys
+
+    from conftest import subprocess_env
+
+    code = (
+        "import sys; from generator.readers import read_path; "
+        f"a = read_path({str(MARKDOWN)!r}); "
+        "print(a.title, 'frontmatter' in sys.modules, 'toml' in sys.modules)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=60,
+        check=True,
+    )
+    assert run.stdout.strip() == "How We Rebuilt Our Newsletter Stack in a Weekend False False"

@@ -1,6 +1,7 @@
 """Reader for Markdown articles (`.md`, `.markdown`) with YAML front matter.
 
-Front matter is read with python-frontmatter, the body with markdown-it-py
+Front matter is YAML between two lines of three or more dashes (as Jekyll,
+Hugo and python-frontmatter read it), the body is read with markdown-it-py
 (CommonMark plus GFM tables). How the body maps onto the model:
 
 - Paragraphs before the first `##` heading are the lead; each `##` (or a later
@@ -46,7 +47,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -390,24 +390,29 @@ def _check_expansion(front: str, name: str, first_line: int) -> None:
 
 
 
+# A line of three or more dashes opens and closes the front matter (the text
+# must start with one). Not a package's handler: importing python-frontmatter
+# (and the toml module it loads) cost more than these two regex calls.
+_FENCE = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+
+
 def _split_front_matter(source: Source) -> tuple[dict[str, Any], str, int]:
     """The metadata, the body, and the file line the body starts on."""
     text = source.text
-    handler = frontmatter.YAMLHandler()
-    if not handler.detect(text):
+    boundary = _FENCE.match(text)
+    if not boundary:
         return {}, text, 1
-    try:
-        front, body = handler.split(text)
-    except ValueError:
+    parts = _FENCE.split(text, 2)
+    if len(parts) != 3:
         raise ReaderError(
             "the front matter is never closed; end it with a line of three dashes (---)",
             source.name,
             1,
-        ) from None
-    # The file line of the front matter's first line: split() cut it where
-    # the boundary's pattern first matched.
-    boundary = handler.FM_BOUNDARY.match(text)
-    first_line = text.count("\n", 0, boundary.end() if boundary else 0) + 1
+        )
+    front, body = parts[1], parts[2]
+    # The file line of the front matter's first line: the split cut it where
+    # the opening fence ended.
+    first_line = text.count("\n", 0, boundary.end()) + 1
     try:
         _check_expansion(front, source.name, first_line)
         meta = yaml.load(front, Loader=_Loader)  # a safe loader: plain data only
@@ -435,7 +440,6 @@ def _split_front_matter(source: Source) -> tuple[dict[str, Any], str, int]:
     return {str(k): v for k, v in clean_strings(meta).items()}, body, body_line
 
 
-_CLOSING_FENCE = re.compile(r"^-{3,}\s*$")
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 
 
@@ -443,7 +447,7 @@ def _front_matter_lines(text: str) -> dict[str, int]:
     """Line number of each top-level front-matter key, for error messages."""
     lines: dict[str, int] = {}
     for number, line in enumerate(text.split("\n")[1:], start=2):
-        if _CLOSING_FENCE.match(line):
+        if _FENCE.match(line):
             break
         if m := _TOP_LEVEL_KEY.match(line):
             lines.setdefault(m.group(1), number)
