@@ -95,3 +95,31 @@ def test_threads_counts_no_links_where_there_can_be_few(articles, monkeypatch):
         thread = build_thread(_fresh(article), "threads", CONFIG)
         assert "utm_source=threads" in thread.posts[-1].text  # the link
     assert links.total == 0
+
+
+def test_x_searches_the_closing_posts_link_line_for_urls_once(articles, monkeypatch):
+    """X's closing post is counted with several post numbers (" 99/99" while
+    the frame is made, the estimate, the real number): its lines are counted
+    apart and remembered, so the line with the link goes through
+    twitter-text's URL extractor once, not once per number."""
+    extractor = counting._url_extractor()
+    searched = Calls(extractor)
+    monkeypatch.setattr(counting, "_url_extractor", lambda: searched)
+    # A link no other test uses: nothing about it is remembered yet.
+    config = parse_config('site_url = "https://lines-once.example.org/news/"\n')
+    link_lines: list[str] = []
+    original = searched.function
+
+    def recording(text: str, *args: Any) -> Any:
+        if "lines-once.example.org" in text:
+            link_lines.append(text)
+        return original(text, *args)
+
+    searched.function = recording
+    # Linked under site_url, with a hashtag: the post number goes on its line.
+    import dataclasses
+
+    article = next(a for a in articles if not a.url)
+    thread = build_thread(dataclasses.replace(article, tags=("newsrooms",)), "x", config)
+    assert "https://lines-once.example.org/news/" in thread.posts[-1].text
+    assert len(link_lines) == 1, link_lines

@@ -137,19 +137,37 @@ def twitter_length(text: str) -> int:
     if not _EMOJI_JOINERS.isdisjoint(normalized) or not _LIGHT_EMOJI.isdisjoint(normalized):
         return twitter_authority_length(text)
     if "://" in normalized or _MAYBE_URL.search(normalized):
-        extract_urls_with_indices = _url_extractor()
-        pieces: list[str] = []
-        position = 0
-        urls = 0
-        for entity in extract_urls_with_indices(normalized):
-            start = entity["indices"][0]
-            pieces.append(normalized[position:start])
-            position = start + len(entity["url"])
-            urls += 1
-        pieces.append(normalized[position:])
-        rest = "".join(pieces)
-        return len(rest) + len(_HEAVY.findall(rest)) + TWITTER_URL_LENGTH * urls
+        # A URL never spans a line, and what the extractor makes of a line
+        # depends on the line breaks round it, not on the other lines: each
+        # line is counted apart, with its breaks, and a line the thread asks
+        # about again (its link, under another post number) is not searched
+        # for URLs again.
+        lines = normalized.split("\n")
+        last = len(lines) - 1
+        return last + sum(
+            _twitter_line(("\n" if number else "") + line + ("\n" if number < last else ""))
+            for number, line in enumerate(lines)
+        )
     return len(normalized) + len(_HEAVY.findall(normalized))
+
+
+def _twitter_line_afresh(line: str) -> int:
+    """The weighted length of one line of NFC text without emoji sequences,
+    its line breaks (before it, after it) not counted."""
+    breaks = line.count("\n")
+    if "://" not in line and not _MAYBE_URL.search(line):
+        return len(line) + len(_HEAVY.findall(line)) - breaks
+    pieces: list[str] = []
+    position = 0
+    urls = 0
+    for entity in _url_extractor()(line):
+        start = entity["indices"][0]
+        pieces.append(line[position:start])
+        position = start + len(entity["url"])
+        urls += 1
+    pieces.append(line[position:])
+    rest = "".join(pieces)
+    return len(rest) + len(_HEAVY.findall(rest)) + TWITTER_URL_LENGTH * urls - breaks
 
 
 def twitter_authority_length(text: str) -> int:
@@ -346,6 +364,9 @@ def threads_link_count(text: str) -> int:
         urls.update(url["url"] for url in _url_extractor()(text, True))
     return len(urls)
 
+
+# Lines of a post's size are remembered (see `_remembered`).
+_twitter_line = _remembered(_twitter_line_afresh)
 
 COUNTERS: dict[str, Callable[[str], int]] = {
     name: _remembered(counter)
