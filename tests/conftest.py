@@ -3,10 +3,13 @@ how the property tests write a YAML string."""
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +17,12 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
-from generator.cli import app
+# The suite never reads or writes the user's cache folder: this run has one
+# of its own, which every Masthead subprocess inherits through the environment.
+os.environ["MASTHEAD_CACHE_DIR"] = tempfile.mkdtemp(prefix="masthead-test-cache-")
+atexit.register(shutil.rmtree, os.environ["MASTHEAD_CACHE_DIR"], True)
+
+from generator.cli import app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "article"

@@ -3,17 +3,28 @@
 Blocks are rendered one partial per block type (`templates/email/blocks/`);
 a section named like "Key Takeaways" is set in a tinted box. mjml-python
 compiles the MJML (no node, no network).
+
+What is compiled from the built-in templates and the config alone (the
+layout, and each block template per shape) is kept in the user's cache
+folder (see `resources`), so a new process renders an email it has seen the
+layout of without Jinja2 compiling a template or MJML compiling the layout.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import hashlib
+import importlib.util
+import json
+import os
 import re
 import secrets
-from typing import Any
+import sys
+import time
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import mjml
-from jinja2 import Environment
 from markupsafe import Markup
 
 from generator.channels.email.parts import EmailParts, html_attr, html_rich, html_text
@@ -31,9 +42,19 @@ from generator.model import (
     Subheading,
     Table,
 )
-from generator.resources import render_template, template_environment, template_errors
+from generator.resources import (
+    read_cache,
+    render_template,
+    template_environment,
+    template_errors,
+    templates_digest,
+    write_cache,
+)
 from generator.text.headings import is_takeaways
 from generator.text.urls import is_safe_href
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 _BODY_TAG = re.compile(r"<body\b[^>]*>")
 # A quote longer than this many characters is set as body text beside its
@@ -58,15 +79,15 @@ def render_html(parts: EmailParts) -> str:
             ) from None
 
 
-def _environment(parts: EmailParts):  # type: ignore[no-untyped-def]
+def _environment(parts: EmailParts) -> Environment:
     return template_environment("email", autoescape=True, override=parts.config.templates_path())
 
 
 def _render_html(parts: EmailParts, *, reuse_compiled: bool = True) -> str:
-    env = _environment(parts)
     article = parts.article
     reuse = reuse_compiled and parts.config.templates_path() is None
-    blocks = _body(parts, reuse=reuse)
+    store = _store(parts.theme) if reuse else None
+    blocks = _body(parts, store)
     image = article.image if article.image and _safe_image(article.image) else None
     # What differs from article to article, escaped for where it goes.
     fields: dict[str, Markup | None] = {
@@ -81,44 +102,45 @@ def _render_html(parts: EmailParts, *, reuse_compiled: bool = True) -> str:
         "link": html_attr(parts.link) if parts.link else None,
         "link_text": html_text(parts.link_shown) if parts.link_shown else None,
     }
-    template = env.get_template("base.mjml.j2")
-
-    def compiled_whole() -> str:
-        return _finish(_compile(render_template(template, _context(parts, fields))), parts)
-
-    if not reuse:
+    if store is None:
         # A user's own templates are compiled as they are, article by article.
-        return compiled_whole()
+        return _compiled_whole(parts, fields)
     # The MJML compile is the costliest step of an email, and it depends on
     # the article's text only where the text sits: compiled once with a
     # placeholder in each place, the result takes each article's (already
     # escaped) text. Placeholders are letters and digits, which MJML passes
     # through untouched in text and attributes alike; the tests compare the
     # two ways over every sample and hostile article.
-    slots = {
-        name: Markup(f"mh{_NONCE}s{i}z") for i, (name, value) in enumerate(fields.items()) if value
-    }
-    skeleton, found, in_tags = _skeleton(
-        render_template(template, _context(parts, {**fields, **slots}))
-    )
-    values = {str(slots[name]): str(fields[name]) for name in slots}
-    text_only = {str(slots[name]) for name in slots if name not in _ATTRIBUTE_SAFE}
-    if not found.issuperset(values) or not in_tags.isdisjoint(text_only):
+    skeleton = store.skeleton(parts, fields)
+    store.save()
+    if skeleton is None:
         # A placeholder MJML did not keep, or text escaped for a text node
         # that MJML put inside a tag, where its quotes would not be escaped.
-        return compiled_whole()
-    return _finish(_SLOT.sub(lambda m: values[m.group(0)], skeleton), parts)
+        return _compiled_whole(parts, fields)
+    pieces, names = skeleton
+    out = [pieces[0]]
+    for name, piece in zip(names, pieces[1:], strict=True):
+        out.append(fields[name])  # type: ignore[arg-type]
+        out.append(piece)
+    return _finish("".join(out), parts)
+
+
+def _compiled_whole(parts: EmailParts, fields: dict[str, Markup | None]) -> str:
+    template = _environment(parts).get_template("base.mjml.j2")
+    return _finish(_compile(render_template(template, _context(parts, fields))), parts)
 
 
 # Placeholders carry a random part, new in each process and never written
 # out, so no article or config text can spell one and have another text
-# put in its place (in an attribute, say).
+# put in its place (in an attribute, say). What is cached keeps only where
+# each placeholder was (the text between them), never the random part.
 _NONCE = secrets.token_hex(6)
 # Fields escaped with html_attr, safe in an attribute as in text.
 _ATTRIBUTE_SAFE = frozenset({"subject", "image_src", "image_alt", "link"})
 
 
 _SLOT = re.compile(rf"mh{_NONCE}s\d+z")
+_SLOT_NUMBER = re.compile(rf"mh{_NONCE}s(\d+)z")
 # A placeholder on a line of its own stands for block tags, around which
 # MJML would have dropped the line breaks.
 _BLOCK_SLOT = re.compile(rf">\n\s*(mh{_NONCE}s\d+z)\n\s*<")
@@ -139,7 +161,7 @@ def _as_compiled(html: str) -> str:
     return html
 
 
-@functools.lru_cache(maxsize=32)
+@lru_cache(maxsize=32)
 def _skeleton(source: str) -> tuple[str, frozenset[str], frozenset[str]]:
     """The compiled layout with placeholders, the placeholders in it, and
     those of them inside a tag (in an attribute)."""
@@ -152,6 +174,25 @@ def _skeleton(source: str) -> tuple[str, frozenset[str], frozenset[str]]:
     return compiled, frozenset(_SLOT.findall(compiled)), in_tags
 
 
+def _made_skeleton(
+    parts: EmailParts, fields: dict[str, Markup | None]
+) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The layout compiled with a placeholder for each field there is: the
+    text around the placeholders and the field each stands for; None when
+    the fields cannot be put in afterwards (see _render_html)."""
+    names = list(fields)
+    slots = {name: Markup(f"mh{_NONCE}s{i}z") for i, name in enumerate(names) if fields[name]}
+    template = _environment(parts).get_template("base.mjml.j2")
+    compiled, found, in_tags = _skeleton(
+        render_template(template, _context(parts, {**fields, **slots}))
+    )
+    text_only = {str(slots[name]) for name in slots if name not in _ATTRIBUTE_SAFE}
+    if not found.issuperset(map(str, slots.values())) or not in_tags.isdisjoint(text_only):
+        return None
+    split = _SLOT_NUMBER.split(compiled)
+    return tuple(split[::2]), tuple(names[int(n)] for n in split[1::2])
+
+
 class _InvalidMJML(Exception):
     """The templates rendered into MJML that mjml-python cannot read."""
 
@@ -160,6 +201,8 @@ def _compile(source: str) -> str:
     # fonts={}: no web-font links; the design uses the system font stack.
     # MJML's output is left as it is: a minifier saved about 1 KB of 20 and
     # cost as much time as the compile.
+    import mjml
+
     try:
         return mjml.mjml2html(source, disable_comments=True, fonts={})
     except ValueError as exc:  # mjml-python's word for MJML it cannot read
@@ -167,30 +210,56 @@ def _compile(source: str) -> str:
 
 
 def _context(parts: EmailParts, fields: dict[str, Markup | None]) -> dict[str, Any]:
-    config = parts.config
-    t = parts.theme
-    footer = parts.footer
     image = None
     if fields["image_src"] is not None:
         image = {"src": fields["image_src"], "alt": fields["image_alt"]}
     return {
-        "t": t,
-        "lang": html_attr(parts.lang),
-        "dir": parts.dir,
+        **_static_context(parts),
         "subject": fields["subject"],
         "title": fields["title"],
         "byline": fields["byline"],
         "dek": fields["dek"],
         "image": image,
+        "body": [fields["body"]] if fields["body"] is not None else [],
+        "link": fields["link"],
+        "link_text": fields["link_text"],
+    }
+
+
+# What the base template gets besides the article's fields, made once per
+# config, language, theme and email service, and a hash of it (see
+# _Store.skeleton).
+_STATIC: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
+
+
+def _static_context(parts: EmailParts) -> dict[str, Any]:
+    return _static(parts)[0]
+
+
+def _static(parts: EmailParts) -> tuple[dict[str, Any], str]:
+    key = (
+        parts.config,
+        parts.lang,
+        tuple(parts.labels.items()),
+        parts.footer,
+        tuple(parts.theme.items()),
+    )
+    found = _STATIC.get(key)
+    if found is not None:
+        return found
+    config = parts.config
+    t = parts.theme
+    footer = parts.footer
+    context = {
+        "t": t,
+        "lang": html_attr(parts.lang),
+        "dir": parts.dir,
         "brand": {
             "name": html_text(config.brand.name) if config.brand.name else "",
             "logo_url": html_attr(config.brand.logo_url) if config.brand.logo_url else "",
             "logo_alt": html_attr(config.brand.logo_alt or config.brand.name),
             "logo_width": min(config.brand.logo_width, 552),
         },
-        "body": [fields["body"]] if fields["body"] is not None else [],
-        "link": fields["link"],
-        "link_text": fields["link_text"],
         "labels": {k: html_text(v) for k, v in parts.labels.items()},
         "sender": footer.sender,
         "address": footer.address,
@@ -203,6 +272,10 @@ def _context(parts: EmailParts, fields: dict[str, Markup | None]) -> dict[str, A
         ],
         "align": t["header"] if parts.dir == "ltr" or t["header"] == "center" else "right",
     }
+    if len(_STATIC) > 64:
+        _STATIC.clear()
+    found = _STATIC[key] = (context, hashlib.sha256(repr(context).encode()).hexdigest())
+    return found
 
 
 # --- block stencils --------------------------------------------------------------
@@ -212,34 +285,39 @@ def _context(parts: EmailParts, fields: dict[str, Markup | None]) -> dict[str, A
 # into the placeholders. The tests compare this with rendering each block.
 
 _STENCIL_SLOT = re.compile(rf"mh{_NONCE}b(\d+)z")
-_Stencil = tuple[str, bool]  # the rendered template, whether every slot is in it once
-_STENCILS: dict[tuple[Any, ...], _Stencil] = {}
+# The text around the placeholders, and which value goes after each piece
+# but the last; None: a placeholder repeated or dropped, so each block of
+# that shape is rendered itself.
+_Stencil = tuple[tuple[str, ...], tuple[int, ...]] | None
+_StencilKey = tuple[str, tuple[str, ...], tuple[Any, ...], str]
 
 
 def _stencilled(
-    layout: tuple[Any, ...],
-    name: str,
-    values: dict[str, Any],
-    env: Environment,
-    t: dict[str, Any],
-    start: str,
+    store: _Store, env: _Env, name: str, values: dict[str, Any], t: dict[str, Any], start: str
 ) -> Markup:
     fills: list[str] = []
     shape: list[Any] = []
-    slotted = {key: _slot(value, fills, shape) for key, value in values.items()}
-    key = (layout, name, tuple(values), tuple(shape))
-    stencil = _STENCILS.get(key)
-    if stencil is None:
-        text = _render_block(env, name, t, start, slotted)
-        found = sorted(int(i) for i in _STENCIL_SLOT.findall(text))
-        stencil = (text, found == list(range(len(fills))))
-        if len(_STENCILS) > 512:
-            _STENCILS.clear()
-        _STENCILS[key] = stencil
-    text, whole = stencil
-    if not whole:  # a placeholder repeated or dropped: render the block itself
-        return Markup(_render_block(env, name, t, start, values))
-    return Markup(_STENCIL_SLOT.sub(lambda m: fills[int(m.group(1))], text))
+    for value in values.values():
+        _slot(value, fills, shape, False)
+    key = (name, tuple(values), tuple(shape), start)
+    stencil = store.stencils.get(key, False)
+    if stencil is False:
+        numbered: list[str] = []  # numbered as `fills` is: the same walk
+        slotted = {k: _slot(v, numbered, [], True) for k, v in values.items()}
+        text = _render_block(env(), name, t, start, slotted)
+        split = _STENCIL_SLOT.split(text)
+        numbers = tuple(int(n) for n in split[1::2])
+        whole = sorted(numbers) == list(range(len(fills)))
+        stencil = (tuple(split[::2]), numbers) if whole else None
+        store.add_stencil(key, stencil)
+    if stencil is None:  # a placeholder repeated or dropped: render the block itself
+        return Markup(_render_block(env(), name, t, start, values))
+    pieces, numbers = stencil
+    out = [pieces[0]]
+    for number, piece in zip(numbers, pieces[1:], strict=True):
+        out.append(fills[number])
+        out.append(piece)
+    return Markup("".join(out))
 
 
 def _render_block(
@@ -249,24 +327,198 @@ def _render_block(
     return render_template(template, {"t": t, "start": start, **values})
 
 
-def _slot(value: Any, fills: list[str], shape: list[Any]) -> Any:
-    """`value` with each piece of escaped text a placeholder; `shape` gets
-    what the template may test or loop over."""
+def _slot(value: Any, fills: list[str], shape: list[Any], slotted: bool) -> Any:
+    """Each piece of escaped text in `value` goes to `fills`, and what a
+    template may test or loop over to `shape`; with `slotted`, `value` with
+    each piece of text a placeholder (numbered as in `fills`)."""
     if isinstance(value, Markup):
         if not value:  # empty once escaped (a template may test it): part of the shape
             shape.append(None)
             return value
-        fills.append(str(value))
+        fills.append(value)
         shape.append("")
-        return Markup(f"mh{_NONCE}b{len(fills) - 1}z")
+        return Markup(f"mh{_NONCE}b{len(fills) - 1}z") if slotted else value
     if isinstance(value, list):
         shape.append(len(value))
-        return [_slot(v, fills, shape) for v in value]
+        return [_slot(v, fills, shape, slotted) for v in value]
     if isinstance(value, dict):
         shape.append(tuple(value))
-        return {k: _slot(v, fills, shape) for k, v in value.items()}
+        return {k: _slot(v, fills, shape, slotted) for k, v in value.items()}
     shape.append(value)  # None, a tag name: part of the shape
     return value
+
+
+# --- the cache of compiled layouts -------------------------------------------------
+# Kept per layout: the built-in templates, the theme, and what made them
+# into HTML (this code, Jinja2, MarkupSafe, mjml-python, Python), all in the
+# entry's name, so an entry is never used for anything else. A layout's
+# stencils are one entry; each compiled layout (the base template with what
+# it places besides the article's fields: brand, footer, labels, which
+# fields there are) another. The article's text only ever goes into
+# placeholders, so it is never stored.
+
+_NOT_SET = object()
+_MAX_STENCILS = 1024  # per layout; past it, new ones are used but not kept
+_MAX_SKELETONS = 64  # per layout, in memory
+_SAVE_EVERY = 2.0  # seconds: a folder render adds shapes as it goes
+
+
+class _Store:
+    """The skeletons and stencils of one layout, as loaded from and saved to
+    the user's cache folder (`name`: its stencils' entry; `name`-<hash>: a
+    skeleton's)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.skeletons: dict[str, _Skeleton] = {}
+        self.stencils: dict[_StencilKey, _Stencil] = {}
+        self.dirty = False
+        self.saved = 0.0
+        self._load()
+
+    def skeleton(self, parts: EmailParts, fields: dict[str, Markup | None]) -> _Skeleton:
+        # The context the layout is rendered with, placeholders marked by
+        # field (a NUL, which no config or article text holds): what the
+        # compiled layout depends on, besides what names the store.
+        marks = {name: Markup(f"\0{name}\0") for name, value in fields.items() if value}
+        context = _context(parts, {**fields, **marks})
+        # The part made once per config (_static) goes in as its hash.
+        static, digest = _static(parts)
+        varied = [(k, v) for k, v in context.items() if static.get(k, _NOT_SET) is not v]
+        key = hashlib.sha256(repr((digest, tuple(context), varied)).encode()).hexdigest()
+        if key in self.skeletons:
+            return self.skeletons[key]
+        name = f"{self.name}-{key[:40]}"
+        try:
+            skeleton = _checked_skeleton(json.loads(read_cache(name) or b"false"))
+        except (ValueError, TypeError):  # not what was written: made afresh
+            skeleton = False
+        if skeleton is False:
+            skeleton = _made_skeleton(parts, fields)
+            write_cache(name, json.dumps(skeleton, separators=(",", ":")).encode())
+        if len(self.skeletons) >= _MAX_SKELETONS:
+            self.skeletons.clear()
+        self.skeletons[key] = skeleton
+        return skeleton
+
+    def add_stencil(self, key: _StencilKey, stencil: _Stencil) -> None:
+        if len(self.stencils) < _MAX_STENCILS:
+            self.stencils[key] = stencil
+            self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty or (self.saved and time.monotonic() - self.saved < _SAVE_EVERY):
+            return
+        data = [[list(k), v] for k, v in self.stencils.items()]
+        write_cache(self.name, json.dumps(data, separators=(",", ":")).encode())
+        self.dirty = False
+        self.saved = time.monotonic()
+
+    def _load(self) -> None:
+        data = read_cache(self.name)
+        if data is None:
+            return
+        with contextlib.suppress(ValueError, TypeError):  # not what save wrote: made afresh
+            self.stencils = {_tupled(k): _checked_stencil(v) for k, v in json.loads(data)}
+
+
+_Skeleton = tuple[tuple[str, ...], tuple[str, ...]] | None
+_FIELDS = frozenset(
+    ("subject", "title", "byline", "dek", "image_src", "image_alt", "body", "link", "link_text")
+)
+
+
+def _pieces(value: Any) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    if not isinstance(value, list):
+        raise ValueError
+    pieces, slots = value
+    if not all(isinstance(p, str) for p in pieces) or len(slots) != len(pieces) - 1:
+        raise ValueError
+    return tuple(pieces), tuple(slots)
+
+
+def _checked_skeleton(value: Any) -> _Skeleton | bool:
+    if value is None or value is False:  # False: no entry
+        return value
+    pieces, names = _pieces(value)
+    if not _FIELDS.issuperset(names):
+        raise ValueError
+    return pieces, names
+
+
+def _checked_stencil(value: Any) -> _Stencil:
+    if value is None:
+        return None
+    pieces, numbers = _pieces(value)
+    if sorted(numbers) != list(range(len(numbers))) or any(type(n) is not int for n in numbers):
+        raise ValueError
+    return pieces, numbers
+
+
+def _tupled(value: Any) -> Any:
+    """A stencil key as JSON gave it back (lists) as the key it was (tuples)."""
+    if isinstance(value, list):
+        return tuple(_tupled(v) for v in value)
+    if isinstance(value, dict):
+        raise ValueError
+    return value
+
+
+_STORES: dict[tuple[str, tuple[tuple[str, Any], ...]], _Store] = {}
+
+
+def _store(theme: dict[str, Any]) -> _Store:
+    layout = (templates_digest("email"), tuple(theme.items()))
+    store = _STORES.get(layout)
+    if store is None:
+        named = (_code_stamp(), layout[0], sorted(theme.items()))
+        digest = hashlib.sha256(repr(named).encode()).hexdigest()
+        if len(_STORES) > 16:
+            _STORES.clear()
+        store = _STORES[layout] = _Store(f"email-{digest[:40]}")
+    return store
+
+
+@cache
+def _code_stamp() -> tuple[Any, ...]:
+    """What turns templates into HTML besides the templates: Masthead (its
+    version, and this module and `resources` as they are, for a checkout),
+    Python, and the files of Jinja2, MarkupSafe and mjml-python."""
+    from generator import __version__, resources
+
+    own = hashlib.sha256()
+    for path in (__file__, resources.__file__):
+        own.update(Path(path).read_bytes())
+    return (__version__, sys.version, own.hexdigest(), *map(_package_stamp, _PACKAGES))
+
+
+_PACKAGES = ("jinja2", "markupsafe", "mjml")
+
+
+def _package_stamp(name: str) -> tuple[Any, ...]:
+    spec = importlib.util.find_spec(name)
+    folders = spec.submodule_search_locations if spec else None
+    if not folders:
+        return (name, None)
+    with os.scandir(next(iter(folders))) as entries:
+        files = sorted(
+            (e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.is_file()
+        )
+    return (name, tuple(files))
+
+
+class _Env:
+    """The email templates' Jinja2 environment, made (and Jinja2 imported)
+    only when a block is not in the cache."""
+
+    def __init__(self, parts: EmailParts) -> None:
+        self._parts = parts
+        self._env: Environment | None = None
+
+    def __call__(self) -> Environment:
+        if self._env is None:
+            self._env = _environment(self._parts)
+        return self._env
 
 
 def _finish(html: str, parts: EmailParts) -> str:
@@ -292,21 +544,19 @@ def _safe_image(src: str) -> bool:
     return is_safe_href(src) and not src.lower().startswith("mailto:")
 
 
-def _body(parts: EmailParts, *, reuse: bool) -> list[Markup]:
-    env = _environment(parts)
+def _body(parts: EmailParts, store: _Store | None) -> list[Markup]:
+    """The blocks, as HTML: from the stencils in `store`, else each rendered."""
+    env = _Env(parts)
     t = parts.theme
     start = "right" if parts.dir == "rtl" else "left"
-    # The environment itself, not its id: a preview that reloads templates
-    # makes a new one, which must not find the old one's stencils.
-    layout = (env, tuple(sorted(t.items())), start)
 
     def rich(text: RichText) -> Markup:
         return html_rich(text, t)
 
     def render(name: str, **values: Any) -> Markup:
-        if reuse:
-            return _stencilled(layout, name, values, env, t, start)
-        return Markup(_render_block(env, name, t, start, values))
+        if store is not None:
+            return _stencilled(store, env, name, values, t, start)
+        return Markup(_render_block(env(), name, t, start, values))
 
     def inner(blocks: tuple[Block, ...], nested: str) -> list[Markup]:
         """Blocks under a list item or in a quote, each rendered as it sits there."""
