@@ -18,7 +18,8 @@ import binascii
 import datetime as dt
 import hashlib
 import re
-from email.charset import BASE64, Charset
+from collections.abc import Iterator
+from email.charset import BASE64, RFC2047_CHROME_LEN, Charset
 from email.header import Header
 from email.utils import format_datetime, formataddr
 
@@ -37,11 +38,62 @@ _PLAIN_HEADER = re.compile(r"[ -~]{0,900}")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 _HEADER_URL = re.compile(r"[!-=?-~]+")
 
-# Base64 encoded words, as Gmail and Apple Mail write them: the standard
-# library's default for UTF-8 measures quoted-printable too, byte by byte,
-# to pick the shorter, which cost more than the rest of the message.
-_UTF8_BASE64 = Charset("utf-8")
-_UTF8_BASE64.header_encoding = BASE64
+
+
+class _Base64Words(Charset):
+    """UTF-8 as base64 encoded words, as Gmail and Apple Mail write them: the
+    standard library's default for UTF-8 measures quoted-printable too, to
+    pick the shorter.
+
+    Its `header_encode_lines` cuts the text into words as Charset's does
+    (the longest run of characters that fits each line, characters never
+    split), but counts bytes as it goes: Charset's encodes every prefix
+    afresh, a cost that grows with the square of the subject's length and
+    was most of the cost of a message. The tests compare the two on many
+    subjects."""
+
+    def __init__(self) -> None:
+        super().__init__("utf-8")
+        self.header_encoding = BASE64
+
+    def header_encode_lines(self, string: str, maxlengths: Iterator[int]) -> list[str | None]:
+        extra = len("utf-8") + RFC2047_CHROME_LEN
+        maxlen = next(maxlengths) - extra
+        if (len(string.encode("utf-8")) + 2) // 3 * 4 <= maxlen:  # all on the first line
+            return [_word(string)]
+        lines: list[str | None] = []
+        start = 0  # where the current line's characters begin
+        size = 0  # their length in UTF-8
+        for end, character in enumerate(string):
+            width = _utf8_length(character)
+            # A base64 word of n bytes is 4 characters per 3 bytes begun.
+            if (size + width + 2) // 3 * 4 > maxlen:
+                if not lines and start == end:  # nothing fits on the first line
+                    lines.append(None)
+                else:
+                    lines.append(_word(string[start:end]))
+                start, size = end, width
+                maxlen = next(maxlengths) - extra
+            else:
+                size += width
+        lines.append(_word(string[start:]))
+        return lines
+
+
+def _utf8_length(character: str) -> int:
+    code = ord(character)
+    return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+
+
+def _word(text: str) -> str:
+    # What email.base64mime.header_encode makes of it.
+    if not text:
+        return ""
+    encoded = binascii.b2a_base64(text.encode("utf-8"), newline=False).decode("ascii")
+    return f"=?utf-8?b?{encoded}?="
+
+
+_UTF8_BASE64 = _Base64Words()
 
 
 def build_eml(
