@@ -18,19 +18,28 @@ _BREAK = re.compile(r"[\t\n\x0b\x0c\r ]+")
 
 def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
     """`text` as lines of at most `width` characters (a longer word excepted)."""
-    words = [w for w in _BREAK.split(text) if w]
-    if not words:
+    # The words, one space between them; each line is then found with
+    # str.rfind (the last space that leaves the line short enough), not by
+    # adding words one by one: a line costs what a word cost before.
+    joined = " ".join(_BREAK.split(text)).strip(" ")
+    if not joined:
         return ""
     lines: list[str] = []
-    line = initial_indent + words[0]
-    for word in words[1:]:
-        if len(line) + 1 + len(word) <= width:
-            line += " " + word
-        else:
-            lines.append(line)
-            line = subsequent_indent + word
-    lines.append(line)
-    return "\n".join(lines)
+    indent = initial_indent
+    start, end = 0, len(joined)
+    while True:
+        room = width - len(indent)  # for the words of this line
+        if end - start <= room:
+            lines.append(indent + joined[start:])
+            return "\n".join(lines)
+        cut = joined.rfind(" ", start, start + room + 1) if room >= 0 else -1
+        if cut <= start:  # not even the first word fits: it has the line to itself
+            cut = joined.find(" ", start)
+            if cut < 0:
+                lines.append(indent + joined[start:])
+                return "\n".join(lines)
+        lines.append(indent + joined[start:cut])
+        start, indent = cut + 1, subsequent_indent
 
 
 def display_width(text: str) -> int:
