@@ -118,7 +118,8 @@ def email_parts(
     subject: str | None = None,
     theme: str | None = None,
 ) -> EmailParts:
-    provider = get_esp(esp or config.email.esp)
+    esp_key = esp or config.email.esp
+    provider, labels, palette, footer = _per_config(config, esp_key, theme, article.lang)
     link = shown = article_link(article.url, config.site_url, article.slug)
     if link and config.utm.enabled:
         link = utm_link(
@@ -134,8 +135,6 @@ def email_parts(
         without_bidi_controls(subject or article.subject or article.title).split()
     )
     preheader = without_bidi_controls(article.preheader or article.dek or "")
-    labels = labels_for(article.lang, dict(config.labels))
-    palette = config.resolved_theme(theme)
     return EmailParts(
         article=article,
         config=config,
@@ -146,11 +145,35 @@ def email_parts(
         link=link,
         link_shown=shown,
         byline_text=byline(article, labels),
-        footer=_footer(config, provider, labels, palette),
+        footer=footer,
         labels=labels,
         theme=palette,
         takeaways_first=takeaways_place(article, config, palette) == "top",
     )
+
+
+# What email_parts takes from the config alone, made once per config, email
+# service, theme and language rather than once per article: a folder render
+# asks for the same one every time. The dicts are shared, and only read.
+_PER_CONFIG: dict[
+    tuple[Config, str, str | None, str], tuple[ESP, dict[str, str], dict[str, Any], Footer]
+] = {}
+
+
+def _per_config(
+    config: Config, esp: str, theme: str | None, lang: str
+) -> tuple[ESP, dict[str, str], dict[str, Any], Footer]:
+    key = (config, esp, theme, lang)
+    found = _PER_CONFIG.get(key)
+    if found is None:
+        provider = get_esp(esp)
+        labels = labels_for(lang, dict(config.labels))
+        palette = config.resolved_theme(theme)
+        found = (provider, labels, palette, _footer(config, provider, labels, palette))
+        if len(_PER_CONFIG) > 64:
+            _PER_CONFIG.clear()
+        _PER_CONFIG[key] = found
+    return found
 
 
 def takeaways_place(article: Article, config: Config, theme: dict[str, Any]) -> str:
