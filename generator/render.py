@@ -174,7 +174,13 @@ def render_files(
 
 def find_articles(paths: Iterable[str | os.PathLike[str]], out_dir: Path) -> list[Path]:
     """Article files named, or found (recursively) in folders named."""
-    found: list[Path] = []
+    return list(_found_articles(paths, out_dir))
+
+
+def _found_articles(paths: Iterable[str | os.PathLike[str]], out_dir: Path) -> dict[Path, str]:
+    """`find_articles`, each with its absolute path (resolved once: it is
+    what tells an article in the output folder, and the cache's key)."""
+    found: dict[Path, str] = {}
     out = out_dir.resolve()
     for raw in paths:
         path = Path(raw)
@@ -187,15 +193,16 @@ def find_articles(paths: Iterable[str | os.PathLike[str]], out_dir: Path) -> lis
                 )
             for candidate in sorted(path.rglob("*")):
                 if (
-                    candidate.is_file()
-                    and candidate.suffix.lower() in ARTICLE_SUFFIXES
+                    candidate.suffix.lower() in ARTICLE_SUFFIXES
+                    and candidate.is_file()
                     and not any(p.startswith(".") for p in candidate.relative_to(path).parts)
-                    and not candidate.resolve().is_relative_to(out)
+                    and not (resolved := candidate.resolve()).is_relative_to(out)
                 ):
-                    found.append(candidate)
-        else:
-            found.append(path)  # a missing or odd file is reported by its reader
-    return list(dict.fromkeys(found))
+                    found.setdefault(candidate, str(resolved))
+        elif path not in found:
+            # A missing or odd file is reported by its reader.
+            found[path] = str(path.resolve())
+    return found
 
 
 def fingerprint(config: Config, options: Options) -> str:
@@ -235,9 +242,16 @@ _WORKER: dict[str, object] = {}
 
 
 def _init_worker(
-    config: Config, options: Options, now: dt.datetime, reserved: dict[str, str]
+    config: Config,
+    options: Options,
+    now: dt.datetime,
+    reserved: dict[str, str],
+    claimed: dict[str, str] | None = None,
 ) -> None:
-    _WORKER.update(config=config, options=options, now=now, reserved=reserved)
+    """`claimed`: the run's slug claims kept in memory (slug -> source), when
+    this process renders every article; None: claimed by file, which other
+    workers see."""
+    _WORKER.update(config=config, options=options, now=now, reserved=reserved, claimed=claimed)
 
 
 def _work(task: _Task) -> Result:
@@ -321,6 +335,13 @@ _OTHER_SLUG = (
 def _claim(claims: str, slug: str, source: str) -> None:
     """Reserve `slug` for `source` in this run; a second article with the same
     slug is refused rather than allowed to overwrite the first."""
+    claimed: dict[str, str] | None = _WORKER.get("claimed")  # type: ignore[assignment]
+    if claimed is not None:
+        # One process renders the whole run: a dict, not a file per article.
+        owner = claimed.setdefault(slug, source)
+        if owner != source:
+            raise MastheadError(f"has the same slug '{slug}' as {owner}; {_OTHER_SLUG}", source)
+        return
     claim = os.path.join(claims, slug)
     try:
         fd = os.open(claim, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -359,14 +380,14 @@ def render_run(
     """Render `paths` into `out_dir` with up to `jobs` processes (None: one per
     CPU; see `worker_count`); `notice` hears what the run changed of what it
     was asked (fewer processes than --jobs)."""
-    articles = find_articles(paths, out_dir)
+    found = _found_articles(paths, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = _load_cache(out_dir)
     stamp = fingerprint(config, options)
     # One file per slug, for the run only (removed at its end), kept in a
     # folder of its own so the cleanup is one folder, not a search of all.
     claims = out_dir / f".masthead-claims-{uuid.uuid4().hex}"
-    keys = {str(p): str(p.resolve()) for p in articles}  # cache keys: absolute paths
+    keys = {str(p): key for p, key in found.items()}  # cache keys: absolute paths
     # Slugs this folder already holds for sources outside this run: another
     # article must not take them over (its render would replace their files).
     in_run = set(keys.values())
@@ -596,7 +617,7 @@ def _execute(
     reserved: dict[str, str],
 ) -> Generator[Result, None, None]:
     if workers <= 1 or len(tasks) <= 1:
-        _init_worker(config, options, now, reserved)
+        _init_worker(config, options, now, reserved, claimed={})
         for task in tasks:
             yield _work(task)
         return

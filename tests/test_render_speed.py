@@ -132,3 +132,73 @@ def test_a_feed_and_its_copies_list_their_folder_once(tmp_path, monkeypatch):
     assert listed == [str(tmp_path)]  # was three times
     assert not any(path.exists() for path in stale)
     assert all((tmp_path / name).stat().st_size > 100 for name in names)
+
+
+# --- the run loop (issue 21) -----------------------------------------------------
+
+
+def _corpus(folder: Path, slugs: list[str]) -> Path:
+    folder.mkdir()
+    body = "A short article.\n\nIts one paragraph says enough to be rendered.\n"
+    for n, slug in enumerate(slugs):
+        (folder / f"{n}.md").write_text(f"---\ntitle: Story {n}\nslug: {slug}\n---\n{body}")
+    return folder
+
+
+def _created_claims(monkeypatch) -> list[str]:
+    """The claim files a run creates (O_EXCL opens in its claims folder)."""
+    created: list[str] = []
+    real = os.open
+
+    def spying(path, flags, *args, **kwargs):
+        if ".masthead-claims-" in os.fspath(path) and flags & os.O_EXCL:
+            created.append(os.fspath(path))
+        return real(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spying)
+    return created
+
+
+def test_a_one_process_run_claims_slugs_in_memory(tmp_path, monkeypatch):
+    from generator.render import Options, render_run
+
+    source = _corpus(tmp_path / "src", ["one", "two", "three"])
+    created = _created_claims(monkeypatch)
+    config = parse_config('site_url = "https://news.example.com"\n')
+    when = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    summary = render_run([source], tmp_path / "out", config, Options(), now=when, jobs=1)
+    assert [r.status for r in summary.results] == ["rendered"] * 3
+    assert created == []  # was a file per article
+
+
+def test_a_one_process_run_still_refuses_a_slug_twice(tmp_path, monkeypatch):
+    from generator.render import Options, render_run
+
+    source = _corpus(tmp_path / "src", ["same", "same"])
+    config = parse_config('site_url = "https://news.example.com"\n')
+    when = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    summary = render_run([source], tmp_path / "out", config, Options(), now=when, jobs=1)
+    assert [r.status for r in summary.results] == ["rendered", "failed"]
+    assert "has the same slug 'same' as " in (summary.results[1].error or "")
+    # A second run (the same process, as tests and a watch loop do) starts afresh.
+    again = render_run([source], tmp_path / "out2", config, Options(), now=when, jobs=1)
+    assert [r.status for r in again.results] == ["rendered", "failed"]
+
+
+def test_a_run_resolves_each_article_path_once(tmp_path, monkeypatch):
+    from generator.render import Options, render_run
+
+    source = _corpus(tmp_path / "src", ["a", "b", "c", "d"])
+    resolved: list[str] = []
+    real = Path.resolve
+
+    def counting(self, strict=False):
+        resolved.append(str(self))
+        return real(self, strict)
+
+    monkeypatch.setattr(Path, "resolve", counting)
+    config = parse_config('site_url = "https://news.example.com"\n')
+    when = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    render_run([source], tmp_path / "out", config, Options(), now=when, jobs=1)
+    articles = [p for p in resolved if p.endswith(".md")]
+    assert sorted(articles) == sorted(str(source / f"{n}.md") for n in range(4))  # was twice each
