@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from generator.errors import MastheadError
+from generator.resources import data_table
 
 DEFAULT_ESP = "generic"
 
@@ -39,7 +38,6 @@ class ESP:
 
 @cache
 def esps() -> dict[str, ESP]:
-    data = tomllib.loads((Path(__file__).parent / "esp.toml").read_text(encoding="utf-8"))
     return {
         key: ESP(
             key=key,
@@ -52,7 +50,7 @@ def esps() -> dict[str, ESP]:
             tag_patterns=tuple(row["patterns"]),
             source=row["source"],
         )
-        for key, row in data.items()
+        for key, row in data_table("esp.toml").items()
     }
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
+
+from generator.resources import data_table
 
 FALLBACK = "en"
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"})
@@ -23,7 +23,7 @@ _BABEL_LOCALE = {"en": "en_GB"}
 
 @cache
 def _table() -> dict[str, dict[str, str]]:
-    return tomllib.loads((Path(__file__).parent / "labels.toml").read_text(encoding="utf-8"))
+    return data_table("labels.toml")
 
 
 # BCP 47 in the shape people write it: "en", "pt-BR", "zh-Hant-TW", "en-US-x-twain".

@@ -6,13 +6,12 @@ platform is an edit to the table, not to the thread code.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
-from pathlib import Path
 
 from generator.errors import MastheadError
+from generator.resources import data_table
 from generator.text import counting
 
 
@@ -49,10 +48,9 @@ class Platform:
 
 @cache
 def platforms() -> dict[str, Platform]:
-    data = tomllib.loads((Path(__file__).parent / "platforms.toml").read_text(encoding="utf-8"))
     return {
         key: Platform(key=key, **{**row, "aliases": tuple(row.get("aliases", ()))})
-        for key, row in data.items()
+        for key, row in data_table("platforms.toml").items()
     }
 
 

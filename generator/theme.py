@@ -8,10 +8,10 @@ pair must keep WCAG AA contrast (4.5:1), checked when the config loads.
 from __future__ import annotations
 
 import colorsys
-import tomllib
 from functools import cache
-from pathlib import Path
 from typing import Any
+
+from generator.resources import data_table
 
 DEFAULT_THEME = "classic"
 AA = 4.5
@@ -45,7 +45,7 @@ COLOUR_KEYS = (
 
 @cache
 def themes() -> dict[str, dict[str, Any]]:
-    return tomllib.loads((Path(__file__).parent / "themes.toml").read_text(encoding="utf-8"))
+    return data_table("themes.toml")
 
 
 def resolve(name: str, overrides: dict[str, Any]) -> dict[str, Any]:

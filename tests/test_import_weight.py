@@ -273,3 +273,52 @@ def test_a_render_compiles_no_merge_tag_pattern(tmp_path):
     from generator.esp import esps
 
     assert {p.pattern for esp in esps().values() for p in esp.patterns} == tag_patterns
+
+
+# --- data tables -----------------------------------------------------------------------
+
+
+def test_the_shipped_tables_are_tomllibs_parse_of_the_data_files():
+    # The oracle is tomllib on the file as it is now; repr compares the
+    # order of keys and the types (a list is not a tuple, 1 is not 1.0) too.
+    import hashlib
+    import tomllib
+
+    from generator import _tables, resources
+
+    package = Path(resources.__file__).parent
+    assert sorted(p.name for p in package.glob("*.toml")) == sorted(resources.DATA_FILES)
+    assert sorted(_tables.TABLES) == sorted(resources.DATA_FILES)
+    for name in resources.DATA_FILES:
+        data = (package / name).read_bytes()
+        digest, table = _tables.TABLES[name]
+        stale = f"{name} changed since generator/_tables.py was written: run `python -m generator.resources`"
+        assert digest == hashlib.sha256(data).hexdigest(), stale
+        assert repr(table) == repr(tomllib.loads(data.decode("utf-8"))), stale
+        assert resources.data_table(name) is table  # the copy is what a run uses
+
+
+def test_an_edited_data_file_is_parsed_not_served_stale(tmp_path, monkeypatch):
+    # A data file edited after the copy was written (no regeneration) is
+    # read as it now is: the copy's hash no longer matches.
+    from generator import resources
+
+    package = Path(resources.__file__).parent
+    for name in resources.DATA_FILES:
+        (tmp_path / name).write_bytes((package / name).read_bytes())
+    edited = (package / "platforms.toml").read_text(encoding="utf-8")
+    assert "limit = 280\n" in edited
+    (tmp_path / "platforms.toml").write_text(edited.replace("limit = 280\n", "limit = 281\n"))
+    monkeypatch.setattr(resources, "_PACKAGE", tmp_path)
+    assert resources.data_table.__wrapped__("platforms.toml")["x"]["limit"] == 281
+    assert resources.data_table.__wrapped__("esp.toml") == resources.data_table("esp.toml")
+
+
+def test_a_render_without_a_config_parses_no_toml(tmp_path):
+    # The data tables come from the shipped copies, and the sidecar reader
+    # imports tomllib only for a sidecar.
+    out = tmp_path / "out"
+    loaded = modules_after("render", str(SEED), "-o", str(out), "-q", cwd=str(tmp_path))
+    assert list(out.glob("*/email.html"))  # it did render
+    assert "generator._tables" in loaded
+    assert not {m for m in loaded if m == "tomllib" or m.startswith("tomllib.")}

@@ -21,7 +21,6 @@ here, in the reader layer, because channels never read files.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -70,6 +69,8 @@ def read_sidecar(source: Source) -> Social:
     data = _read_sidecar_file(path)
     if not data:
         return NO_SOCIAL
+    import tomllib  # here: most articles have no sidecar
+
     name = str(path)
     text = decode(data, name)
     try:
