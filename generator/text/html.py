@@ -9,12 +9,16 @@ link keeps its `href` only for http, https and mailto. Anything else (a
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
 from generator.model import Code, Emphasis, Inline, Link, RichText, Strong, Text
 from generator.text.sanitize import (
+    EMBEDDINGS,
+    ISOLATES,
+    POP_ISOLATE,
     balanced_bidi,
     balanced_bidi_rich,
     without_bidi_controls,
@@ -24,6 +28,16 @@ from generator.text.urls import is_safe_href
 
 TextFilter = Callable[[str], str]
 
+# What escaping a text node changes (`&`, `<`, `>`), what `xml_safe` drops
+# (C0 controls but tab, LF and CR; U+FFFE, U+FFFF; surrogates) and the bidi
+# controls body text has balanced: text with none of them goes out as it is,
+# which most text nodes do, so one search spares the escape and the balancing.
+# The tests check this class against XML's Char production, character by
+# character.
+_BIDI = "".join(sorted(EMBEDDINGS | ISOLATES | {POP_ISOLATE}))
+_NEEDS_WORK = re.compile(f"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff{_BIDI}]")
+_BIDI_CONTROL = re.compile(f"[{_BIDI}]")
+
 
 def text_html(text: str, neutralize: TextFilter | None = None) -> Markup:
     """Plain text escaped for an HTML text node (`&`, `<`, `>`; quotes need no
@@ -31,23 +45,29 @@ def text_html(text: str, neutralize: TextFilter | None = None) -> Markup:
     controls balanced as body text's are (see `sanitize`). `neutralize`
     runs on the escaped text (it may turn delimiters into entities, e.g. for
     ESP merge tags)."""
-    return _text_html(balanced_bidi(text), neutralize)
+    if _NEEDS_WORK.search(text) is None:
+        return Markup(neutralize(text) if neutralize else text)
+    return Markup(_text_html(balanced_bidi(text), neutralize))
 
 
-def _text_html(text: str, neutralize: TextFilter | None) -> Markup:
-    escaped = html.escape(xml_safe(text), quote=False)
-    return Markup(neutralize(escaped) if neutralize else escaped)
+def _text_html(text: str, neutralize: TextFilter | None) -> str:
+    if _NEEDS_WORK.search(text) is not None:
+        text = html.escape(xml_safe(text), quote=False)
+    return neutralize(text) if neutralize else text
 
 
 def attr_html(text: str, neutralize: TextFilter | None = None) -> Markup:
     """Plain text escaped for a double-quoted HTML attribute value, without
     bidi controls (an alt text or a label is a title, not body text)."""
-    return _attr_html(without_bidi_controls(text), neutralize)
+    return Markup(_attr_html(without_bidi_controls(text), neutralize))
 
 
-def _attr_html(text: str, neutralize: TextFilter | None) -> Markup:
+def _attr_html(text: str, neutralize: TextFilter | None) -> str:
     escaped = str(escape(xml_safe(text)))
-    return Markup(neutralize(escaped) if neutralize else escaped)
+    return neutralize(escaped) if neutralize else escaped
+
+
+_NO_ATTRS: dict[str, str] = {}
 
 
 def inline_html(
@@ -59,34 +79,78 @@ def inline_html(
     """Rich text as HTML, one block's: its bidi controls balanced over the
     whole (see `sanitize`). `attrs` maps a tag (`a`, `code`, `em`, `strong`)
     to trusted attribute markup added to it, such as an email's inline styles."""
-    nodes = balanced_bidi_rich(text).nodes
-    return Markup("".join(_node(n, neutralize, attrs or {}) for n in nodes))
+    out: list[str] = []
+    if not _inline(text.nodes, out, neutralize, attrs or _NO_ATTRS, False):
+        # A bidi control in it: balanced over the whole text first. (Text
+        # without one is what balancing would give back unchanged.)
+        out.clear()
+        _inline(balanced_bidi_rich(text).nodes, out, neutralize, attrs or _NO_ATTRS, True)
+    # Built as plain strings, each text node escaped once: only the whole is Markup.
+    return Markup("".join(out))
 
 
-def _node(node: Inline, neutralize: TextFilter | None, attrs: dict[str, str]) -> str:
-    def tag(name: str, inner: str) -> str:
-        extra = f" {attrs[name]}" if name in attrs else ""
-        return f"<{name}{extra}>{inner}</{name}>"
+def _inline(
+    nodes: tuple[Inline, ...],
+    out: list[str],
+    neutralize: TextFilter | None,
+    attrs: dict[str, str],
+    balanced: bool,
+) -> bool:
+    """`nodes` as HTML appended to `out`; False (and `out` unfinished) when
+    a text holds a bidi control and `balanced` is not set."""
+    for node in nodes:
+        kind = type(node)
+        if kind is Text or kind is Code:
+            value = node.text  # type: ignore[union-attr]
+            if (
+                not balanced
+                and _NEEDS_WORK.search(value) is not None
+                and _BIDI_CONTROL.search(value) is not None
+            ):
+                return False
+            if kind is Code:
+                out.append(_open("code", attrs))
+                out.append(_text_html(value, neutralize))
+                out.append("</code>")
+            elif "\n" in value:  # a hard line break, which HTML would fold into a space
+                lines = value.split("\n")
+                out.append("<br />".join(_text_html(line, neutralize) for line in lines))
+            else:
+                out.append(_text_html(value, neutralize))
+        elif kind is Emphasis or kind is Strong:
+            name = "em" if kind is Emphasis else "strong"
+            out.append(_open(name, attrs))
+            if not _inline(node.children, out, neutralize, attrs, balanced):  # type: ignore[union-attr]
+                return False
+            out.append(f"</{name}>")
+        elif kind is Link:
+            if not _link(node, out, neutralize, attrs, balanced):  # type: ignore[arg-type]
+                return False
+        else:
+            raise TypeError(f"unknown inline node {node!r}")
+    return True
 
-    def children(nodes: tuple[Inline, ...]) -> str:
-        return "".join(_node(c, neutralize, attrs) for c in nodes)
 
-    match node:
-        case Text(text=text):
-            if "\n" in text:  # a hard line break, which HTML would fold into a space
-                return "<br />".join(_text_html(line, neutralize) for line in text.split("\n"))
-            return _text_html(text, neutralize)
-        case Code(text=text):
-            return tag("code", _text_html(text, neutralize))
-        case Emphasis(children=nodes):
-            return tag("em", children(nodes))
-        case Strong(children=nodes):
-            return tag("strong", children(nodes))
-        case Link(href=href, children=nodes):
-            inner = children(nodes)
-            href = xml_safe(href.strip())
-            if not is_safe_href(href) or any(c.isspace() for c in href):
-                return inner
-            extra = f" {attrs['a']}" if "a" in attrs else ""
-            return f'<a href="{_attr_html(href, neutralize)}"{extra}>{inner}</a>'
-    raise TypeError(f"unknown inline node {node!r}")
+def _open(name: str, attrs: dict[str, str]) -> str:
+    return f"<{name} {attrs[name]}>" if name in attrs else f"<{name}>"
+
+
+def _link(
+    node: Link,
+    out: list[str],
+    neutralize: TextFilter | None,
+    attrs: dict[str, str],
+    balanced: bool,
+) -> bool:
+    inner: list[str] = []
+    if not _inline(node.children, inner, neutralize, attrs, balanced):
+        return False
+    href = xml_safe(node.href.strip())
+    if not is_safe_href(href) or any(c.isspace() for c in href):
+        out.extend(inner)
+        return True
+    extra = f" {attrs['a']}" if "a" in attrs else ""
+    out.append(f'<a href="{_attr_html(href, neutralize)}"{extra}>')
+    out.extend(inner)
+    out.append("</a>")
+    return True

@@ -1,0 +1,245 @@
+"""Per-article speed-ups of the email (and the HTML text shared with RSS), issue 21.
+
+Each structural test fails when its optimisation is taken out; the
+equivalence tests compare the rewritten escaping with an oracle written
+here from the rules (XML 1.0's Char production, HTML's text escaping, the
+bidi rule of `sanitize`), sharing no code with what it checks.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.model import Code, Emphasis, Link, RichText, Strong, Text
+from tests.conftest import examples
+
+# --- the oracle ------------------------------------------------------------------
+
+_ISOLATES = {"\u2066", "\u2067", "\u2068"}
+_PDI = "\u2069"
+_EMBEDDINGS = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e"}
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_ATTR_ESCAPES = {**_ESCAPES, '"': "&#34;", "'": "&#39;"}
+
+
+def _xml_char(c: str) -> bool:
+    """XML 1.0, production [2] Char."""
+    o = ord(c)
+    return c in "\t\n\r" or 0x20 <= o <= 0xD7FF or 0xE000 <= o <= 0xFFFD or o >= 0x10000
+
+
+def _escaped(text: str, table: dict[str, str] = _ESCAPES) -> str:
+    return "".join(table.get(c, c) for c in text if _xml_char(c))
+
+
+class _Balance:
+    """Bidi controls as body text has them: embeddings and overrides
+    dropped, an isolate left open closed at its line's end, a PDI that
+    closes nothing dropped; the depth carried from text to text."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+
+    def __call__(self, text: str) -> str:
+        out = []
+        for c in text:
+            if c in _EMBEDDINGS:
+                continue
+            if c in _ISOLATES:
+                self.depth += 1
+            elif c == _PDI:
+                if not self.depth:
+                    continue
+                self.depth -= 1
+            elif c == "\n":
+                out.append(_PDI * self.depth)
+                self.depth = 0
+            out.append(c)
+        return "".join(out)
+
+
+def _oracle_inline(text: RichText, neutralize, attrs: dict[str, str]) -> str:
+    balance = _Balance()
+
+    def esc(value: str) -> str:
+        escaped = _escaped(value)
+        return neutralize(escaped) if neutralize else escaped
+
+    def tag(name: str, inner: str) -> str:
+        extra = f" {attrs[name]}" if name in attrs else ""
+        return f"<{name}{extra}>{inner}</{name}>"
+
+    def node(n) -> str:
+        if isinstance(n, Text):
+            return "<br />".join(esc(line) for line in balance(n.text).split("\n"))
+        if isinstance(n, Code):
+            return tag("code", esc(balance(n.text)))
+        if isinstance(n, Emphasis | Strong):
+            inner = "".join(node(c) for c in n.children)
+            return tag("em" if isinstance(n, Emphasis) else "strong", inner)
+        inner = "".join(node(c) for c in n.children)
+        href = "".join(c for c in n.href.strip() if _xml_char(c))
+        scheme, colon, _ = href.strip().partition(":")
+        if not colon or scheme.lower() not in ("http", "https", "mailto"):
+            return inner
+        if any(c.isspace() for c in href):
+            return inner
+        href = _escaped(href, _ATTR_ESCAPES)
+        extra = f" {attrs['a']}" if "a" in attrs else ""
+        return f'<a href="{neutralize(href) if neutralize else href}"{extra}>{inner}</a>'
+
+    html = "".join(node(n) for n in text.nodes)
+    return html + esc(_PDI * balance.depth) if balance.depth else html
+
+
+# --- escaping: every character -------------------------------------------------------
+
+
+def _every_character():
+    """Every BMP code point (surrogates included) and a spread of the others."""
+    yield from map(chr, range(0x10000))
+    yield from map(chr, range(0x10000, 0x110000, 97))
+    yield "\U0010ffff"
+
+
+def test_text_escaping_matches_the_rules_for_every_character():
+    """Each character alone, between letters and in each inline node: what
+    `text_html` and `inline_html` make of it is the oracle's (so the one
+    search that lets most text through untouched misses no character that
+    escaping, XML or the bidi rule would change)."""
+    from generator.text.html import inline_html, text_html
+
+    for c in _every_character():
+        for text in (c, f"a{c}b"):
+            balance = _Balance()
+            assert text_html(text) == _escaped(balance(text) + _PDI * balance.depth), ascii(c)
+            expected = _oracle_inline(RichText((Text(text),)), None, {})
+            assert inline_html(RichText((Text(text),))) == expected, ascii(c)
+            assert inline_html(RichText((Code(text),))) == _oracle_inline(
+                RichText((Code(text),)), None, {}
+            ), ascii(c)
+
+
+_PIECES = st.sampled_from(
+    [
+        "a", "word ", " ", "\n", "&", "<", ">", '"', "'", "{", "|", "[", "*|", "{{",
+        "\x00", "\x0b", "\x1f", "\ufffe", "\ud800", "\ufdd0", "\u00e9", "\u05d0",
+        "\u2066", "\u2067", "\u2068", "\u2069", "\u202a", "\u202e", "\u200f", "&amp;",
+    ]
+)  # fmt: skip
+_TEXTS = st.lists(_PIECES, max_size=8).map("".join)
+_HREFS = st.sampled_from(
+    [
+        "https://example.com/a?b=1&c=<2>", " http://x.test/\u202e ", "mailto:a@b.test",
+        "javascript:alert(1)", "https://x.test/a b", "HTTPS://X.TEST/\"'", "ftp://x",
+        "https://x.test/\x00\ud800{|[", "",
+    ]
+)  # fmt: skip
+
+
+def _inlines(depth: int = 2):
+    leaves = st.one_of(_TEXTS.map(Text), _TEXTS.map(Code))
+    if not depth:
+        return leaves
+    children = st.lists(_inlines(depth - 1), max_size=3).map(tuple)
+    return st.one_of(
+        leaves,
+        children.map(Emphasis),
+        children.map(Strong),
+        st.builds(Link, _HREFS, children),
+    )
+
+
+def _neutralize(escaped: str) -> str:
+    return escaped.replace("{", "&#123;").replace("[", "&#91;")
+
+
+_ATTRS = st.sampled_from(
+    [{}, {"a": 'style="color:red"', "code": 'class="c"', "em": "x", "strong": "y"}, {"a": "z"}]
+)
+
+
+@settings(max_examples=examples(500))
+@given(st.lists(_inlines(), max_size=5).map(tuple), st.booleans(), _ATTRS)
+def test_inline_html_is_the_oracles(nodes, neutralized, attrs):
+    from generator.text.html import inline_html
+
+    neutralize = _neutralize if neutralized else None
+    text = RichText(nodes)
+    assert inline_html(text, neutralize=neutralize, attrs=attrs) == _oracle_inline(
+        text, neutralize, attrs
+    )
+
+
+# --- structure: the work each optimisation spares ----------------------------------
+
+_PLAIN_RICH = RichText(
+    (
+        Text("Plain words, "),
+        Emphasis((Text("some stressed"),)),
+        Text(" and "),
+        Link("https://example.com/a", (Strong((Text("a link"),)),)),
+        Text(", then "),
+        Code("code"),
+        Text(" to end."),
+    )
+)
+
+
+def test_inline_html_makes_one_markup_and_escapes_no_plain_text(monkeypatch):
+    """Rich text is built as plain strings: one Markup for the whole, and
+    text with nothing to escape is not run through the escape at all (it
+    was one Markup and one html.escape per text node)."""
+    import html
+
+    from markupsafe import Markup
+
+    from generator.text import html as text_html_module
+
+    made: list[str] = []
+    escaped: list[str] = []
+
+    class Counted(Markup):
+        def __new__(cls, base="", *args, **kwargs):
+            made.append(str(base))
+            return super().__new__(cls, base, *args, **kwargs)
+
+    real_escape = html.escape
+
+    def counted_escape(s, quote=True):
+        escaped.append(s)
+        return real_escape(s, quote)
+
+    monkeypatch.setattr(text_html_module, "Markup", Counted)
+    monkeypatch.setattr(html, "escape", counted_escape)
+    result = text_html_module.inline_html(_PLAIN_RICH, attrs={"a": 'style="x"'})
+    assert str(result) == (
+        'Plain words, <em>some stressed</em> and <a href="https://example.com/a" style="x">'
+        "<strong>a link</strong></a>, then <code>code</code> to end."
+    )
+    assert len(made) == 1
+    assert escaped == []
+    # Text that has something to escape still is escaped.
+    assert str(text_html_module.inline_html(RichText((Text("a < b"),)))) == "a &lt; b"
+    assert escaped == ["a < b"]
+
+
+def test_rich_text_without_a_bidi_control_is_not_rebuilt_to_balance_it(monkeypatch):
+    """balanced_bidi_rich (which reads the whole plain text and rebuilds the
+    nodes) runs only for text that holds a bidi control."""
+    from generator.text import html as text_html_module
+
+    calls: list[RichText] = []
+    real = text_html_module.balanced_bidi_rich
+
+    def counted(text):
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(text_html_module, "balanced_bidi_rich", counted)
+    text_html_module.inline_html(_PLAIN_RICH)
+    assert calls == []
+    spoof = RichText((Text("Hi "), Emphasis((Text("\u2067abc"),)), Text(" more")))
+    assert str(text_html_module.inline_html(spoof)) == "Hi <em>\u2067abc</em> more\u2069"
+    assert calls == [spoof]
