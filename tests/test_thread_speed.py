@@ -123,3 +123,75 @@ def test_x_searches_the_closing_posts_link_line_for_urls_once(articles, monkeypa
     thread = build_thread(dataclasses.replace(article, tags=("newsrooms",)), "x", config)
     assert "https://lines-once.example.org/news/" in thread.posts[-1].text
     assert len(link_lines) == 1, link_lines
+
+
+def test_a_texts_facts_are_found_once_for_every_platform_and_post_number(articles, monkeypatch):
+    """Whether a text may hold a link or a mention (a regex search over it)
+    is worked out once per text: not again for each platform that lays the
+    same piece out, nor for each post number tried after it ("3/7", "99/99"),
+    the number's own facts being added to the text's."""
+    from generator.channels.thread import fit
+
+    searched: list[str] = []
+    pattern = fit._COUNTED_APART
+
+    class Recording:
+        @staticmethod
+        def search(text: str, *args: Any) -> Any:
+            searched.append(text)
+            return pattern.search(text, *args)
+
+    monkeypatch.setattr(fit, "_COUNTED_APART", Recording)
+    monkeypatch.setattr(fit, "_FACTS", {}, raising=False)  # nothing remembered from other tests
+    for article in articles:
+        article = _fresh(article)
+        for key in ("x", "bluesky", "mastodon", "threads"):
+            build_thread(article, key, CONFIG)
+    assert len(searched) > 20
+    repeated = {text for text in searched if searched.count(text) > 1}
+    assert not repeated, sorted(repeated)[:3]
+    # A text and its post number are searched apart, never joined.
+    numbered = [t for t in searched if t[-1:].isdigit() and " " in t and "/" in t.rsplit(" ", 1)[1]]
+    assert all(t.startswith(" ") for t in numbered), numbered[:3]
+
+
+def test_quick_answers_as_the_platform_with_a_post_number_after_the_text():
+    """`Quick.fits(text, tail)` adds the facts of `tail` (a space and the
+    post number) to those of `text`: its answer is the platform's own for
+    the two joined, near each limit, with links, mentions, CR LF, emoji
+    sequences and marks that join the space before them."""
+    import random
+
+    from generator.channels.thread.fit import Quick
+    from generator.platforms import get_platform
+    from generator.text.counting import grapheme_length
+
+    rng = random.Random(21)
+    parts = ["https://example.com/a/b?x=1", "example.com", "a.co", "(", ".", ",", " ", "\n",
+             "\r\n", "\r", "word", "日本", "e\u0301", "#tag", "@user", "@a@b.org", "🔗", "\u0600",
+             "👍🏽", "🇫🇷", "•", "—", "…", "©", "．com", "\u200d", "lorem ipsum dolor sit amet " * 3]
+    plain = ["word ", "Mot. ", "日本", "é", "•", "—", "’", "🐝", " "]
+    tails = ["", " 1/4", " 99/99", " \u0301 3/7", " @x 2/3", " a.co"]
+    checked = settled = 0
+    for key in ("x", "bluesky", "mastodon", "threads"):
+        rules = get_platform(key)
+        for _ in range(300):
+            quick = Quick(rules)
+            # Near the limit in bytes, or (in wide characters) in clusters.
+            size = len if rng.random() < 0.5 else grapheme_length
+            goal = rules.limit - rng.randint(-4, 12)
+            text = ""
+            words = plain if rng.random() < 0.5 else ["word ", "Mot. ", "a", " "]
+            while size(text.encode() if size is len else text) < goal:
+                text += rng.choice(parts) if rng.random() < 0.01 else rng.choice(words)
+            if rng.random() < 0.3:
+                text += "\u0600"  # joins the space after it into one cluster
+            tail = rng.choice(tails)
+            exact = Calls(rules.fits)
+            object.__setattr__(quick, "rules", type("Exact", (), {
+                "fits": staticmethod(exact), "max_bytes": rules.max_bytes,
+                "max_links": rules.max_links})())
+            assert quick.fits(text, tail) == rules.fits(text + tail), (key, text, tail)
+            checked += 1
+            settled += exact.total == 0
+    assert checked == 1200 and settled > 180  # the bounds settle many, not all

@@ -227,7 +227,7 @@ def make_frame(
     reserve = " " + macros.number(99, 99)
 
     def fits(text: str) -> bool:
-        return rules.fits(text + reserve)
+        return rules.fits(text, reserve)
 
     extra: list[Idea] = []
     dropped: set[int] = set()

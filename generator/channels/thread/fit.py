@@ -41,7 +41,7 @@ TIGHT_QUOTE = 0.55
 
 
 class Rules(Protocol):
-    """What laying out needs of a platform (`Platform`, or `LowerBound`)."""
+    """What laying out needs of a platform (`Quick`, or `LowerBound`)."""
 
     key: str
     name: str
@@ -49,7 +49,10 @@ class Rules(Protocol):
 
     def count(self, text: str) -> int: ...
 
-    def fits(self, text: str) -> bool: ...
+    def fits(self, text: str, tail: str = "") -> bool:
+        """Whether `text` followed by `tail` ("" or a space and the post
+        number) makes one post."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,7 +323,7 @@ def lay_out(
         reserve = " " + suffix if suffix else ""
 
         def fits(text: str, reserve: str = reserve) -> bool:
-            return rules.fits(text + reserve)
+            return rules.fits(text, reserve)
 
         wording.left_out.clear()
         parts: list[str] = [split for text in frame.hook for split in _fitted(text, fits)]
@@ -343,11 +346,9 @@ def lay_out(
         if not numbered:
             return parts
         if len(str(total)) <= len(str(estimate)):
-            numbered_parts = [
-                f"{text} {macros.number(i, total)}" for i, text in enumerate(parts, start=1)
-            ]
-            if all(rules.fits(t) for t in numbered_parts):
-                return numbered_parts
+            numbers = [" " + macros.number(i, total) for i in range(1, total + 1)]
+            if all(rules.fits(text, number) for text, number in zip(parts, numbers, strict=True)):
+                return [text + number for text, number in zip(parts, numbers, strict=True)]
         estimate = max(total, estimate * 10)
 
 
@@ -404,6 +405,52 @@ def _at_least(text: str) -> int:
 _COUNTED_APART = regex.compile(r"://|[.．。｡]\p{L}|@")
 
 
+class _Facts:
+    """What the bounds of `Quick` need of a text, the same for every
+    platform: its UTF-8 bytes, whether it may hold a link (`linkish`: the
+    matches of `_LINKISH`, `schemes` of them "://") or a mention, and its
+    grapheme clusters when asked. Each is the sum (the clusters: at most one
+    more than the sum) over a text's parts where the next part starts with a
+    space: no match of `_COUNTED_APART` or `_LINKISH` holds a space, and a
+    space ends any cluster but one it joins (after a prepended mark)."""
+
+    __slots__ = ("apart", "clusters", "linkish", "mention", "schemes", "size", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.size = len(text.encode("utf-8"))
+        self.apart = _COUNTED_APART.search(text) is not None
+        self.mention = self.apart and "@" in text
+        self.linkish = len(_LINKISH.findall(text)) if self.apart else 0
+        self.schemes = text.count("://") if self.apart else 0
+        self.clusters = -1
+
+    def least_clusters(self) -> int:
+        if self.clusters < 0:
+            self.clusters = grapheme_length(self.text)
+        return self.clusters
+
+
+# Facts of the texts laid out lately, shared by the platforms: a render lays
+# the same pieces out for four of them, each under several post numbers.
+# Emptied when it holds `FACTS_KEPT` texts, so it never holds more than
+# about an article's; a text too long for any post is not kept.
+FACTS_KEPT = 2048
+_FACTS_LONGEST = 2000
+_FACTS: dict[str, _Facts] = {}
+
+
+def _facts(text: str) -> _Facts:
+    found = _FACTS.get(text)
+    if found is None:
+        found = _Facts(text)
+        if len(text) <= _FACTS_LONGEST:
+            if len(_FACTS) >= FACTS_KEPT:
+                _FACTS.clear()
+            _FACTS[text] = found
+    return found
+
+
 class Quick:
     """A platform's rules, answering `fits` from bounds where they settle
     it. A text holding no link or mention is counted by every platform as
@@ -412,47 +459,64 @@ class Quick:
     Threads counts an emoji as its bytes; LinkedIn UTF-16 units): within
     the limit by bytes, it fits; over it by clusters, it does not. Any
     other text is counted the platform's way. Laying out a thread tries many
-    texts against the limit; most are settled here without a count."""
+    texts against the limit; most are settled here without a count, from
+    facts of the text and of the post number after it, each worked out once
+    (`_Facts`)."""
 
     def __init__(self, rules: Platform) -> None:
         self.rules = rules
         self.key, self.name, self.limit = rules.key, rules.name, rules.limit
         # Re-laying a thread asks again about texts it asked about before.
-        self._fits: dict[str, bool] = {}
+        self._fits: dict[tuple[str, str], bool] = {}
 
     def count(self, text: str) -> int:
         return self.rules.count(text)
 
-    def fits(self, text: str) -> bool:
-        known = self._fits.get(text)
+    def fits(self, text: str, tail: str = "") -> bool:
+        """Whether `text`, followed by `tail` ("" or a space and the post
+        number), makes a post the platform takes."""
+        key = (text, tail)
+        known = self._fits.get(key)
         if known is None:
-            known = self._fits[text] = self._fits_afresh(text)
+            known = self._fits[key] = self._fits_afresh(text, tail)
         return known
 
-    def _fits_afresh(self, text: str) -> bool:
-        size = len(text.encode("utf-8"))
-        if not _COUNTED_APART.search(text):
+    def _fits_afresh(self, text: str, tail: str) -> bool:
+        facts = _facts(text)
+        size, apart, mention = facts.size, facts.apart, facts.mention
+        more = None
+        if tail:
+            more = _facts(tail)
+            size += more.size
+            apart = apart or more.apart
+            mention = mention or more.mention
+        rules = self.rules
+        if not apart:
             if size <= self.limit:
-                return self.rules.max_bytes is None or size <= self.rules.max_bytes
-            if grapheme_length(text) > self.limit:
+                return rules.max_bytes is None or size <= rules.max_bytes
+            least = facts.least_clusters()
+            if more is not None:
+                least += more.least_clusters() - 1  # a space may join what is before it
+            if least > self.limit:
                 return False
-        elif "@" not in text:
+        elif not mention:
             # Links, no mention: a link counts 23 at most (X, Mastodon), or
             # less than written (Bluesky shortens it), so bytes and 23 a
             # link-like word are more than any count.
-            linkish = len(_LINKISH.findall(text))
+            linkish, schemes = facts.linkish, facts.schemes
+            if more is not None:
+                linkish += more.linkish
+                schemes += more.schemes
             most = size + 23 * linkish
-            bytes_ok = self.rules.max_bytes is None or size <= self.rules.max_bytes
+            bytes_ok = rules.max_bytes is None or size <= rules.max_bytes
             # Every link a platform finds holds a dot before a letter (its
             # top-level domain), and Threads finds each at most twice (with
             # its scheme, and by twitter-text's extractor): so no more links
             # than twice the dots before a letter ("://" is the other match).
-            links_ok = self.rules.max_links is None or (
-                2 * (linkish - text.count("://")) <= self.rules.max_links
-            )
+            links_ok = rules.max_links is None or 2 * (linkish - schemes) <= rules.max_links
             if most <= self.limit and bytes_ok and links_ok:
                 return True
-        return self.rules.fits(text)
+        return rules.fits(text + tail)
 
 
 class LowerBound:
@@ -466,8 +530,8 @@ class LowerBound:
     def count(self, text: str) -> int:
         return _at_least(text)
 
-    def fits(self, text: str) -> bool:
-        return _at_least(text) <= self.limit
+    def fits(self, text: str, tail: str = "") -> bool:
+        return _at_least(text + tail) <= self.limit
 
 
 def hook_length_bound(text: str) -> int:
