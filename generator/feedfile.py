@@ -5,6 +5,12 @@ which the atomic rename replaces) around the whole read-modify-write, and the
 Atom and JSON Feed siblings are written inside the same lock. Every file is
 written to a temporary file and renamed, so a run killed at any moment leaves
 the old feed or the new one, never a broken one.
+
+Scanning a feed of 10,000 items is most of an add's time, so the scan of
+the feed an add writes is kept in the user's cache folder (see
+`resources.write_cache`), under the SHA-256 of the file's exact bytes: the
+next add uses it only for a file with those very bytes, and scans the feed
+when there is none, it does not match, or it is damaged.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,6 +28,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.channels.rss.encoding import DECLARATION_LIMIT, detect
 from generator.channels.rss.feed import (
     FeedUpdate,
     ItemSource,
@@ -31,7 +39,14 @@ from generator.channels.rss.feed import (
     remove,
     sibling_address,
 )
-from generator.channels.rss.scan import FeedError, scan, stream_items
+from generator.channels.rss.scan import (
+    FeedError,
+    ScannedFeed,
+    pack,
+    scan,
+    stream_items,
+    unpack,
+)
 from generator.config import Config
 from generator.model import Article
 from generator.writers import Leftovers, PendingFile
@@ -40,6 +55,9 @@ if TYPE_CHECKING:  # the Atom and JSON Feed copies only: imported when written
     from generator.channels.rss.entries import Entry, EntryIds
 
 LOCK_TIMEOUT = 30.0
+# A feed this big or bigger has its scan kept for the next add: a smaller one
+# is scanned in less time than the cache entry costs to check and write.
+KEEP_SCAN_FROM = 1 << 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,17 +174,69 @@ def add_articles(
     written (`feed.NoChannelLink`): RSS requires the site's address."""
     feed = _feed_file(feed)
     with feed_lock(feed, lock_timeout):
+        existing = _read(feed)
         result = merge(
-            _read(feed),
+            existing,
             articles,
             config,
             now=now,
             name=str(feed),
             max_items=max_items,
             address=feed_address(config, feed.name),
+            scanned=_kept_scan(feed, existing, dates=bool(max_items)),
         )
-        _write_all(feed, result.chunks(), result.channel, config, now=now, siblings=siblings)
+        written = _Hashing(result.chunks())
+        _write_all(feed, written, result.channel, config, now=now, siblings=siblings)
+        if written.size >= KEEP_SCAN_FROM and (layout := result.layout()) is not None:
+            _keep_scan(feed, layout, written.digest.hexdigest(), written.size)
     return FeedUpdate(b"", result.added, result.replaced, result.dropped, result.total)
+
+
+def _scan_name(feed: Path) -> str:
+    """The cache entry of the feed file at `feed`: one per file, replaced by each add."""
+    where = os.fsencode(os.path.abspath(feed))
+    return "feed-scan-" + hashlib.sha256(where).hexdigest()[:32]
+
+
+def _kept_scan(feed: Path, data: bytes | None, *, dates: bool) -> ScannedFeed | None:
+    """The scan of `data` (the feed file at `feed`) the last add kept, if it
+    is of these exact bytes; None otherwise (the feed is scanned)."""
+    from generator.resources import read_cache
+
+    if data is None or len(data) < KEEP_SCAN_FROM:
+        return None
+    if (packed := read_cache(_scan_name(feed))) is None:
+        return None
+    try:
+        encoding = detect(data[:DECLARATION_LIMIT], str(feed))
+    except FeedError:
+        return None  # the scan says what is wrong
+    if not encoding.is_utf8:
+        return None
+    return unpack(packed, data, hashlib.sha256(data).hexdigest(), encoding, dates=dates)
+
+
+def _keep_scan(feed: Path, layout: ScannedFeed, digest: str, size: int) -> None:
+    """Keep `layout`, the scan of the feed just written (`size` bytes that
+    hash to `digest`), for the next add; quietly not at all when that fails."""
+    from generator.resources import write_cache
+
+    write_cache(_scan_name(feed), pack(layout, digest, size))
+
+
+class _Hashing:
+    """Chunks as they go by, hashed and counted: what the file written of them holds."""
+
+    def __init__(self, chunks: Iterable[bytes | memoryview]) -> None:
+        self._chunks = chunks
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def __iter__(self) -> Iterator[bytes | memoryview]:
+        for chunk in self._chunks:
+            self.digest.update(chunk)
+            self.size += len(chunk)
+            yield chunk
 
 
 def remove_items(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import hashlib
 import os
 import subprocess
 import sys
@@ -14,10 +15,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 
+from generator import feedfile
+from generator.channels.rss.encoding import FeedEncoding
 from generator.channels.rss.item import rfc822, xml_escape, xml_quoteattr
+from generator.channels.rss.scan import ScannedFeed, scan, unpack
 from generator.config import parse_config
 from generator.feedfile import Siblings, add_articles
 from generator.readers import read_path
+from generator.resources import cache_folder, read_cache
 from generator.writers import write_folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,3 +207,195 @@ def test_a_run_resolves_each_article_path_once(tmp_path, monkeypatch):
     render_run([source], tmp_path / "out", config, Options(), now=when, jobs=1)
     articles = [p for p in resolved if p.endswith(".md")]
     assert sorted(articles) == sorted(str(source / f"{n}.md") for n in range(4))  # was twice each
+
+
+# --- feed add: the scan kept between adds (issue 21) ----------------------------
+
+FEEDS = {
+    "plain": (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0">\n  <channel>\n'
+        "    <title>T</title>\n    <link>https://news.example.com/</link>\n"
+        "    <description>D</description>\n"
+        "    <lastBuildDate>Mon, 01 Jan 2024 00:00:00 +0000</lastBuildDate>\n"
+        + "".join(
+            f"    <item>\n      <title>Old {n}</title>\n"
+            f"      <guid>https://news.example.com/old-{n}/</guid>\n"
+            f"      <pubDate>Mon, 0{n % 9 + 1} Jan 2024 00:00:00 +0000</pubDate>\n    </item>\n"
+            for n in range(12)
+        )
+        + "  </channel>\n</rss>\n"
+    ),
+    "foreign": (
+        '<?xml version="1.0"?>\n<!-- made elsewhere -->\n'
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:a="http://www.w3.org/2005/Atom"><channel><title>Other &amp; co</title>'
+        "<link>https://news.example.com/</link><description><![CDATA[<b>x</b>]]></description>"
+        '<a:link rel="self" href="https://elsewhere.example/rss?a=1&amp;b=>" />'
+        '<item><title>No guid</title><link> https://x.example/1 </link></item>'
+        '<item x="a>b"><guid isPermaLink="false">  spaced  </guid><guid>second</guid>'
+        "<dc:creator>Ann</dc:creator><pubDate>nonsense</pubDate></item>"
+        "<item/><item><title>Only a title</title></item>"
+        "<dc:item><guid>not an item</guid></dc:item>"
+        "<item><guid>dup</guid></item><item><guid>dup</guid></item>"
+        "</channel></rss>"
+    ),
+    "no items": (
+        '<rss version="2.0"><channel><title>T</title><link>https://news.example.com/</link>'
+        "<description>D</description></channel></rss>\n"
+    ),
+}
+
+
+def _scan_of(feed: ScannedFeed) -> tuple:
+    items = [
+        (item.start, item.end, item.guid, item.first("pubDate"), sorted(item.fields))
+        for item in feed.items
+    ]
+    return (
+        feed.channel_body_start,
+        feed.channel_end,
+        feed.last_build,
+        feed.channel,
+        feed.channel_spans,
+        items,
+    )
+
+
+@pytest.mark.parametrize("name", sorted(FEEDS))
+@pytest.mark.parametrize("max_items", [0, 9])
+def test_the_scan_kept_after_an_add_is_the_written_feeds_scan(
+    tmp_path, monkeypatch, name, max_items
+):
+    """After every add, the kept scan (worked out from the merge's edits,
+    never by scanning the file) equals a scan of the file as written."""
+    monkeypatch.setattr(feedfile, "KEEP_SCAN_FROM", 0)  # kept for small feeds too
+    config = parse_config('site_url = "https://news.example.com"\n')
+    feed = tmp_path / "feed.xml"
+    feed.write_text(FEEDS[name], encoding="utf-8")
+    article = read_path(SEED)
+    others = _corpus(tmp_path / "src", ["alpha", "beta", "gamma"])
+    batches = [
+        [article],
+        [article],  # replaced in place
+        [read_path(p) for p in sorted(others.iterdir())],
+        [article, read_path(others / "1.md")],
+    ]
+    when = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    kept = 0
+    for n, batch in enumerate(batches):
+        add_articles(feed, batch, config, now=when + dt.timedelta(days=n), max_items=max_items)
+        data = feed.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        packed = read_cache(feedfile._scan_name(feed))
+        assert packed is not None
+        for dates in (False, True):
+            restored = unpack(packed, data, digest, FeedEncoding(), dates=dates)
+            if restored is None:
+                assert dates and not max_items  # kept without dates: not used for them
+                continue
+            kept += 1
+            assert _scan_of(restored) == _scan_of(scan(data, "feed", dates=dates))
+    assert kept
+
+
+def _count_scans(monkeypatch) -> list[int]:
+    """Each full scan's size (the expat parse of a whole feed)."""
+    from generator.channels.rss import feed as feed_module
+
+    sizes: list[int] = []
+    real = feed_module.scan
+
+    def counting(data, name, **kwargs):
+        if name != "item":  # not a new item scanned alone
+            sizes.append(len(data))
+        return real(data, name, **kwargs)
+
+    monkeypatch.setattr(feed_module, "scan", counting)
+    return sizes
+
+
+def test_a_second_add_uses_the_kept_scan_and_writes_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setattr(feedfile, "KEEP_SCAN_FROM", 0)
+    config = parse_config('site_url = "https://news.example.com"\n')
+    when = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    article = read_path(SEED)
+    other = read_path(_corpus(tmp_path / "src", ["later"]) / "0.md")
+    scans = _count_scans(monkeypatch)
+    results = []
+    try:
+        for cache in ("on", "off"):
+            if cache == "off":
+                monkeypatch.setenv("MASTHEAD_NO_TEMPLATE_CACHE", "1")
+                cache_folder.cache_clear()
+            feed = tmp_path / f"feed-{cache}.xml"
+            feed.write_text(FEEDS["foreign"], encoding="utf-8")
+            add_articles(feed, [article], config, now=when)
+            scans.clear()
+            add_articles(feed, [other, article], config, now=when + dt.timedelta(hours=1))
+            assert len(scans) == (0 if cache == "on" else 1)
+            results.append(feed.read_bytes())
+    finally:
+        monkeypatch.delenv("MASTHEAD_NO_TEMPLATE_CACHE", raising=False)
+        cache_folder.cache_clear()
+    assert results[0] == results[1]
+
+
+def test_a_kept_scan_is_not_used_for_other_bytes(tmp_path, monkeypatch):
+    """Edited by hand (same size, one byte changed) or damaged: scanned again."""
+    monkeypatch.setattr(feedfile, "KEEP_SCAN_FROM", 0)
+    config = parse_config('site_url = "https://news.example.com"\n')
+    when = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    feed = tmp_path / "feed.xml"
+    feed.write_text(FEEDS["plain"], encoding="utf-8")
+    add_articles(feed, [read_path(SEED)], config, now=when)
+    edited = feed.read_bytes().replace(b"/old-3/</guid>", b"/old-X/</guid>")
+    assert edited != feed.read_bytes()
+    feed.write_bytes(edited)
+    scans = _count_scans(monkeypatch)
+    add_articles(feed, [read_path(SEED)], config, now=when)
+    assert len(scans) == 1
+    after = scan(feed.read_bytes(), "feed")
+    assert [i.guid for i in after.items].count("https://news.example.com/old-X/") == 1
+    assert len(after.items) == 13
+    # A damaged entry (here: cut short) is no entry.
+    name = feedfile._scan_name(feed)
+    entry = Path(os.environ["MASTHEAD_CACHE_DIR"]) / name
+    entry.write_bytes(entry.read_bytes()[:-40])
+    scans.clear()
+    add_articles(feed, [read_path(SEED)], config, now=when)
+    assert len(scans) == 1
+
+
+def test_a_small_feed_keeps_no_scan(tmp_path):
+    """Below KEEP_SCAN_FROM a scan costs less than the cache entry: none is kept."""
+    config = parse_config('site_url = "https://news.example.com"\n')
+    feed = tmp_path / "feed.xml"
+    feed.write_text(FEEDS["plain"], encoding="utf-8")
+    add_articles(feed, [read_path(SEED)], config, now=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    assert len(feed.read_bytes()) < feedfile.KEEP_SCAN_FROM
+    assert read_cache(feedfile._scan_name(feed)) is None
+
+
+def test_adding_one_article_reads_no_dates_back(tmp_path):
+    """One new item and no max_items: no order to find, so no date is parsed
+    (email.utils, ~5 ms of an add's start, stays unloaded)."""
+    feed = tmp_path / "feed.xml"
+    feed.write_text(FEEDS["plain"], encoding="utf-8")
+    code = (
+        "import sys, datetime as dt\n"
+        "from pathlib import Path\n"
+        "from generator.config import parse_config\n"
+        "from generator.feedfile import add_articles\n"
+        "from generator.readers import read_path\n"
+        "config = parse_config('site_url = \"https://news.example.com\"')\n"
+        f"add_articles(Path({str(feed)!r}), [read_path({str(SEED)!r})], config,\n"
+        "             now=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))\n"
+        "print('email.utils' in sys.modules)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False"
+    assert scan(feed.read_bytes(), "feed").items[0].guid != "https://news.example.com/old-0/"

@@ -9,11 +9,13 @@ Masthead did not write included, keeps its exact bytes.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
+import itertools
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -63,10 +65,132 @@ class Merge:
     total: int
     channel: dict[str, str]  # the channel's title, link, description, language
     encoding: FeedEncoding  # the feed file's, to write it in
+    # What `layout` works the merged feed's scan out from: the scan merged
+    # into, where each piece of it came from (-1: not from it), the new
+    # lastBuildDate, whether a channel element changed, and each new item's
+    # bytes as `chunks` gave them.
+    scanned: ScannedFeed | None = None
+    origins: list[int] = field(default_factory=list)
+    build: bytes | None = None
+    channel_edited: bool = False
+    loaded: list[bytes] = field(default_factory=list)
 
     def chunks(self) -> Iterator[bytes | memoryview]:
         """The merged feed's bytes, in the feed's own encoding."""
-        return self.encoding.encode(piece() if callable(piece) else piece for piece in self.pieces)
+        return self.encoding.encode(self._resolved())
+
+    def _resolved(self) -> Iterator[bytes | memoryview]:
+        self.loaded.clear()
+        for piece in self.pieces:
+            if callable(piece):
+                piece = piece()
+                self.loaded.append(piece)
+            yield piece
+
+    def layout(self) -> ScannedFeed | None:
+        """What `scan` would find in the merged feed once `chunks` has been
+        written, without its data: old items where they moved to, new items
+        scanned alone. None when it cannot be worked out so (a channel
+        element changed, a feed not in UTF-8, `chunks` not written)."""
+        old = self.scanned
+        loaded = iter(self.loaded)
+        if old is None or self.channel_edited or not self.encoding.is_utf8:
+            return None
+        if len(self.loaded) != sum(1 for piece in self.pieces if callable(piece)):
+            return None
+        copies: list[tuple[int, int, int]] = []  # old start, old end, new start
+        items: list[ScannedItem] = []
+        build = None
+        position = 0
+        for piece, origin in zip(self.pieces, self.origins, strict=True):
+            if callable(piece):
+                body = next(loaded)
+                item = _scanned_alone(body, dates=old.dates)
+                if item is None:
+                    return None
+                item.start += position
+                item.end += position
+                items.append(item)
+                size = len(body)
+            else:
+                size = len(piece)
+                if origin >= 0:
+                    copies.append((origin, origin + size, position))
+                elif piece is self.build:
+                    build = (position, position + size)
+                elif bytes(piece).strip():
+                    return None  # bytes of unknown meaning: scan the feed next time
+            position += size
+
+        def moved(start: int, end: int) -> int | None:
+            """Where the old bytes start..end are now; None if not copied whole."""
+            for first, last, at in copies:
+                if first <= start and end <= last:
+                    return at + start - first
+            return None
+
+        # The old items each copy holds move with it; one it holds only in
+        # part is no edit merge makes.
+        olds = old.items
+        starts = [item.start for item in olds]
+        for first, last, at in copies:
+            lo = bisect.bisect_left(starts, first)
+            hi = bisect.bisect_left(starts, last)
+            if lo > 0 and olds[lo - 1].end > first:
+                return None
+            shift = at - first
+            for item in olds[lo:hi]:
+                if item.end > last:
+                    return None
+                items.append(ScannedItem(item.start + shift, item.end + shift, item.fields))
+        items.sort(key=lambda i: i.start)
+        if any(a.end > b.start for a, b in itertools.pairwise(items)):
+            return None
+        # The channel's marks: a position just after a tag moves with the
+        # byte before it, one at a tag's "<" with that byte.
+        body = moved(old.channel_body_start - 1, old.channel_body_start)
+        end = moved(old.channel_end, old.channel_end + 1)
+        spans = {}
+        for tag, (start, stop) in old.channel_spans.items():
+            if (at := moved(start, stop)) is None:
+                return None
+            spans[tag] = (at, at + stop - start)
+        if old.last_build and build is None:
+            return None
+        if body is None or end is None:
+            return None
+        return ScannedFeed(
+            data=b"",
+            encoding=self.encoding,
+            items=items,
+            channel_body_start=body + 1,
+            channel_end=end,
+            last_build=build,
+            channel=dict(old.channel),
+            channel_spans=spans,
+            dates=old.dates,
+        )
+
+
+_ALONE = (b"<rss><channel>", b"</channel></rss>")
+
+
+def _scanned_alone(item: bytes, *, dates: bool) -> ScannedItem | None:
+    """`item` (one new item's bytes) as a scan of a feed holding it finds it:
+    the same scanner, over the item in a channel of its own."""
+    head, tail = _ALONE
+    try:
+        found = scan(head + item + tail, "item", dates=dates).items
+    except FeedError:
+        return None
+    if len(found) != 1 or (found[0].start, found[0].end) != (len(head), len(head) + len(item)):
+        return None
+    alone = ScannedItem(0)
+    alone.end = len(item)
+    for name in ("guid", "pubDate") if dates else ("guid",):
+        if values := found[0].fields.get(name):
+            alone.fields[name] = values[:1]
+    return alone
 
 
 def channel_title(config: Config, home: str | None = None) -> str:
@@ -259,31 +383,38 @@ def merge(
     name: str,
     max_items: int = 0,
     address: str | None = None,
+    scanned: ScannedFeed | None = None,
 ) -> Merge:
     """The merge of `articles` into `existing`, as pieces to write in order;
     no new item's XML is loaded until its piece is written. `address` is
-    where the feed is published (its rel="self" link), if known.
+    where the feed is published (its rel="self" link), if known; `scanned`,
+    `existing` already scanned (`scan.unpack`), with dates when `max_items`.
 
     A feed that would have no channel link is refused (`NoChannelLink`)."""
     try:
         data = existing if existing is not None else new_feed(config, now=now, address=address)
     except NoChannelLink:
         raise NoChannelLink(NO_CHANNEL_LINK, name) from None
-    feed = scan(data, name, dates=bool(max_items))
+    if scanned is not None and existing is not None and (scanned.dates or not max_items):
+        feed = scanned
+    else:
+        feed = scan(data, name, dates=bool(max_items))
     if not feed.channel.get("link") and channel_home(config) is None:
         raise NoChannelLink(NO_CHANNEL_LINK, name)
     prepared = [a if not isinstance(a, Article) else prepare_item(a, config) for a in articles]
     by_guid: dict[str, list[ScannedItem]] = {}
     for item in feed.items:
-        if item.guid:
-            by_guid.setdefault(item.guid, []).append(item)
+        if guid := item.guid:
+            by_guid.setdefault(guid, []).append(item)
 
     indent = _item_indent(feed)
     unique = {p.guid: p for p in prepared}  # the last one given wins
 
     edits: list[tuple[int, int, list[Piece]]] = []
-    fresh: list[tuple[dt.datetime, Piece]] = []
-    dates: dict[int, dt.datetime] = {}  # scanned item start -> its date
+    # Dates as written (RFC 822), read only where an order needs them: one
+    # new item and no max_items need none, and email.utils (~5 ms) stays unloaded.
+    fresh: list[tuple[str, Piece]] = []
+    dates: dict[int, str] = {}  # scanned item start -> its new date
     replaced = 0
     undated = 0
     for guid, item in unique.items():
@@ -297,26 +428,27 @@ def merge(
             pub = rfc822(now - dt.timedelta(seconds=undated))
             undated += 1
         encoded = _loader(item, pub)
-        when = _parse_date(pub)
         if olds:
             edits.append((olds[0].start, olds[0].end, [encoded]))
-            dates[olds[0].start] = when
+            dates[olds[0].start] = pub
             # Earlier copies of the same guid would show the article twice.
             edits += [_removal(feed, dup) for dup in olds[1:]]
             replaced += 1
         else:
-            fresh.append((when, encoded))
+            fresh.append((pub, encoded))
 
     duplicates = {start for start, _, pieces in edits if not pieces}
     kept = [i for i in feed.items if i.start not in duplicates]
-    fresh.sort(key=lambda pair: pair[0], reverse=True)
+    if len(fresh) > 1:
+        fresh.sort(key=lambda pair: _parse_date(pair[0]), reverse=True)
     dropped = 0
     if max_items and len(kept) + len(fresh) > max_items:
         # Keep the newest by date, foreign items included; undated count as oldest.
         ranked: list[tuple[dt.datetime, int, int]] = [
-            (dates.get(i.start) or _item_date(i), 1, n) for n, i in enumerate(kept)
+            (_parse_date(dates[i.start]) if i.start in dates else _item_date(i), 1, n)
+            for n, i in enumerate(kept)
         ]
-        ranked += [(when, 0, n) for n, (when, _) in enumerate(fresh)]
+        ranked += [(_parse_date(pub), 0, n) for n, (pub, _) in enumerate(fresh)]
         ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
         old_out = {n for _, is_old, n in ranked[max_items:] if is_old}
         new_out = {n for _, is_old, n in ranked[max_items:] if not is_old}
@@ -340,9 +472,12 @@ def merge(
             for _, item in fresh:
                 pieces += [b"\n" + indent, item]
         edits.append((at, at, pieces))
+    build = None
     if feed.last_build:
         start, end = feed.last_build
-        edits.append((start, end, [f"<lastBuildDate>{rfc822(now)}</lastBuildDate>".encode()]))
+        build = f"<lastBuildDate>{rfc822(now)}</lastBuildDate>".encode()
+        edits.append((start, end, [build]))
+    channel_edited = False
     channel = dict(feed.channel)
     ours = channel.get("generator", "").startswith("Masthead")
     for tag, value in _configured_channel(config, ours=ours, channel=channel).items():
@@ -358,6 +493,7 @@ def merge(
         else:
             continue
         channel[tag] = value
+        channel_edited = True
     if address and channel.get("self") != address and (ours or config.feed.url):
         # Where the feed is published: the config says it (another tool's
         # feed changes only when [feed] url says so outright).
@@ -368,18 +504,25 @@ def merge(
         if span := feed.channel_spans.get("self"):
             edits.append((*span, [element]))
             channel["self"] = address
+            channel_edited = True
         elif after := _last_span(feed, ("description", "link", "title")):
             edits.append((after[1], after[1], [_line_indent(feed, after[0]), element]))
             channel["self"] = address
+            channel_edited = True
 
+    origins: list[int] = []
     return Merge(
-        _apply(feed.data, edits),
+        _apply(feed.data, edits, origins),
         len(fresh),
         replaced,
         dropped,
         len(kept) + len(fresh),
         channel,
         feed.encoding,
+        scanned=feed,
+        origins=origins,
+        build=build,
+        channel_edited=channel_edited,
     )
 
 
@@ -485,15 +628,25 @@ def _removal(feed: ScannedFeed, item: ScannedItem) -> tuple[int, int, list[Piece
     return item.start, end, []
 
 
-def _apply(data: bytes, edits: list[tuple[int, int, list[Piece]]]) -> list[Piece]:
+def _apply(
+    data: bytes, edits: list[tuple[int, int, list[Piece]]], origins: list[int] | None = None
+) -> list[Piece]:
+    """`data` with `edits` made; `origins` gets where in `data` each piece
+    starts (-1 for a piece of an edit)."""
     view = memoryview(data)
     pieces: list[Piece] = []
+    where: list[int] = []
     position = 0
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
         if start < position:
             continue  # an overlapping edit (already covered)
         pieces.append(view[position:start])
+        where.append(position)
         pieces += replacement
+        where += [-1] * len(replacement)
         position = end
     pieces.append(view[position:])
+    where.append(position)
+    if origins is not None:
+        origins[:] = where
     return pieces

@@ -10,6 +10,8 @@ encoding than UTF-8 is scanned as UTF-8 and written back in its own (see
 
 from __future__ import annotations
 
+import array
+import marshal
 import xml.parsers.expat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from generator.channels.rss.encoding import (
     utf8_chunks,
 )
 
-__all__ = ["FeedError", "ScannedFeed", "ScannedItem", "scan", "stream_items"]
+__all__ = ["FeedError", "ScannedFeed", "ScannedItem", "pack", "scan", "stream_items", "unpack"]
 
 _NS_SEP = " "
 _FIELD_NAMES = {
@@ -48,12 +50,18 @@ class ScannedItem:
 
     __slots__ = ("end", "fields", "media", "source", "start")
 
-    def __init__(self, start: int) -> None:
+    def __init__(
+        self,
+        start: int,
+        end: int = 0,
+        fields: dict[str, list[str]] | None = None,
+        source: bytes | None = None,
+    ) -> None:
         self.start = start
-        self.end = 0
-        self.fields: dict[str, list[str]] = {}
+        self.end = end
+        self.fields: dict[str, list[str]] = {} if fields is None else fields
         self.media: list[dict[str, str]] = []
-        self.source: bytes | None = None  # the feed, while fields may be missing
+        self.source = source  # the feed, while fields may be missing
 
     def first(self, name: str) -> str | None:
         if name not in self.fields and self.source is not None:
@@ -64,6 +72,9 @@ class ScannedItem:
     @property
     def guid(self) -> str | None:
         """The item's identity: its guid, else its link, else its title."""
+        values = self.fields.get("guid")
+        if values and (guid := values[0].strip()):  # most items: no lookup in the rest
+            return guid
         return self.first("guid") or self.first("link") or self.first("title")
 
     def _read_rest(self) -> None:
@@ -112,6 +123,7 @@ class ScannedFeed:
     # Spans of the channel's first <title>, <link>, <description> and
     # <atom:link rel="self"> ("self"), which a run may update.
     channel_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    dates: bool = False  # each item's pubDate was read with its guid
 
 
 def scan(data: bytes, name: str, *, dates: bool = False) -> ScannedFeed:
@@ -146,7 +158,111 @@ def scan(data: bytes, name: str, *, dates: bool = False) -> ScannedFeed:
         last_build=last_build,
         channel=channel,
         channel_spans=spans,
+        dates=dates,
     )
+
+
+# --- a scan kept for the next run (see feedfile's scan cache) ---------------------
+
+_PACKED = "masthead-feed-scan-1"
+# Neither can be in XML 1.0 text, not even as a character reference.
+_SEPARATOR = "\x00"
+_ABSENT = "\x01"
+
+
+def pack(feed: ScannedFeed, digest: str, size: int) -> bytes:
+    """`feed`'s scan without its data, for the feed of `size` bytes that
+    hash to `digest`: what `unpack` makes again without parsing the feed."""
+    header = {
+        "format": _PACKED,
+        "digest": digest,
+        "size": size,
+        "dates": feed.dates,
+        "body": feed.channel_body_start,
+        "end": feed.channel_end,
+        "build": feed.last_build,
+        "channel": dict(feed.channel),
+        "spans": dict(feed.channel_spans),
+        "items": len(feed.items),
+    }
+    items = feed.items
+    spans = array.array("q", [n for item in items for n in (item.start, item.end)])
+    texts = [_first(item, "guid") for item in items]
+    if feed.dates:
+        dates = [_first(item, "pubDate") for item in items]
+        texts = [text for pair in zip(texts, dates, strict=True) for text in pair]
+    # marshal: in the standard library's core (no import), and the entry is
+    # this user's own, checksummed by `resources.read_cache`.
+    return marshal.dumps((header, spans.tobytes(), _SEPARATOR.join(texts)))
+
+
+def _first(item: ScannedItem, name: str) -> str:
+    values = item.fields.get(name)
+    return values[0] if values else _ABSENT
+
+
+def unpack(
+    packed: bytes, data: bytes, digest: str, encoding: FeedEncoding, *, dates: bool
+) -> ScannedFeed | None:
+    """The scan `pack` kept of the UTF-8 feed `data` whose file hashes to
+    `digest`, as `scan(data, dates=dates)` makes it; None when it is not that
+    feed's, was made without the dates asked for, or is damaged."""
+    try:
+        header, packed_spans, joined = marshal.loads(packed)
+        count = header["items"]
+        if (
+            header["format"] != _PACKED
+            or header["digest"] != digest
+            or header["size"] != len(data)
+            or (dates and not header["dates"])
+        ):
+            return None
+        spans = array.array("q")
+        spans.frombytes(packed_spans)
+        texts = joined.split(_SEPARATOR)
+        if len(spans) != 2 * count:
+            return None
+        per_item = 2 if header["dates"] else 1
+        if len(texts) != per_item * count and not (count == 0 and texts == [""]):
+            return None
+        build = header["build"]
+        feed = ScannedFeed(
+            data=data,
+            encoding=encoding,
+            items=[],
+            channel_body_start=header["body"],
+            channel_end=header["end"],
+            last_build=(build[0], build[1]) if build else None,
+            channel=dict(header["channel"]),
+            channel_spans={k: (v[0], v[1]) for k, v in header["spans"].items()},
+            dates=dates,
+        )
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, EOFError):
+        return None
+    starts = spans[0::2]
+    ends = spans[1::2]
+    # Cheap checks that the spans are this feed's: in order, each starting
+    # "<item" and ending ">".
+    if count and not (starts[0] >= 0 and ends[-1] <= len(data)):
+        return None
+    if any(e <= s for s, e in zip(starts, ends, strict=True)) or any(
+        s < e for s, e in zip(starts[1:], ends, strict=False)
+    ):
+        return None
+    pairs = zip(starts, ends, strict=True)
+    if not all(data.startswith(b"<item", s) and data[e - 1] == 0x3E for s, e in pairs):
+        return None
+    guids = texts[0::per_item]
+    pubs = texts[1::per_item] if dates else [_ABSENT] * count
+    items = feed.items
+    # As scan leaves them: an item's other fields are read when asked for.
+    lazy = None if dates else data
+    for start, end, guid, pub in zip(starts, ends, guids, pubs, strict=True):
+        fields = {} if guid == _ABSENT else {"guid": [guid]}
+        if pub != _ABSENT:
+            fields["pubDate"] = [pub]
+        items.append(ScannedItem(start, end, fields, data if guid == _ABSENT else lazy))
+    return feed
 
 
 def stream_items(chunks: Iterable[bytes], name: str) -> Iterator[ScannedItem]:
