@@ -243,3 +243,40 @@ def test_rich_text_without_a_bidi_control_is_not_rebuilt_to_balance_it(monkeypat
     spoof = RichText((Text("Hi "), Emphasis((Text("\u2067abc"),)), Text(" more")))
     assert str(text_html_module.inline_html(spoof)) == "Hi <em>\u2067abc</em> more\u2069"
     assert calls == [spoof]
+
+
+# --- the text part ------------------------------------------------------------------
+
+
+def test_fill_splits_words_out_only_where_spacing_is_uneven(monkeypatch):
+    """Text whose words are one space apart (most paragraphs) is wrapped as
+    it is; only text with a run of spaces or another break character is
+    split into words and joined back. The lines are the greedy ones either
+    way."""
+    import random
+
+    from generator.text import wrapping
+    from tests.test_email_cache import _greedy
+
+    splits: list[str] = []
+
+    class Counted:
+        def split(self, text):
+            splits.append(text)
+            return real.split(text)
+
+    real = wrapping._BREAK
+    monkeypatch.setattr(wrapping, "_BREAK", Counted())
+    rng = random.Random(5)
+    words = ["a", "bb", "word", "x" * 30, "\u00a0", "é\u00a0é", "https://example.com/" + "p" * 70]
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 40)))
+        text = rng.choice(["", " "]) + text + rng.choice(["", " ", "  "])
+        width = rng.choice([1, 10, 30, 72])
+        assert wrapping.fill(text, width, "> ", "  ") == _greedy(text, width, "> ", "  ")
+        assert splits == ([text] if text.endswith("  ") else [])
+        splits.clear()
+    for spaced in ("a  b", "a\tb", "a\nb", "a\rb", "a\x0bb", "a\x0cb"):
+        assert wrapping.fill(spaced, 72) == "a b"
+        assert splits == [spaced]
+        splits.clear()

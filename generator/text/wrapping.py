@@ -21,7 +21,20 @@ def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str
     # The words, one space between them; each line is then found with
     # str.rfind (the last space that leaves the line short enough), not by
     # adding words one by one: a line costs what a word cost before.
-    joined = " ".join(_BREAK.split(text)).strip(" ")
+    if (
+        "  " in text
+        or "\n" in text
+        or "\t" in text
+        or "\r" in text
+        or "\x0b" in text
+        or "\x0c" in text
+    ):
+        joined = " ".join(_BREAK.split(text)).strip(" ")
+    else:
+        # Words already one space apart, as most paragraphs' are: six `in`
+        # scans at C speed where splitting the words out and joining them
+        # back was most of the cost of wrapping the paragraph.
+        joined = text.strip(" ")
     if not joined:
         return ""
     lines: list[str] = []
