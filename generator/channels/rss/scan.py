@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator import __version__
 from generator.channels.rss.encoding import (
     DECLARATION_LIMIT,
     FeedEncoding,
@@ -164,7 +165,8 @@ def scan(data: bytes, name: str, *, dates: bool = False) -> ScannedFeed:
 
 # --- a scan kept for the next run (see feedfile's scan cache) ---------------------
 
-_PACKED = "masthead-feed-scan-1"
+# Made and read by this very version only: what a scan holds may change.
+_PACKED = f"masthead-feed-scan-1 {__version__}"
 # Neither can be in XML 1.0 text, not even as a character reference.
 _SEPARATOR = "\x00"
 _ABSENT = "\x01"
