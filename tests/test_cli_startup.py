@@ -8,6 +8,8 @@ in benchmarks/.
 
 from __future__ import annotations
 
+import gc
+import json
 import subprocess
 
 import pytest
@@ -148,3 +150,73 @@ def test_render_loads_no_publishing_preview_nor_another_command(tmp_path):
     assert loaded(modules, ("generator.publish", "generator.preview", "smtplib", "http.server")) == []
     others = command_modules(*(name for name in COMMANDS if name != "render"))
     assert loaded(modules, others) == []
+
+
+# --- the garbage collector while importing -------------------------------------------
+
+# Runs `masthead ARGS` and, as it exits, prints whether the collector is on,
+# how many objects were frozen, and which of a few long-lived objects made
+# by the imports are frozen (gc.get_objects() lists every tracked object but
+# the frozen ones).
+_GC_AT_EXIT = """
+import atexit, gc, json, runpy, sys
+
+def report():
+    import typer.main, generator.render
+    probes = {"typer": typer.main.get_group, "render": generator.render.render_run}
+    tracked = {id(o) for o in gc.get_objects()}
+    print(json.dumps({
+        "enabled": gc.isenabled(),
+        "frozen": gc.get_freeze_count(),
+        "frozen_probes": sorted(k for k, f in probes.items() if id(f) not in tracked),
+    }))
+
+atexit.register(report)
+sys.argv = ["masthead", *sys.argv[1:]]
+runpy.run_module("generator", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_render_imports_with_the_collector_paused_and_collects_after(tmp_path):
+    # What the imports make lives as long as the process: frozen, the
+    # collector never scans it; the work is collected as usual.
+    run = subprocess.run(
+        [*PYTHON, "-c", _GC_AT_EXIT, "render", str(SEED), "-o", str(tmp_path / "out"), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=subprocess_env(),
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert list((tmp_path / "out").glob("*/email.html"))  # it did render
+    report = json.loads(run.stdout.splitlines()[-1])
+    assert report["enabled"] is True
+    assert report["frozen"] > 10_000
+    assert report["frozen_probes"] == ["render", "typer"]
+
+
+def test_the_collector_is_resumed_when_an_import_fails(monkeypatch):
+    from generator import cli
+
+    monkeypatch.setitem(cli._OWN_PROCESS, "yes", True)
+    before = gc.get_freeze_count()
+    try:
+        with pytest.raises(ImportError), cli.collection_paused():
+            assert not gc.isenabled()
+            import generator.no_such_module  # noqa: F401
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= before
+    finally:
+        gc.unfreeze()  # this test process's objects go back to the collector
+        gc.enable()
+
+
+def test_in_process_runs_leave_the_hosts_collector_alone(cli, tmp_path):
+    # A test runner or a program that calls the app keeps its collector as
+    # it was: only `masthead`'s own process pauses and freezes.
+    before = gc.get_freeze_count()
+    result = cli("render", str(SEED), "-o", str(tmp_path / "out"), "-q")
+    assert result.exit_code == 0, result.stderr
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == before

@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from generator import __version__
+from generator.cli import collection_paused
 from generator.cli.common import say, state
 
 if TYPE_CHECKING:
@@ -46,8 +47,9 @@ class _LazyCommands(Mapping[str, "Command"]):
         if name not in SHORT_HELP:
             raise KeyError(name)
         if name not in self._built:
-            module = importlib.import_module(f"{__package__}.{name}")
-            self._built[name] = typer.main.get_group(module.commands).commands[name]
+            with collection_paused():
+                module = importlib.import_module(f"{__package__}.{name}")
+                self._built[name] = typer.main.get_group(module.commands).commands[name]
         return self._built[name]
 
     def __contains__(self, name: object) -> bool:

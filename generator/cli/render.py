@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from generator.cli import collection_paused
 from generator.cli.common import (
     declare_commands,
     ignore_stops,
@@ -78,9 +79,10 @@ def render(
     and update OUTPUT/feed.xml, atom.xml and feed.json once for the run."""
     import os
 
-    from generator.clock import now
-    from generator.config import load_config
-    from generator.render import Options, PoolAbandoned, render_run
+    with collection_paused():  # the channels, most of a render's imports
+        from generator.clock import now
+        from generator.config import load_config
+        from generator.render import Options, PoolAbandoned, render_run
 
     if (hook is not None or close is not None) and (len(paths) != 1 or Path(paths[0]).is_dir()):
         raise typer.BadParameter(
