@@ -317,7 +317,14 @@ def _render_one(task: _Task, config: Config, options: Options, now: dt.datetime)
 
 
 def _complete(folder: Path, options: Options) -> bool:
-    return all((folder / name).is_file() for name in _file_names(options))
+    """Every file the run would write is in `folder`: one listing, not a
+    stat per file (an unchanged article's whole check)."""
+    try:
+        with os.scandir(folder) as entries:
+            present = {entry.name for entry in entries if entry.is_file()}
+    except OSError:
+        return False
+    return all(name in present for name in _file_names(options))
 
 
 def _file_names(options: Options) -> list[str]:

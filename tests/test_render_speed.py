@@ -399,3 +399,35 @@ def test_adding_one_article_reads_no_dates_back(tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "False"
     assert scan(feed.read_bytes(), "feed").items[0].guid != "https://news.example.com/old-0/"
+
+
+def test_an_unchanged_article_is_checked_by_one_listing_of_its_folder(tmp_path, monkeypatch):
+    from generator.render import Options, render_run
+
+    source = _corpus(tmp_path / "src", ["one", "two"])
+    out = tmp_path / "out"
+    config = parse_config('site_url = "https://news.example.com"\n')
+    when = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    render_run([source], out, config, Options(), now=when, jobs=1)
+    (out / "two" / "thread-x.txt").unlink()  # one file gone: that article is rendered again
+    checked: list[str] = []
+    real = Path.is_file
+
+    def counting(self):
+        if out in self.parent.parents:  # a file in an article's folder
+            checked.append(str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "is_file", counting)
+    listed: list[object] = []
+    real_scandir = os.scandir
+
+    def listing(path="."):
+        listed.append(path if isinstance(path, int) else os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", listing)
+    summary = render_run([source], out, config, Options(), now=when, jobs=1)
+    assert [r.status for r in summary.results] == ["skipped", "rendered"]
+    assert checked == []  # was a stat per output file (ten per article)
+    assert listed.count(str(out / "one")) == 1
