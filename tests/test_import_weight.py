@@ -322,3 +322,20 @@ def test_a_render_without_a_config_parses_no_toml(tmp_path):
     assert list(out.glob("*/email.html"))  # it did render
     assert "generator._tables" in loaded
     assert not {m for m in loaded if m == "tomllib" or m.startswith("tomllib.")}
+
+
+# --- readers ------------------------------------------------------------------------------
+
+
+def test_an_article_whose_file_name_is_a_slug_imports_no_slugify(tmp_path):
+    # Such a name is its own slug; slugify (whose import compiles a dozen
+    # patterns) is for the others.
+    out = tmp_path / "out"
+    loaded = modules_after("render", str(SEED), "-o", str(out), "-q", cwd=str(tmp_path))
+    assert (out / SEED.stem / "email.html").is_file()
+    assert "slugify" not in loaded
+    odd = tmp_path / "Odd Name.txt"
+    odd.write_bytes(SEED.read_bytes())
+    loaded = modules_after("render", str(odd), "-o", str(out), "-q", cwd=str(tmp_path))
+    assert (out / "odd-name" / "email.html").is_file()
+    assert "slugify" in loaded

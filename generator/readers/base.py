@@ -12,8 +12,6 @@ import re
 from collections.abc import Iterable
 from typing import Protocol
 
-from slugify import slugify
-
 from generator.model import Article, Block, Inline, Link, RichText, Text
 from generator.readers.source import Source
 from generator.text.urls import find_urls
@@ -61,6 +59,8 @@ _SLUG_MAX = 80
 def _slug(text: str) -> str:
     if len(text) <= _SLUG_MAX and _ALREADY_SLUG.fullmatch(text):
         return text
+    from slugify import slugify  # here: its import compiles a dozen patterns
+
     return slugify(text, max_length=_SLUG_MAX, word_boundary=True)
 
 
