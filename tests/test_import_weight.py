@@ -339,3 +339,26 @@ def test_an_article_whose_file_name_is_a_slug_imports_no_slugify(tmp_path):
     loaded = modules_after("render", str(odd), "-o", str(out), "-q", cwd=str(tmp_path))
     assert (out / "odd-name" / "email.html").is_file()
     assert "slugify" in loaded
+
+
+# --- text ---------------------------------------------------------------------------------
+
+_ESCAPABLE = st.text(st.sampled_from("&<>\"' a;#x\u00e9\u202e\n"), max_size=30)
+
+
+@given(_ESCAPABLE)
+def test_escape_text_is_the_stdlibs_escape_without_quotes(text):
+    import html
+
+    from generator.text.html import escape_text
+
+    assert escape_text(text) == html.escape(text, quote=False)
+
+
+def test_a_render_imports_no_html_entities_table(tmp_path):
+    # The stdlib `html` module loads html.entities (unescaping's table).
+    out = tmp_path / "out"
+    loaded = modules_after("render", str(SEED), "-o", str(out), "-q", cwd=str(tmp_path))
+    assert list(out.glob("*/email.html"))
+    assert "generator.text.html" in loaded
+    assert {"html", "html.entities"} & loaded == set()
