@@ -195,3 +195,66 @@ def test_quick_answers_as_the_platform_with_a_post_number_after_the_text():
             checked += 1
             settled += exact.total == 0
     assert checked == 1200 and settled > 180  # the bounds settle many, not all
+
+
+class _NoLookups(frozenset):
+    """A set of characters that refuses to be searched one character at a
+    time through `isdisjoint`."""
+
+    def isdisjoint(self, other: Any) -> bool:
+        raise AssertionError("looked up character by character")
+
+
+def test_x_finds_emoji_joiners_with_one_search(monkeypatch):
+    """Whether a post holds an emoji sequence (or © or ®), which sends it to
+    twitter-text's full parse, is one regex search, not a set lookup for
+    each of its characters."""
+    monkeypatch.setattr(counting, "_EMOJI_JOINERS", _NoLookups(counting._EMOJI_JOINERS))
+    monkeypatch.setattr(counting, "_LIGHT_EMOJI", _NoLookups(counting._LIGHT_EMOJI))
+    for text in ("Beekeeping 🐝 — “a first hive” • 3/7", "A keycap 1\ufe0f\u20e3 and ©"):
+        assert counting.twitter_length(text) == counting.twitter_authority_length(text)
+
+
+def test_threads_looks_up_only_the_non_ascii_characters_among_emoji(monkeypatch):
+    """Threads counts an emoji as its bytes: only a character beyond ASCII
+    can be one, so only those are looked up among the emoji."""
+    looked: list[str] = []
+    points = counting._emoji_code_points()
+
+    class Points:
+        def __contains__(self, char: str) -> bool:
+            looked.append(char)
+            return char in points
+
+        def isdisjoint(self, other: Any) -> bool:
+            return points.isdisjoint(other)
+
+    monkeypatch.setattr(counting, "_emoji_code_points", lambda: Points())
+    text = "Bees 🐝 — “a first hive” in the city. 3/7"
+    assert counting.threads_length(text) == len(text) + 3  # the bee: 4 bytes
+    assert sorted(looked) == sorted(c for c in text if not c.isascii())
+
+
+def test_ascii_text_is_cleaned_and_split_into_words_without_lookups(monkeypatch):
+    """Most of an article is ASCII: cleaning it for a post needs no search
+    for invisible or bidi characters (ASCII has none), and its words come
+    from a byte table, not a character-by-character dict lookup."""
+    from generator.channels.thread import said
+    from generator.channels.thread import text as text_module
+
+    class Refused(dict):
+        def __getitem__(self, key: Any) -> Any:
+            raise AssertionError("looked up in Python")
+
+        def sub(self, *args: Any) -> Any:
+            raise AssertionError("searched")
+
+    monkeypatch.setattr(said, "_WORDS", Refused())
+    monkeypatch.setattr(said, "_LETTER_WORDS", Refused())
+    monkeypatch.setattr(text_module, "_INVALID_IN_POSTS", Refused())
+    sentence = "  Budget about $400 for the hive,\tthe suit — no: the TOOLS.  "
+    assert text_module.clean(sentence.replace("—", "-")) == (
+        "Budget about $400 for the hive, the suit - no: the TOOLS."
+    )
+    assert said.word_list("Budget $400 for the TOOLS.") == ["budget", "400", "for", "the", "tools"]
+    assert said.content_words("Budget $400 for the TOOLS, tools.") == {"budget", "tool"}

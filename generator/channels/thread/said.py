@@ -137,11 +137,21 @@ class _Spaces(dict[int, str]):
 
 _WORDS = _Spaces(digits=True)
 _LETTER_WORDS = _Spaces(digits=False)
+# The same for ASCII text (most text), as byte tables: `bytes.translate`
+# looks nothing up in Python, and lower case is its case folding there.
+_ASCII_WORDS = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + b" " * 128
+_ASCII_LETTER_WORDS = bytes(c if chr(c).isalpha() else 32 for c in range(128)) + b" " * 128
+
+
+def _words(text: str, table: _Spaces, ascii_table: bytes) -> list[str]:
+    if text.isascii():
+        return text.lower().encode("ascii").translate(ascii_table).decode("ascii").split()
+    return text.casefold().translate(table).split()
 
 
 def word_list(text: str) -> list[str]:
     """Every word of `text`, in lower case."""
-    return text.casefold().translate(_WORDS).split()
+    return _words(text, _WORDS, _ASCII_WORDS)
 
 
 _AMOUNTS = words_of("thousand million billion trillion percent cent bn")
@@ -153,7 +163,7 @@ _STEMS: dict[str, str] = {}
 def content_words(text: str) -> frozenset[str]:
     """The words that carry meaning, each in one form. Numbers are not
     among them: figures are compared as figures (see `figures`)."""
-    found = set(text.casefold().translate(_LETTER_WORDS).split())
+    found = set(_words(text, _LETTER_WORDS, _ASCII_LETTER_WORDS))
     found -= _IGNORED
     if len(_STEMS) > 100_000:  # a vast article: memory stays flat
         _STEMS.clear()
@@ -267,7 +277,7 @@ class Echo:
         if self._first is None:  # "🚀" says nothing another text could repeat
             return False
         # Most sentences part from these words at their first: compare it alone first.
-        start = sentence[: len(self._first) + 8].casefold().translate(_WORDS).split()
+        start = word_list(sentence[: len(self._first) + 8])
         if not start or start[0] != self._first:
             return False
         words = word_list(sentence)

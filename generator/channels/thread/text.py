@@ -28,6 +28,8 @@ def post_text(text: RichText) -> str:
 def clean(text: str) -> str:
     """One piece of the article as post text: a post is body text, so its
     bidi isolates are balanced (see sanitize)."""
+    if text.isascii():  # no character to leave out, no bidi control
+        return " ".join(text.split())
     return " ".join(balanced_bidi(_INVALID_IN_POSTS.sub("", text)).split())
 
 
