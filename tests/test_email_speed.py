@@ -280,3 +280,120 @@ def test_fill_splits_words_out_only_where_spacing_is_uneven(monkeypatch):
         assert wrapping.fill(spaced, 72) == "a b"
         assert splits == [spaced]
         splits.clear()
+
+
+# --- the .eml ------------------------------------------------------------------------
+
+_SUBJECT_PIECES = [
+    "a", "word ", " ", "é", "\u4e2d\u6587", "\U0001f600", "\u0928\u0939", "=?", "?=",
+    "\x00", "\x1b", "\t", "\r\n", "\u202e", "\u00a0", ";", ",", "x" * 40,
+]  # fmt: skip
+
+
+def test_the_subject_header_is_the_standard_librarys():
+    """header_value folds encoded words as email.header.Header does (with
+    the standard library's own UTF-8 charset, set to base64), without
+    making a Header."""
+    import random
+    from email.charset import BASE64, Charset
+    from email.header import Header
+
+    from generator.channels.email import eml
+
+    reference = Charset("utf-8")
+    reference.header_encoding = BASE64
+    rng = random.Random(8)
+    for n in range(3000):
+        size = rng.randint(0, 60) if n % 10 else rng.randint(100, 400)
+        subject = "".join(rng.choice(_SUBJECT_PIECES) for _ in range(size))
+        line = " ".join(
+            "".join(
+                c for c in subject if c not in "\u202e" and (c.isspace() or ord(c) >= 0x20)
+            ).split()
+        )
+        if line.isascii() and len(line) <= 900 and "=?" not in line:
+            expected = line
+        else:
+            expected = Header(line, reference, maxlinelen=76).encode(linesep="\r\n")
+        assert eml.header_value(subject) == expected, ascii(subject)
+
+
+def test_a_subject_is_encoded_without_the_header_machinery(monkeypatch):
+    from generator.channels.email import eml
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("email.header.Header used")
+
+    monkeypatch.setattr(eml, "Header", refuse)
+    assert eml.header_value("Caf\u00e9 " * 30).startswith("=?utf-8?b?")
+
+
+def test_each_part_is_base64_in_lines_as_the_standard_library_cuts_them(monkeypatch):
+    """A part's base64 is the standard library's body encoding (76-column
+    lines, CRLF), at every length around a whole line, cut in one call per
+    part rather than line by line."""
+    import random
+    from email.base64mime import body_encode
+
+    from generator.channels.email import eml
+
+    cuts: list[int] = []
+    real = eml._lines
+
+    def counted(count):
+        cuts.append(count)
+        return real(count)
+
+    monkeypatch.setattr(eml, "_lines", counted)
+    rng = random.Random(3)
+    for size in [*range(0, 400), 4096, 20000, 20001, 20002, 57 * 300]:
+        body = rng.randbytes(size)
+        head, _, lines = eml._part("b", "plain", body).partition(b"\r\n\r\n")
+        assert head.endswith(b"Content-Transfer-Encoding: base64")
+        assert lines == (body_encode(body, 76, "\r\n").encode("ascii") or b"\r\n")
+    assert len(cuts) == 405
+
+
+def test_the_message_hash_is_over_the_joined_fields():
+    """Boundary and Message-ID come from the SHA-256 of subject, text,
+    HTML, sender name and address joined by NULs, as documented, though
+    each part is encoded once for the hash and its base64."""
+    import dataclasses
+    import datetime as dt
+    import hashlib
+
+    from generator.channels.email.eml import build_eml
+    from generator.config import Config, Sender
+
+    config = dataclasses.replace(Config(), sender=Sender("Caf\u00e9 \u4e2d", "news@example.com"))
+    fields = ("Subj\u00e9ct \U0001f600", "t\u00e9xt\n" * 50, "<p>h\u2019</p>" * 70)
+    data = build_eml(
+        subject=fields[0], text=fields[1], html=fields[2], config=config,
+        now=dt.datetime(2026, 3, 3, tzinfo=dt.UTC),
+    )  # fmt: skip
+    digest = hashlib.sha256(
+        "\0".join((*fields, "Caf\u00e9 \u4e2d", "news@example.com")).encode()
+    ).hexdigest()
+    assert f"\r\nMessage-ID: <{digest[:32]}@example.com>\r\n".encode() in data
+    assert f'boundary="masthead-{digest[32:56]}"'.encode() in data
+
+
+def test_sender_and_date_headers_are_made_once_per_config_and_clock(monkeypatch):
+    import datetime as dt
+
+    from generator.channels.email import eml
+    from generator.config import Config
+
+    made: list[str] = []
+    real_addr, real_date = eml.formataddr, eml.format_datetime
+    monkeypatch.setattr(eml, "formataddr", lambda pair: made.append("from") or real_addr(pair))
+    monkeypatch.setattr(eml, "format_datetime", lambda d: made.append("date") or real_date(d))
+    eml._sender.cache_clear()
+    eml._date.cache_clear()
+    config, now = Config(), dt.datetime(2026, 3, 3, tzinfo=dt.UTC)
+    first = eml.build_eml(subject="S", text="t", html="<p>h</p>", config=config, now=now)
+    for _ in range(3):
+        assert eml.build_eml(subject="S", text="t", html="<p>h</p>", config=config, now=now) == (
+            first
+        )
+    assert sorted(made) == ["date", "from"]
