@@ -630,6 +630,8 @@ def _execute(
         return
     chunk = max(1, min(32, len(tasks) // (workers * 4)))
     context = multiprocessing.get_context()
+    if context.get_start_method() == "fork":
+        _load_renderers(tasks, options)
     # A worker's parent is this process, unless a fork server starts them.
     direct = context.get_start_method() != "forkserver"
     # The workers are started by this thread (the first map below), which
@@ -652,6 +654,22 @@ def _execute(
             _uninterrupted(lambda caught: _stop_pool(pool, caught, stopping=stopping))
         finally:
             threading.excepthook = previous_hook
+
+
+def _load_renderers(tasks: list[_Task], options: Options) -> None:
+    """Import the channels and make the readers the run's articles need
+    before the workers are forked: each worker then starts with them (shared
+    with this process) instead of importing them itself, ~0.15 s of CPU each."""
+    from generator.channels.email import build_email  # noqa: F401
+    from generator.channels.email.eml import build_eml  # noqa: F401
+    from generator.channels.thread import build_thread  # noqa: F401
+    from generator.check import check_article  # noqa: F401
+    from generator.readers import reader_for
+    from generator.readers.social import sidecar_bytes  # noqa: F401
+
+    for suffix in {Path(task.path).suffix.lower() for task in tasks}:
+        with contextlib.suppress(MastheadError):  # an unknown one: its worker says so
+            reader_for(f"article{suffix}", options.input_format)
 
 
 # How long a stopped run waits for its workers to finish the chunk they are on.

@@ -431,3 +431,39 @@ def test_an_unchanged_article_is_checked_by_one_listing_of_its_folder(tmp_path, 
     assert [r.status for r in summary.results] == ["skipped", "rendered"]
     assert checked == []  # was a stat per output file (ten per article)
     assert listed.count(str(out / "one")) == 1
+
+
+def test_workers_are_forked_with_the_renderers_loaded(tmp_path):
+    """--jobs 2: the channels are imported once, before the fork, not by each worker."""
+    import multiprocessing
+
+    from generator.render import usable_cpus
+
+    if usable_cpus() < 2 or multiprocessing.get_start_method() != "fork":
+        pytest.skip("needs two CPUs and forked workers")
+    source = _corpus(tmp_path / "src", ["a", "b", "c", "d"])
+    marks = tmp_path / "marks.txt"
+    code = (
+        "import sys, datetime as dt\n"
+        "from pathlib import Path\n"
+        "import generator.render as render\n"
+        "from generator.config import parse_config\n"
+        "real = render._init_pool_worker\n"
+        "def spy(*args):\n"
+        f"    with open({str(marks)!r}, 'a') as f:\n"
+        "        f.write(str('generator.channels.thread' in sys.modules) + '\\n')\n"
+        "    real(*args)\n"
+        "render._init_pool_worker = spy\n"
+        "summary = render.render_run(\n"
+        f"    [Path({str(source)!r})], Path({str(tmp_path / 'out')!r}),\n"
+        "    parse_config('site_url = \"https://news.example.com\"'), render.Options(),\n"
+        "    now=dt.datetime(2024, 5, 1, tzinfo=dt.UTC), jobs=2)\n"
+        "print([r.status for r in summary.results])\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == str(["rendered"] * 4)
+    assert marks.read_text().split() == ["True", "True"]  # was False: each imported them
