@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import gc
 import hashlib
 import os
 import time
@@ -173,7 +174,7 @@ def add_articles(
     A feed that would have no channel link is refused before anything is
     written (`feed.NoChannelLink`): RSS requires the site's address."""
     feed = _feed_file(feed)
-    with feed_lock(feed, lock_timeout):
+    with feed_lock(feed, lock_timeout), _collector_paused():
         existing = _read(feed)
         result = merge(
             existing,
@@ -190,6 +191,20 @@ def add_articles(
         if written.size >= KEEP_SCAN_FROM and (layout := result.layout()) is not None:
             _keep_scan(feed, layout, written.digest.hexdigest(), written.size)
     return FeedUpdate(b"", result.added, result.replaced, result.dropped, result.total)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cycle collector off while a feed is merged: a scan of 10,000 items
+    makes some 30,000 objects, none in a cycle, and the collections their
+    making set off (walking every object the process has) cost ~8 ms an add."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _scan_name(feed: Path) -> str:

@@ -467,3 +467,23 @@ def test_workers_are_forked_with_the_renderers_loaded(tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == str(["rendered"] * 4)
     assert marks.read_text().split() == ["True", "True"]  # was False: each imported them
+
+
+def test_a_feed_is_merged_with_the_cycle_collector_paused(tmp_path, monkeypatch):
+    import gc
+
+    seen: list[bool] = []
+    real = feedfile.merge
+
+    def spying(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(feedfile, "merge", spying)
+    config = parse_config('site_url = "https://news.example.com"\n')
+    feed = tmp_path / "feed.xml"
+    feed.write_text(FEEDS["plain"], encoding="utf-8")
+    assert gc.isenabled()
+    add_articles(feed, [read_path(SEED)], config, now=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    assert seen == [False]
+    assert gc.isenabled()  # on again after
