@@ -220,3 +220,45 @@ def test_in_process_runs_leave_the_hosts_collector_alone(cli, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert gc.isenabled()
     assert gc.get_freeze_count() == before
+
+
+# Runs `masthead ARGS` and prints, for each call of render_run, whether the
+# collector was on when it was called.
+_GC_DURING_RUN = """
+import gc, json, runpy, sys
+import generator.render as render
+seen = []
+real = render.render_run
+def spy(*args, **kwargs):
+    seen.append(gc.isenabled())
+    return real(*args, **kwargs)
+render.render_run = spy
+sys.argv = ["masthead", *sys.argv[1:]]
+try:
+    runpy.run_module("generator", run_name="__main__", alter_sys=True)
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print(json.dumps({"seen": seen, "enabled_after": gc.isenabled()}))
+"""
+
+
+@pytest.mark.parametrize(("count", "paused"), [(1, True), (2, False)])
+def test_one_article_renders_with_the_collector_paused_and_more_collect(tmp_path, count, paused):
+    # One article's garbage is bounded: its whole render is start-up. Two
+    # files, or a folder, may be thousands of articles: collected as they go.
+    files = []
+    for n in range(count):
+        (copy := tmp_path / f"article-{n}.txt").write_bytes(SEED.read_bytes())
+        files.append(str(copy))
+    run = subprocess.run(
+        [*PYTHON, "-c", _GC_DURING_RUN, "render", *files, "-o", str(tmp_path / "out"), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=subprocess_env(),
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert len(list((tmp_path / "out").glob("*/email.html"))) == count
+    report = json.loads(run.stdout.splitlines()[-1])
+    assert report == {"seen": [not paused], "enabled_after": True}

@@ -3,6 +3,7 @@ per article, with the run's feeds; progress and a summary as it goes."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -101,7 +102,12 @@ def render(
         close=close,
     )
     reporter = _Reporter(quiet=quiet)
-    with stop_on_sigterm():
+    # One article file: the whole run is start-up (the rest of the imports,
+    # the caches' first fill) and one article's garbage, which is bounded, so
+    # the collector stays paused to the end. A folder or several files are
+    # collected as they go.
+    one_article = len(paths) == 1 and not Path(paths[0]).is_dir()
+    with stop_on_sigterm(), collection_paused() if one_article else contextlib.nullcontext():
         try:
             summary = render_run(
                 paths,
