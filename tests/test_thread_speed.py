@@ -258,3 +258,60 @@ def test_ascii_text_is_cleaned_and_split_into_words_without_lookups(monkeypatch)
     )
     assert said.word_list("Budget $400 for the TOOLS.") == ["budget", "400", "for", "the", "tools"]
     assert said.content_words("Budget $400 for the TOOLS, tools.") == {"budget", "tool"}
+
+
+def test_mastodon_searches_only_the_link_line_for_urls(articles, monkeypatch):
+    """Mastodon counts a link 23: twitter-text's extractor finds it. Its
+    time grows faster than the text, so it is given the closing post's
+    link line (with the breaks round it), not the post with its prose."""
+    extractor = counting._url_extractor()
+    given: list[str] = []
+
+    def recording(text: str, *args: Any) -> Any:
+        given.append(text)
+        return extractor(text, *args)
+
+    monkeypatch.setattr(counting, "_url_extractor", lambda: recording)
+    config = parse_config('site_url = "https://link-line.example.org/news/"\n')
+    closings = []
+    for article in articles:
+        thread = build_thread(_fresh(article), "mastodon", config)
+        closings.append(thread.posts[-1].text)
+    # The closing posts have lines besides the link's (the why, the tags).
+    assert any(len(text.splitlines()) > 1 for text in closings if "link-line" in text)
+    linked = [text for text in given if "link-line.example.org" in text]
+    assert linked
+    assert all(text.strip("\n").count("\n") == 0 for text in linked), linked[:2]
+
+
+def test_mastodon_counts_line_by_line_as_over_the_whole_text():
+    """The line-by-line URL search gives Mastodon's count over the whole
+    text (URLs found by the extractor over it, mentions, then clusters), on
+    random texts of links, breaks (CR LF, CR) and mentions."""
+    import random
+
+    from twitter_text.extract_urls import extract_urls_with_indices
+
+    def whole(text: str) -> int:
+        spans = [(*u["indices"], "x" * 23) for u in extract_urls_with_indices(text, False)]
+        spans += [
+            (m.start(), m.end(), "@" + m.group(1))
+            for m in counting._MENTION.finditer(text)
+            if not counting._NO_MENTION_BEFORE.match(text, m.end())
+        ]
+        out, pos = [], 0
+        for start, end, shown in sorted(spans):
+            if start >= pos:
+                out += [text[pos:start], shown]
+                pos = end
+        return len(regex.findall(r"\X", "".join(out) + text[pos:]))
+
+    import regex
+
+    rng = random.Random(17)
+    parts = ["https://example.com/a/b?x=1", "http://a.co", "https://t.co/abcdef", "HTTPS://EX.COM/x",
+             "example.com", "(", ")", ".", " ", "\n", "\n\n", "\r\n", "\r", "word", "日本", "#tag",
+             "@user", "@a@b.org", "://", "https://例え.jp/パス", "/", "?", "&", "🔗", "\u0301", ":"]
+    for _ in range(3000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 30)))
+        assert counting.mastodon_length(text) == whole(text), text

@@ -322,8 +322,8 @@ def mastodon_length(text: str) -> int:
     # Mastodon extracts URLs (with a scheme only) and mentions, drops any that
     # overlaps one starting before it, and counts the rest as they stand.
     entities = [
-        (url["indices"][0], url["indices"][1], "x" * MASTODON_URL_LENGTH)
-        for url in (_url_extractor()(text, False) if "://" in text else ())  # a scheme needs ://
+        (start, end, "x" * MASTODON_URL_LENGTH)
+        for start, end in (_scheme_urls(text) if "://" in text else ())  # a scheme needs ://
     ]
     if "@" in text:
         entities += [
@@ -340,6 +340,31 @@ def mastodon_length(text: str) -> int:
         pos = end
     pieces.append(text[pos:])
     return grapheme_length("".join(pieces))
+
+
+def _scheme_urls(text: str) -> list[tuple[int, int]]:
+    """Spans of the URLs with a scheme that twitter-text's extractor finds
+    in `text`. A URL never spans a line, and what the extractor makes of a
+    line depends on the line breaks round it, not on the other lines (see
+    `twitter_length`): only the lines holding "://" are searched, each with
+    its breaks. The extractor's time grows faster than a text's length, and
+    a closing post's link has its own line."""
+    extract = _url_extractor()
+    if "\n" not in text:
+        return [(url["indices"][0], url["indices"][1]) for url in extract(text, False)]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for line in text.split("\n"):
+        if "://" in line:
+            before = "\n" if start else ""
+            after = "\n" if start + len(line) < len(text) else ""
+            shift = start - len(before)
+            spans += [
+                (url["indices"][0] + shift, url["indices"][1] + shift)
+                for url in extract(before + line + after, False)
+            ]
+        start += len(line) + 1
+    return spans
 
 
 # --- Threads ----------------------------------------------------------------------
