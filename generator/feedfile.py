@@ -321,7 +321,7 @@ def _write_siblings(
     leftovers: Leftovers,
 ) -> list[PendingFile]:
     from generator.channels.rss.atom import atom_feed
-    from generator.channels.rss.entries import EntryIds, entry, new_feed_id, web_link
+    from generator.channels.rss.entries import EntryIds, entries, new_feed_id, web_link
     from generator.channels.rss.jsonfeed import json_feed
 
     # The channel's links as the feed has them, when they are http(s): an
@@ -360,22 +360,70 @@ def _write_siblings(
         # JSON Feed ids may be any string: they keep the form they always had.
         legacy = config.site_url or config.feed.url or f"urn:masthead:feed:{feed.stem}"
         docs.append((siblings.json, jsonfeed, EntryIds(legacy.rstrip("/") + "/")))
-    files: list[PendingFile] = []
+    # Each file is begun at its first piece, as when they were written one
+    # after the other: a run killed in the first leaves no temporary file of
+    # the next.
+    files: list[PendingFile | None] = [None] * len(docs)
+
+    def write(n: int, piece: bytes) -> None:
+        file = files[n]
+        if file is None:
+            file = files[n] = PendingFile(docs[n][0], leftovers=leftovers)
+        file.write(piece)
+
     try:
-        for path, document, ids in docs:
-            file = PendingFile(path, leftovers=leftovers)
-            files.append(file)
-            # One pass over the written feed per sibling: reading it again is
-            # cheaper than holding its entries.
-            scanned = stream_items(_read_chunks(written), str(feed))
-            items = (entry(item, ids=ids) for item in scanned)
-            for piece in document(items):
-                file.write(piece)
+        slots = [_Slot() for _ in docs]
+        documents = [document(slot) for (_, document, _), slot in zip(docs, slots, strict=True)]
+        # One pass over the written feed for all the copies, each item's
+        # entry made once: each document is handed it and written up to it,
+        # so no more than one entry is held.
+        ids = [ids for _, _, ids in docs]
+        for item in stream_items(_read_chunks(written), str(feed)):
+            for n, made in enumerate(entries(item, ids=ids)):
+                slots[n].put(made)
+                while slots[n].full:
+                    write(n, next(documents[n]))
+        for n, (slot, document) in enumerate(zip(slots, documents, strict=True)):
+            slot.close()
+            for piece in document:
+                write(n, piece)
     except BaseException:
         for file in files:
-            file.discard()
+            if file is not None:
+                file.discard()
         raise
-    return files
+    return [file for file in files if file is not None]
+
+
+class _Slot:
+    """What a document writer takes its entries from, one at a time: put
+    one, and the writer is run until it has taken it."""
+
+    def __init__(self) -> None:
+        self._entry: Entry | None = None
+        self._closed = False
+
+    @property
+    def full(self) -> bool:
+        return self._entry is not None
+
+    def put(self, entry: Entry) -> None:
+        self._entry = entry
+
+    def close(self) -> None:
+        self._closed = True
+
+    def __iter__(self) -> Iterator[Entry]:
+        return self
+
+    def __next__(self) -> Entry:
+        entry, self._entry = self._entry, None
+        if entry is not None:
+            return entry
+        if self._closed:
+            raise StopIteration
+        # A writer asking ahead would end its document early: never quietly.
+        raise RuntimeError("a feed document asked for two entries at once")
 
 
 def _atom_id(path: Path) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -487,3 +488,35 @@ def test_a_feed_is_merged_with_the_cycle_collector_paused(tmp_path, monkeypatch)
     add_articles(feed, [read_path(SEED)], config, now=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
     assert seen == [False]
     assert gc.isenabled()  # on again after
+
+
+def test_the_atom_and_json_copies_come_from_one_pass_over_the_feed(tmp_path, monkeypatch):
+    from generator.channels.rss import entries as entries_module
+
+    passes: list[str] = []
+    real_stream = feedfile.stream_items
+    made: list[str] = []
+    real_entry = entries_module.entry
+
+    def streaming(chunks, name):
+        passes.append(name)
+        return real_stream(chunks, name)
+
+    def making(item, *, ids):
+        made.append(item.guid or "")
+        return real_entry(item, ids=ids)
+
+    monkeypatch.setattr(feedfile, "stream_items", streaming)
+    monkeypatch.setattr(entries_module, "entry", making)
+    config = parse_config('site_url = "https://news.example.com"\n')
+    feed = tmp_path / "feed.xml"
+    feed.write_text(FEEDS["foreign"], encoding="utf-8")
+    siblings = Siblings(tmp_path / "atom.xml", tmp_path / "feed.json")
+    when = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    add_articles(feed, [read_path(SEED)], config, now=when, siblings=siblings)
+    items = len(scan(feed.read_bytes(), "feed").items)
+    assert len(passes) == 1  # was one per copy
+    assert len(made) == items  # each entry made once, not once per copy
+    atom = (tmp_path / "atom.xml").read_text(encoding="utf-8")
+    assert atom.count("<entry>") == items
+    assert len(json.loads((tmp_path / "feed.json").read_text(encoding="utf-8"))["items"]) == items

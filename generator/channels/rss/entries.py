@@ -9,11 +9,12 @@ is no id of its own, so no reader can make either a live link.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -128,9 +129,23 @@ class Entry:
         return _as_text(self.title)
 
 
-def entry(item: ScannedItem, *, ids: Callable[[str], str]) -> Entry:
+def entries(item: ScannedItem, *, ids: Sequence[Callable[[str], str]]) -> list[Entry]:
+    """`item`'s entry under each of `ids` (one per feed): made once, the id
+    set for each."""
+    if not ids:
+        return []
+    first = entry(item, ids=ids[0])
+    key = _id_key(item)
+    return [first, *(dataclasses.replace(first, id=other(key)) for other in ids[1:])]
+
+
+def _id_key(item: ScannedItem) -> str:
     # Atom ids and JSON Feed ids must be stable: see EntryIds.
-    ident = ids(item.guid or str(item.start))
+    return item.guid or str(item.start)
+
+
+def entry(item: ScannedItem, *, ids: Callable[[str], str]) -> Entry:
+    ident = ids(_id_key(item))
     authors = tuple(_as_text(a) for a in item.fields.get("creator", []) if a.strip())
     if not authors and item.first("author"):
         authors = (_as_text(item.first("author") or ""),)
