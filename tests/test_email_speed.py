@@ -190,9 +190,7 @@ _PLAIN_RICH = RichText(
 def test_inline_html_makes_one_markup_and_escapes_no_plain_text(monkeypatch):
     """Rich text is built as plain strings: one Markup for the whole, and
     text with nothing to escape is not run through the escape at all (it
-    was one Markup and one html.escape per text node)."""
-    import html
-
+    was one Markup and one escape per text node)."""
     from markupsafe import Markup
 
     from generator.text import html as text_html_module
@@ -205,14 +203,14 @@ def test_inline_html_makes_one_markup_and_escapes_no_plain_text(monkeypatch):
             made.append(str(base))
             return super().__new__(cls, base, *args, **kwargs)
 
-    real_escape = html.escape
+    real_escape = text_html_module.escape_text
 
-    def counted_escape(s, quote=True):
+    def counted_escape(s):
         escaped.append(s)
-        return real_escape(s, quote)
+        return real_escape(s)
 
     monkeypatch.setattr(text_html_module, "Markup", Counted)
-    monkeypatch.setattr(html, "escape", counted_escape)
+    monkeypatch.setattr(text_html_module, "escape_text", counted_escape)
     result = text_html_module.inline_html(_PLAIN_RICH, attrs={"a": 'style="x"'})
     assert str(result) == (
         'Plain words, <em>some stressed</em> and <a href="https://example.com/a" style="x">'
@@ -397,3 +395,44 @@ def test_sender_and_date_headers_are_made_once_per_config_and_clock(monkeypatch)
             first
         )
     assert sorted(made) == ["date", "from"]
+
+
+# --- the HTML part -------------------------------------------------------------------
+
+
+def test_an_article_of_a_known_shape_finds_its_layout_without_making_its_context(monkeypatch):
+    """The compiled layout is found by which fields an article has (and the
+    config's part, made once per config): a second article with the same
+    fields neither builds the layout's context nor hashes it, and its HTML
+    is what compiling it whole gives."""
+    import dataclasses
+
+    from generator.channels.email import build_email
+    from generator.channels.email import html as email_html
+    from generator.channels.email.parts import email_parts, html_attr
+    from generator.config import Config
+    from generator.readers import read_path
+    from tests.conftest import SEED
+    from tests.htmlcheck import assert_same_email
+
+    made: list[object] = []
+    real = email_html._context
+
+    def counted(parts, fields):
+        made.append(fields)
+        return real(parts, fields)
+
+    monkeypatch.setattr(email_html, "_context", counted)
+    config = Config()
+    article = read_path(SEED)
+    build_email(article, config)
+    made.clear()
+    other = dataclasses.replace(article, title="Another & <title>", dek="A dek {{ x }}")
+    html = build_email(other, config).html
+    assert made == []
+    first, second = email_parts(article, config), email_parts(other, config)
+    assert first.shared is second.shared
+    assert email_html._static(first) is email_html._static(second)
+    whole = email_html._render_html(second, reuse_compiled=False)
+    assert_same_email(html, whole, html_attr(second.subject_raw))
+    assert "Another &amp; &lt;title&gt;" in html and "A dek &#123;&#123; x }}" in html

@@ -226,25 +226,15 @@ def _context(parts: EmailParts, fields: dict[str, Markup | None]) -> dict[str, A
     }
 
 
-# What the base template gets besides the article's fields, made once per
-# config, language, theme and email service, and a hash of it (see
-# _Store.skeleton).
-_STATIC: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
-
-
 def _static_context(parts: EmailParts) -> dict[str, Any]:
     return _static(parts)[0]
 
 
 def _static(parts: EmailParts) -> tuple[dict[str, Any], str]:
-    key = (
-        parts.config,
-        parts.lang,
-        tuple(parts.labels.items()),
-        parts.footer,
-        tuple(parts.theme.items()),
-    )
-    found = _STATIC.get(key)
+    """What the base template gets besides the article's fields, and a hash
+    of it (see _Store.skeleton): made from the config, language, theme and
+    email service alone, so kept with them (`parts.shared`)."""
+    found: tuple[dict[str, Any], str] | None = parts.shared.memo.get("static")
     if found is not None:
         return found
     config = parts.config
@@ -272,9 +262,8 @@ def _static(parts: EmailParts) -> tuple[dict[str, Any], str]:
         ],
         "align": t["header"] if parts.dir == "ltr" or t["header"] == "center" else "right",
     }
-    if len(_STATIC) > 64:
-        _STATIC.clear()
-    found = _STATIC[key] = (context, hashlib.sha256(repr(context).encode()).hexdigest())
+    found = (context, hashlib.sha256(repr(context).encode()).hexdigest())
+    parts.shared.memo["static"] = found
     return found
 
 
@@ -371,22 +360,36 @@ class _Store:
     def __init__(self, name: str) -> None:
         self.name = name
         self.skeletons: dict[str, _Skeleton] = {}
+        self.by_shape: dict[tuple[Any, ...], _Skeleton] = {}
         self.stencils: dict[_StencilKey, _Stencil] = {}
         self.dirty = False
         self.saved = 0.0
         self._load()
 
     def skeleton(self, parts: EmailParts, fields: dict[str, Markup | None]) -> _Skeleton:
+        # The key below depends on the static context and, of each field,
+        # only on whether it is there (a mark), None or empty (its value),
+        # given the function that makes the context (a test swaps it): found
+        # by those alone, it is not worked out again for each article.
+        static, digest = _static(parts)
+        shape = (
+            _context,
+            digest,
+            *("mark" if value else repr(value) for value in fields.values()),
+        )
+        found = self.by_shape.get(shape, _NOT_SET)
+        if found is not _NOT_SET:
+            return found  # type: ignore[return-value]
         # The context the layout is rendered with, placeholders marked by
         # field (a NUL, which no config or article text holds): what the
         # compiled layout depends on, besides what names the store.
         marks = {name: Markup(f"\0{name}\0") for name, value in fields.items() if value}
         context = _context(parts, {**fields, **marks})
         # The part made once per config (_static) goes in as its hash.
-        static, digest = _static(parts)
         varied = [(k, v) for k, v in context.items() if static.get(k, _NOT_SET) is not v]
         key = hashlib.sha256(repr((digest, tuple(context), varied)).encode()).hexdigest()
         if key in self.skeletons:
+            self.by_shape[shape] = self.skeletons[key]
             return self.skeletons[key]
         name = f"{self.name}-{key[:40]}"
         try:
@@ -398,7 +401,8 @@ class _Store:
             write_cache(name, json.dumps(skeleton, separators=(",", ":")).encode())
         if len(self.skeletons) >= _MAX_SKELETONS:
             self.skeletons.clear()
-        self.skeletons[key] = skeleton
+            self.by_shape.clear()
+        self.skeletons[key] = self.by_shape[shape] = skeleton
         return skeleton
 
     def add_stencil(self, key: _StencilKey, stencil: _Stencil) -> None:
@@ -550,8 +554,10 @@ def _body(parts: EmailParts, store: _Store | None) -> list[Markup]:
     t = parts.theme
     start = "right" if parts.dir == "rtl" else "left"
 
+    attrs = parts.shared.rich_attrs
+
     def rich(text: RichText) -> Markup:
-        return html_rich(text, t)
+        return html_rich(text, attrs)
 
     def render(name: str, **values: Any) -> Markup:
         if store is not None:

@@ -6,7 +6,7 @@ Every string taken from the article is escaped and neutralized here (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
@@ -37,6 +37,22 @@ class Footer:
     sender_text: str | None
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class PerConfig:
+    """What email_parts takes from the config alone (with the email service,
+    theme and language), made once rather than once per article: a folder
+    render asks for the same one every time. Shared, and only read."""
+
+    esp: ESP
+    labels: dict[str, str]
+    theme: dict[str, Any]
+    footer: Footer
+    rich_attrs: dict[str, str]  # the rich text's tags' inline styles (html_rich)
+    # What the renderers make of the above alone (the HTML layout's context,
+    # say), by name: made once with it.
+    memo: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class EmailParts:
     article: Article
@@ -52,6 +68,7 @@ class EmailParts:
     labels: dict[str, str]
     theme: dict[str, Any]
     takeaways_first: bool  # the Key Takeaways box as a TL;DR under the dek
+    shared: PerConfig  # where esp, labels, theme and footer come from
 
     @property
     def lang(self) -> str:
@@ -81,18 +98,20 @@ def html_attr(text: str) -> Markup:
     return attr_html(text, neutralize_html)
 
 
-def html_rich(text: RichText, theme: dict[str, Any]) -> Markup:
-    """Article rich text for the email: escaped, neutralized, inline-styled."""
-    return inline_html(
-        text,
-        neutralize=neutralize_html,
-        attrs={
-            "a": f'style="color:{theme["accent"]};text-decoration:underline;"',
-            "code": 'class="mh-code" style="font-family:SFMono-Regular,Consolas,Menlo,'
-            f"monospace;font-size:0.88em;background-color:{theme['code']};"
-            'padding:1px 4px;border-radius:4px;"',
-        },
-    )
+def html_rich(text: RichText, attrs: dict[str, str]) -> Markup:
+    """Article rich text for the email: escaped, neutralized, inline-styled
+    (`attrs`: `rich_attrs` of the theme)."""
+    return inline_html(text, neutralize=neutralize_html, attrs=attrs)
+
+
+def rich_attrs(theme: dict[str, Any]) -> dict[str, str]:
+    """The inline styles of rich text's links and code in the email."""
+    return {
+        "a": f'style="color:{theme["accent"]};text-decoration:underline;"',
+        "code": 'class="mh-code" style="font-family:SFMono-Regular,Consolas,Menlo,'
+        f"monospace;font-size:0.88em;background-color:{theme['code']};"
+        'padding:1px 4px;border-radius:4px;"',
+    }
 
 
 def byline(article: Article, labels: dict[str, str]) -> str | None:
@@ -119,7 +138,8 @@ def email_parts(
     theme: str | None = None,
 ) -> EmailParts:
     esp_key = esp or config.email.esp
-    provider, labels, palette, footer = _per_config(config, esp_key, theme, article.lang)
+    shared = _per_config(config, esp_key, theme, article.lang)
+    labels, palette = shared.labels, shared.theme
     link = shown = article_link(article.url, config.site_url, article.slug)
     if link and config.utm.enabled:
         link = utm_link(
@@ -138,38 +158,33 @@ def email_parts(
     return EmailParts(
         article=article,
         config=config,
-        esp=provider,
+        esp=shared.esp,
         subject_text=neutralize_text(subject_raw),
         subject_raw=subject_raw,
         preheader_text=neutralize_text(" ".join(preheader.split())),
         link=link,
         link_shown=shown,
         byline_text=byline(article, labels),
-        footer=footer,
+        footer=shared.footer,
         labels=labels,
         theme=palette,
         takeaways_first=takeaways_place(article, config, palette) == "top",
+        shared=shared,
     )
 
 
-# What email_parts takes from the config alone, made once per config, email
-# service, theme and language rather than once per article: a folder render
-# asks for the same one every time. The dicts are shared, and only read.
-_PER_CONFIG: dict[
-    tuple[Config, str, str | None, str], tuple[ESP, dict[str, str], dict[str, Any], Footer]
-] = {}
+_PER_CONFIG: dict[tuple[Config, str, str | None, str], PerConfig] = {}
 
 
-def _per_config(
-    config: Config, esp: str, theme: str | None, lang: str
-) -> tuple[ESP, dict[str, str], dict[str, Any], Footer]:
+def _per_config(config: Config, esp: str, theme: str | None, lang: str) -> PerConfig:
     key = (config, esp, theme, lang)
     found = _PER_CONFIG.get(key)
     if found is None:
         provider = get_esp(esp)
         labels = labels_for(lang, dict(config.labels))
         palette = config.resolved_theme(theme)
-        found = (provider, labels, palette, _footer(config, provider, labels, palette))
+        footer = _footer(config, provider, labels, palette)
+        found = PerConfig(provider, labels, palette, footer, rich_attrs(palette))
         if len(_PER_CONFIG) > 64:
             _PER_CONFIG.clear()
         _PER_CONFIG[key] = found
