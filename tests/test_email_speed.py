@@ -436,3 +436,50 @@ def test_an_article_of_a_known_shape_finds_its_layout_without_making_its_context
     whole = email_html._render_html(second, reuse_compiled=False)
     assert_same_email(html, whole, html_attr(second.subject_raw))
     assert "Another &amp; &lt;title&gt;" in html and "A dek &#123;&#123; x }}" in html
+
+
+def test_headings_and_dates_are_judged_once_per_folder(monkeypatch):
+    """Whether a heading is a takeaways heading, and a byline's date in
+    words (Babel), are worked out once per heading and per day and
+    language, not for every article; the date is the day the article's
+    datetime falls on in its own zone."""
+    import dataclasses
+    import datetime as dt
+
+    from generator.channels.email import build_email
+    from generator.channels.email import html as email_html
+    from generator.channels.email import parts as email_parts_module
+    from generator.config import Config
+    from generator.readers import read_path
+    from tests.conftest import SEED
+
+    asked: list[str] = []
+    dated: list[object] = []
+    real_is, real_date = email_parts_module.is_takeaways, email_parts_module.format_date
+
+    def is_takeaways(heading):
+        asked.append(heading)
+        return real_is(heading)
+
+    def format_date(value, lang):
+        dated.append(value)
+        return real_date(value, lang)
+
+    monkeypatch.setattr(email_parts_module, "is_takeaways", is_takeaways)
+    monkeypatch.setattr(email_html, "is_takeaways", is_takeaways, raising=False)
+    monkeypatch.setattr(email_parts_module, "format_date", format_date)
+    email_parts_module.takeaways_heading.cache_clear()
+    email_parts_module._long_date.cache_clear()
+    article = read_path(SEED)
+    late = dt.datetime(2026, 3, 3, 23, 30, tzinfo=dt.UTC)
+    early = late.astimezone(dt.timezone(dt.timedelta(hours=2)))  # the same instant, 4 March
+    assert late == early
+    config = dataclasses.replace(Config(), email=dataclasses.replace(Config().email, takeaways="top"))
+    first = build_email(dataclasses.replace(article, date=late), config).text
+    headings = {s.heading for s in article.sections}
+    assert sorted(asked) == sorted(headings)
+    build_email(dataclasses.replace(article, date=late, title="Another"), config)
+    second = build_email(dataclasses.replace(article, date=early), config).text
+    assert sorted(asked) == sorted(headings)
+    assert dated == [late.date(), early.date()]
+    assert "3 March 2026" in first and "4 March 2026" in second

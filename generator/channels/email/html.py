@@ -27,7 +27,13 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from generator.channels.email.parts import EmailParts, html_attr, html_rich, html_text
+from generator.channels.email.parts import (
+    EmailParts,
+    html_attr,
+    html_rich,
+    html_text,
+    takeaways_heading,
+)
 from generator.errors import MastheadError
 from generator.model import (
     FAQ,
@@ -50,7 +56,6 @@ from generator.resources import (
     templates_digest,
     write_cache,
 )
-from generator.text.headings import is_takeaways
 from generator.text.urls import is_safe_href
 
 if TYPE_CHECKING:
@@ -639,7 +644,7 @@ def _body(parts: EmailParts, store: _Store | None) -> list[Markup]:
     def section(s: Section, top: bool = False) -> list[Markup]:
         """`top`: a takeaways box set first, under the dek."""
         rendered = [m for m in (block(b) for b in s.blocks) if m is not None]
-        if is_takeaways(s.heading):
+        if takeaways_heading(s.heading):
             return [render("box", heading=html_text(s.heading), blocks=rendered, top=top)]
         return [render("heading", text=html_text(s.heading)), *rendered]
 

@@ -6,7 +6,9 @@ Every string taken from the article is escaped and neutralized here (see
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -81,8 +83,8 @@ class EmailParts:
         sections = self.article.sections
         if not self.takeaways_first:
             return (), sections
-        first = tuple(s for s in sections if is_takeaways(s.heading))
-        return first, tuple(s for s in sections if not is_takeaways(s.heading))
+        first = tuple(s for s in sections if takeaways_heading(s.heading))
+        return first, tuple(s for s in sections if not takeaways_heading(s.heading))
 
     @property
     def dir(self) -> str:
@@ -120,13 +122,30 @@ def byline(article: Article, labels: dict[str, str]) -> str | None:
     if author := join_names(article.authors, labels):
         parts.append(author)
     if article.date:
-        parts.append(format_date(article.date, article.lang))
+        day = article.date.date() if isinstance(article.date, dt.datetime) else article.date
+        parts.append(_long_date(day, article.lang))
     if article.reading_minutes:
         # No-break spaces keep "5 min read" on one line.
         parts.append(labels["min_read"].format(n=article.reading_minutes).replace(" ", "\u00a0"))
     # The separator is glued to the part after it: a byline that wraps never
     # leaves a "·" dangling at the end of a line.
     return " ·\u00a0".join(parts) or None
+
+
+@lru_cache(maxsize=256)
+def _long_date(day: dt.date, lang: str) -> str:
+    # Babel's formatting, the costliest part of a byline, once per day and
+    # language: the articles of a folder share their dates. Keyed by the
+    # day, not a datetime: two equal datetimes in different zones may fall
+    # on different days.
+    return format_date(day, lang)
+
+
+@lru_cache(maxsize=1024)
+def takeaways_heading(heading: str) -> bool:
+    """`is_takeaways`, remembered: the email asks it of each heading two or
+    three times, and the articles of a folder share their headings."""
+    return is_takeaways(heading)
 
 
 def email_parts(
