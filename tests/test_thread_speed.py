@@ -133,15 +133,13 @@ def test_a_texts_facts_are_found_once_for_every_platform_and_post_number(article
     from generator.channels.thread import fit
 
     searched: list[str] = []
-    pattern = fit._COUNTED_APART
+    counted_apart = fit._counted_apart
 
-    class Recording:
-        @staticmethod
-        def search(text: str, *args: Any) -> Any:
-            searched.append(text)
-            return pattern.search(text, *args)
+    def recording(text: str) -> bool:
+        searched.append(text)
+        return counted_apart(text)
 
-    monkeypatch.setattr(fit, "_COUNTED_APART", Recording)
+    monkeypatch.setattr(fit, "_counted_apart", recording)
     monkeypatch.setattr(fit, "_FACTS", {}, raising=False)  # nothing remembered from other tests
     for article in articles:
         article = _fresh(article)
@@ -315,3 +313,103 @@ def test_mastodon_counts_line_by_line_as_over_the_whole_text():
     for _ in range(3000):
         text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 30)))
         assert counting.mastodon_length(text) == whole(text), text
+
+
+def _python_frames(function: Callable[..., Any], *args: Any) -> list[str]:
+    """The Python functions (not built-ins) that run while `function` does."""
+    import sys
+
+    frames: list[str] = []
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call":
+            frames.append(frame.f_code.co_name)
+
+    sys.setprofile(profile)
+    try:
+        function(*args)
+    finally:
+        sys.setprofile(None)
+    return frames
+
+
+def test_content_words_runs_no_python_code_per_word():
+    """Each word's stem comes from a dict (a known word: a C lookup, through
+    `map`), not from a comprehension run in Python word by word; text of
+    ASCII and common typography (’ — “ ” …) takes the byte table."""
+    from generator.channels.thread import said
+
+    text = "The city’s “first hive” — budgets, suits, tools… and a €400 bill for the keepers."
+    said.content_words(text)  # every stem known
+    assert said.content_words(text) == {"city", "first", "hive", "budget", "suit", "tool", "bill",
+                                        "keeper"}
+    frames = _python_frames(said.content_words, text)
+    assert frames == ["content_words", "_words"], frames
+
+
+def test_typography_leaves_the_byte_table_in_use(monkeypatch):
+    """Curly quotes, dashes, the ellipsis, the bullet and the euro sign are
+    spaces to the word tables: text with no other character beyond ASCII is
+    split through the byte table, not the Python-filled dict."""
+    from generator.channels.thread import said
+
+    class Refused(dict):
+        def __getitem__(self, key: Any) -> Any:
+            raise AssertionError("looked up in Python")
+
+    monkeypatch.setattr(said, "_WORDS", Refused())
+    monkeypatch.setattr(said, "_LETTER_WORDS", Refused())
+    text = "The city’s “first hive” — 2 suits… • €400"
+    assert said.word_list(text) == ["the", "city", "s", "first", "hive", "2", "suits", "400"]
+    assert said.content_words(text) == {"city", "first", "hive", "suit"}
+
+
+def test_a_telling_sentence_is_found_without_the_regex_of_every_sign(monkeypatch):
+    """A later sentence of a paragraph is weighed when it holds a figure, a
+    comparison or a quotation: the digits and words are looked for one by
+    one, and the quotation's regex runs only where there is a quote mark."""
+    from generator.channels.thread import material
+
+    quotations: list[str] = []
+    pattern = material._QUOTATION
+
+    class Refused:
+        def search(self, text: str) -> Any:
+            raise AssertionError("the regex of every sign")
+
+    class Recording:
+        def search(self, text: str) -> Any:
+            quotations.append(text)
+            return pattern.search(text)
+
+    monkeypatch.setattr(material, "_TELLING", Refused(), raising=False)
+    monkeypatch.setattr(material, "_QUOTATION", Recording())
+    assert material._telling("Sales rose 12 % last year.")
+    assert material._telling("It is bigger than before.")
+    assert not material._telling("It develops the point.")
+    assert material._telling("She said “we ship on Fridays now” to all.")
+    assert not material._telling("A short “quote” here.")
+    assert quotations == ["She said “we ship on Fridays now” to all.", "A short “quote” here."]
+
+
+def test_counted_apart_looks_at_the_dots_and_agrees_with_the_regex(monkeypatch):
+    """Whether a text may hold a link or a mention is found from its at
+    signs, schemes and dots, without the regex over every character, and
+    agrees with the regex after a dot for every code point."""
+    from generator.channels.thread import fit
+
+    pattern = fit._COUNTED_APART
+    for code in range(0x110000):
+        text = "See x." + chr(code)
+        assert fit._counted_apart(text) == (pattern.search(text) is not None), hex(code)
+
+    class Refused:
+        def search(self, text: str) -> Any:
+            raise AssertionError("searched every character")
+
+    monkeypatch.setattr(fit, "_COUNTED_APART", Refused())
+    monkeypatch.setattr(fit, "_FACTS", {}, raising=False)
+    assert not fit._facts("📌 Budget about €400. The suit, the tools… 3/7").apart
+    assert fit._facts("Read it at example.com today").apart
+    assert fit._facts("Ask @newsroom").apart
+    assert fit._facts("日本語。テスト").apart

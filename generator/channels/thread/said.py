@@ -143,10 +143,19 @@ _ASCII_WORDS = bytes(c if chr(c).isalnum() else 32 for c in range(128)) + b" " *
 _ASCII_LETTER_WORDS = bytes(c if chr(c).isalpha() else 32 for c in range(128)) + b" " * 128
 
 
+# Marks of English text beyond ASCII, each a space to both tables: text
+# whose only such characters they are takes the byte tables too.
+_TYPOGRAPHY = ("’", "—", "“", "”", "–", "‘", "…", "€", "•")
+
+
 def _words(text: str, table: _Spaces, ascii_table: bytes) -> list[str]:
-    if text.isascii():
-        return text.lower().encode("ascii").translate(ascii_table).decode("ascii").split()
-    return text.casefold().translate(table).split()
+    if not text.isascii():
+        for mark in _TYPOGRAPHY:
+            if mark in text:
+                text = text.replace(mark, " ")
+        if not text.isascii():
+            return text.casefold().translate(table).split()
+    return text.lower().encode("ascii").translate(ascii_table).decode("ascii").split()
 
 
 def word_list(text: str) -> list[str]:
@@ -156,8 +165,16 @@ def word_list(text: str) -> list[str]:
 
 _AMOUNTS = words_of("thousand million billion trillion percent cent bn")
 _IGNORED = _STOP | _AMOUNTS
-# Each word's stem, once: a thread's articles share most of their words.
-_STEMS: dict[str, str] = {}
+class _Stems(dict[str, str]):
+    """Each word's stem, worked out once (a thread's articles share most of
+    their words); "" for a word of one letter, which says nothing."""
+
+    def __missing__(self, word: str) -> str:
+        self[word] = stem = _stem(word) if len(word) > 1 else ""
+        return stem
+
+
+_STEMS = _Stems()
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -167,12 +184,9 @@ def content_words(text: str) -> frozenset[str]:
     found -= _IGNORED
     if len(_STEMS) > 100_000:  # a vast article: memory stays flat
         _STEMS.clear()
-    return frozenset([_STEMS.get(w) or _stemmed(w) for w in found if len(w) > 1])
-
-
-def _stemmed(word: str) -> str:
-    found = _STEMS[word] = _stem(word)
-    return found
+    stems = set(map(_STEMS.__getitem__, found))
+    stems.discard("")
+    return frozenset(stems)
 
 
 _SUFFIXES = ("ing", "ies", "ied", "es", "ed", "ly", "s")
