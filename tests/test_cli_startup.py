@@ -262,3 +262,21 @@ def test_one_article_renders_with_the_collector_paused_and_more_collect(tmp_path
     assert len(list((tmp_path / "out").glob("*/email.html"))) == count
     report = json.loads(run.stdout.splitlines()[-1])
     assert report == {"seen": [not paused], "enabled_after": True}
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_command_annotations_are_objects_not_strings(name):
+    # typer evaluates string annotations each time it looks at a command.
+    import importlib
+
+    module = importlib.import_module(f"generator.cli.{name}")
+    commands = [
+        info.callback
+        for typer_app in (module.commands, *(g.typer_instance for g in module.commands.registered_groups))
+        for info in typer_app.registered_commands
+    ]
+    assert commands
+    for command in commands:
+        hints = command.__wrapped__.__annotations__  # under reports_errors
+        assert hints
+        assert [k for k, v in hints.items() if isinstance(v, str)] == [], command

@@ -1,7 +1,5 @@
 """`masthead check`: lint articles across every channel, writing nothing."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated

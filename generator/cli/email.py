@@ -1,8 +1,6 @@
 """`masthead email`: the newsletter email (HTML, plain text or .eml), or a
 test email sent through the config's SMTP server."""
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Annotated

@@ -1,8 +1,6 @@
 """`masthead feed add` and `masthead feed remove`: keep an RSS feed file (and
 its Atom / JSON Feed copies) up to date."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,8 +1,6 @@
 """`masthead init`: a commented masthead.toml (and, with --templates, a copy
 of the built-in templates to make your own)."""
 
-from __future__ import annotations
-
 import contextlib
 from pathlib import Path
 from typing import Annotated

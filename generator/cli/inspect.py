@@ -1,7 +1,5 @@
 """`masthead inspect`: the article as Masthead parsed it."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

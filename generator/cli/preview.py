@@ -1,7 +1,5 @@
 """`masthead preview`: every channel in the browser, re-rendered as you edit."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

@@ -1,8 +1,6 @@
 """`masthead publish bluesky`: post an article's thread to the real service,
 safe to run again (nothing is ever posted twice)."""
 
-from __future__ import annotations
-
 import os
 from pathlib import Path
 from typing import Annotated

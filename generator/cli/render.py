@@ -1,8 +1,6 @@
 """`masthead render`: every channel of articles or folders, into one folder
 per article, with the run's feeds; progress and a summary as it goes."""
 
-from __future__ import annotations
-
 import contextlib
 import sys
 from pathlib import Path

@@ -1,7 +1,5 @@
 """`masthead rss`: the article's RSS item."""
 
-from __future__ import annotations
-
 from generator.cli.common import declare_commands, emit, load, reports_errors
 from generator.cli.group import SHORT_HELP
 from generator.cli.options import ArticleArg, ConfigOption, InputFormatOption, OutputOption

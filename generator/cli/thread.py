@@ -1,7 +1,5 @@
 """`masthead thread`: the article as a social thread for one platform."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -28,7 +26,7 @@ if TYPE_CHECKING:
 commands = declare_commands()
 
 
-def _steered(article: Article, hook: str | None, close: str | None) -> Article:
+def _steered(article: "Article", hook: str | None, close: str | None) -> "Article":
     """The article with the author's hook and close given on the command line."""
     if hook is None and close is None:
         return article
