@@ -413,3 +413,39 @@ def test_counted_apart_looks_at_the_dots_and_agrees_with_the_regex(monkeypatch):
     assert fit._facts("Read it at example.com today").apart
     assert fit._facts("Ask @newsroom").apart
     assert fit._facts("日本語。テスト").apart
+
+
+def test_a_whole_idea_as_hook_fact_is_not_read_again(articles, monkeypatch):
+    """The hook's facts are the dek and ideas, whole or cut at a clause: a
+    whole one's word count and figures, and the words a hook taken whole
+    says, are the idea's, worked out when it was gathered."""
+    from generator.channels.thread import material, plan
+
+    ideas: set[str] = set()
+    gather = material.gather
+
+    def gathering(*args: Any, **kwargs: Any) -> Any:
+        found = gather(*args, **kwargs)
+        ideas.update(i.text for i in found.ideas)
+        return found
+
+    again: list[str] = []
+
+    def recording(function: Callable[..., Any]) -> Callable[..., Any]:
+        def record(text: str) -> Any:
+            if text in ideas:
+                again.append(text)
+            return function(text)
+
+        return record
+
+    monkeypatch.setattr(plan, "gather", gathering)
+    monkeypatch.setattr(plan, "figures", recording(plan.figures))
+    monkeypatch.setattr(plan, "word_count", recording(plan.word_count))
+    monkeypatch.setattr(plan, "content_words", recording(plan.content_words))
+    hooks = 0
+    for article in articles:
+        thread = build_thread(_fresh(article), "x", CONFIG)
+        hooks += "\n\n" in thread.posts[0].text  # a fact under the title
+    assert hooks and ideas
+    assert not again, again[:3]

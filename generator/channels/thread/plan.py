@@ -263,11 +263,20 @@ def _body(
     if authored:
         said.append(content_words(authored))
     elif hook:
-        said.append(content_words(hook.text))
+        # A fact taken whole from an idea has the idea's words.
+        source = hook.idea
+        whole = source is not None and hook.text == source.text
+        said.append(source.words if whole and source else content_words(hook.text))
 
     close, close_key = _close(steer, material, ideas, hook, dek, said)
-    used_figures = {f.key for f in figures(close)} if close else set()
-    if close:
+    # A takeaway as the close: its figures and words are the idea's.
+    closing = next((i for i in ideas if i.key == close_key), None)
+    used_figures: set[str] = set()
+    if closing is not None:
+        used_figures = {f.key for f in closing.figures}
+        said.append(closing.words)
+    elif close:
+        used_figures = {f.key for f in figures(close)}
         said.append(content_words(close))
 
     taken = {k for k in (hook.key if hook else None, close_key) if k is not None}
@@ -345,16 +354,18 @@ def _close(
     if steer.close:
         return clean(steer.close), None
 
-    def new(text: str) -> bool:
-        words = content_words(text)
+    def new(text: str, words: frozenset[str] | None = None) -> bool:
+        words = content_words(text) if words is None else words
         return bool(words) and not any(restates(words, other) for other in said)
 
     if material.why and new(material.why):
         return material.why, None
     if material.takeaways:
         last = [i for i in ideas if i.group == material.takeaways[-1]]
-        if last and (hook is None or last[-1].key != hook.key) and new(last[-1].text):
-            return last[-1].text, last[-1].key
+        if last and (hook is None or last[-1].key != hook.key):
+            final = last[-1]
+            if new(final.text, final.words):
+                return final.text, final.key
     if dek and (hook is None or hook.key is not None) and new(dek):
         return dek, None
     return None, None
@@ -367,8 +378,9 @@ def _hook_facts(reading: Reading, dek: str) -> list[HookFact]:
     ideas, scores = reading.ideas, reading.scores
     candidates: list[tuple[bool, float, int, HookFact]] = []
     pool: list[tuple[str, Idea | None, float, int]] = []
+    dek_figures = tuple(figures(dek)) if dek else ()
     if dek:
-        dek_score = score(Idea(0, "lead", dek, 0, "", 0, True, figures=tuple(figures(dek))), 1)
+        dek_score = score(Idea(0, "lead", dek, 0, "", 0, True, figures=dek_figures), 1)
         pool.append((dek, None, dek_score + 1.0, 0))
     for idea in ideas:
         listed = idea.kind in ("point", "takeaway")
@@ -385,11 +397,18 @@ def _hook_facts(reading: Reading, dek: str) -> list[HookFact]:
         # Short enough to fit a hook whole, a text need not be cut.
         cuts = clause_cuts(text) if len(text) > CUT_FROM else []
         for words, penalty in [(text, 0.0), *((cut, -1.5) for cut in cuts)]:
-            if words in seen or word_count(words) < HOOK_WORDS:
+            if words in seen:
+                continue
+            if words is text:  # whole: its words and figures are counted already
+                count = source.count if source else word_count(text)
+                has_figure = bool(source.figures if source else dek_figures)
+            else:
+                count = word_count(words)
+                # A cut of a text without figures has none either.
+                has_figure = bool(figures(words)) if (source is None or source.figures) else False
+            if count < HOOK_WORDS:
                 continue
             seen.add(words)
-            # A cut of a text without figures has none either.
-            has_figure = bool(figures(words)) if (source is None or source.figures) else False
             rank = base + penalty + (4.0 if has_figure else 0.0) - len(words) / 100
             order += 1
             fact = HookFact(words, source, has_figure)
