@@ -280,3 +280,39 @@ def test_command_annotations_are_objects_not_strings(name):
         hints = command.__wrapped__.__annotations__  # under reports_errors
         assert hints
         assert [k for k, v in hints.items() if isinstance(v, str)] == [], command
+
+
+# Runs `masthead ARGS` and prints whether the collector was on each time the
+# command read its article (generator.cli.common.load, spied on before the
+# command's module imports it).
+_GC_WHEN_READING = """
+import gc, json, runpy, sys
+import generator.cli.common as common
+seen = []
+real = common.load
+def spy(*args, **kwargs):
+    seen.append(gc.isenabled())
+    return real(*args, **kwargs)
+common.load = spy
+sys.argv = ["masthead", *sys.argv[1:]]
+try:
+    runpy.run_module("generator", run_name="__main__", alter_sys=True)
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print(json.dumps({"seen": seen, "enabled_after": gc.isenabled()}))
+"""
+
+
+@pytest.mark.parametrize("args", [["email"], ["thread"], ["rss"], ["inspect"]], ids=repr)
+def test_one_article_commands_run_with_the_collector_paused(tmp_path, args):
+    run = subprocess.run(
+        [*PYTHON, "-c", _GC_WHEN_READING, *args, str(SEED)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env=subprocess_env(),
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(run.stdout.splitlines()[-1])
+    assert report == {"seen": [False], "enabled_after": True}

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
+from generator.cli import collection_paused
 from generator.errors import MastheadError
 from generator.text.terminal import printable
 
@@ -75,6 +76,20 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
                 err=True,
             )
             raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def one_article(command: Callable[P, R]) -> Callable[P, R]:
+    """For a command that reads one article: its whole run is start-up (its
+    channel's imports, the caches' first fill) plus one article's garbage,
+    which is bounded, so the collector stays paused to the end (see
+    generator.cli.collection_paused)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with collection_paused():
+            return command(*args, **kwargs)
 
     return wrapper
 

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from generator.cli.common import declare_commands, emit, load, reports_errors, say, write
+from generator.cli.common import (
+    declare_commands,
+    emit,
+    load,
+    one_article,
+    reports_errors,
+    say,
+    write,
+)
 from generator.cli.group import SHORT_HELP
 from generator.cli.options import (
     ArticleArg,
@@ -23,6 +31,7 @@ commands = declare_commands()
 
 @commands.command(short_help=SHORT_HELP["email"])
 @reports_errors
+@one_article
 def email(
     article: ArticleArg,
     output: OutputOption = None,

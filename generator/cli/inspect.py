@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from generator.cli.common import declare_commands, load, reports_errors
+from generator.cli.common import declare_commands, load, one_article, reports_errors
 from generator.cli.group import SHORT_HELP
 from generator.cli.options import (
     ArticleArg,
@@ -18,6 +18,7 @@ commands = declare_commands()
 
 @commands.command(short_help=SHORT_HELP["inspect"])
 @reports_errors
+@one_article
 def inspect(
     article: ArticleArg,
     format: Annotated[

@@ -1,6 +1,6 @@
 """`masthead rss`: the article's RSS item."""
 
-from generator.cli.common import declare_commands, emit, load, reports_errors
+from generator.cli.common import declare_commands, emit, load, one_article, reports_errors
 from generator.cli.group import SHORT_HELP
 from generator.cli.options import ArticleArg, ConfigOption, InputFormatOption, OutputOption
 
@@ -9,6 +9,7 @@ commands = declare_commands()
 
 @commands.command(short_help=SHORT_HELP["rss"])
 @reports_errors
+@one_article
 def rss(
     article: ArticleArg,
     output: OutputOption = None,

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from generator.cli.common import declare_commands, emit, load, reports_errors
+from generator.cli.common import declare_commands, emit, load, one_article, reports_errors
 from generator.cli.group import SHORT_HELP
 from generator.cli.options import (
     DEFAULT_PLATFORM,
@@ -37,6 +37,7 @@ def _steered(article: "Article", hook: str | None, close: str | None) -> "Articl
 
 @commands.command(short_help=SHORT_HELP["thread"])
 @reports_errors
+@one_article
 def thread(
     article: ArticleArg,
     platform: Annotated[
