@@ -105,13 +105,20 @@ def _every_character():
 
 def test_text_escaping_matches_the_rules_for_every_character():
     """Each character alone, between letters and in each inline node: what
-    `text_html` and `inline_html` make of it is the oracle's (so the one
-    search that lets most text through untouched misses no character that
-    escaping, XML or the bidi rule would change)."""
-    from generator.text.html import inline_html, text_html
+    `text_html`, `attr_html` and `inline_html` make of it is the oracle's
+    (so the one search that lets most text through untouched misses no
+    character that escaping, XML or the bidi rule would change)."""
+    from markupsafe import escape
 
+    from generator.text.html import attr_html, inline_html, text_html
+
+    bidi = _ISOLATES | _EMBEDDINGS | {_PDI}
     for c in _every_character():
         for text in (c, f"a{c}b"):
+            attribute = _escaped("".join(x for x in text if x not in bidi), _ATTR_ESCAPES)
+            assert attr_html(text) == attribute, ascii(c)
+            if _xml_char(c) and c not in bidi:
+                assert attr_html(text) == escape(text), ascii(c)  # MarkupSafe's escape
             balance = _Balance()
             assert text_html(text) == _escaped(balance(text) + _PDI * balance.depth), ascii(c)
             expected = _oracle_inline(RichText((Text(text),)), None, {})
@@ -209,14 +216,16 @@ def test_inline_html_makes_one_markup_and_escapes_no_plain_text(monkeypatch):
         escaped.append(s)
         return real_escape(s)
 
+    # Markup made either way: as Markup(...) or as text/html's as_markup.
     monkeypatch.setattr(text_html_module, "Markup", Counted)
+    monkeypatch.setattr(text_html_module, "as_markup", Counted, raising=False)
     monkeypatch.setattr(text_html_module, "escape_text", counted_escape)
     result = text_html_module.inline_html(_PLAIN_RICH, attrs={"a": 'style="x"'})
     assert str(result) == (
         'Plain words, <em>some stressed</em> and <a href="https://example.com/a" style="x">'
         "<strong>a link</strong></a>, then <code>code</code> to end."
     )
-    assert len(made) == 1
+    assert len(made) == 1 and isinstance(result, Markup)
     assert escaped == []
     # Text that has something to escape still is escaped.
     assert str(text_html_module.inline_html(RichText((Text("a < b"),)))) == "a &lt; b"
@@ -483,3 +492,55 @@ def test_headings_and_dates_are_judged_once_per_folder(monkeypatch):
     assert sorted(asked) == sorted(headings)
     assert dated == [late.date(), early.date()]
     assert "3 March 2026" in first and "4 March 2026" in second
+
+
+def test_as_markup_is_markup():
+    """as_markup gives what Markup gives for a str: the same class and text,
+    escaped no further, and Markup's operations on it."""
+    from markupsafe import Markup
+
+    from generator.text.html import as_markup
+
+    for text in ("", "a < b &amp; <em>x</em>", "\u202e\ud800\x00", "x" * 1000):
+        made = as_markup(text)
+        assert type(made) is Markup and made == Markup(text) and str(made) == text
+        assert made.__html__() == text
+        assert made + "<" == Markup(text) + "<" and str(made + "<").endswith("&lt;")
+
+
+def test_a_block_is_made_from_its_stencil_without_markup_arithmetic(monkeypatch):
+    """The email's blocks are joined as str and made Markup once: no
+    Markup.__new__ (a Python-level check per piece), no Markup + Markup
+    (which escapes its right side anew), for a folder's articles once the
+    stencils are known."""
+    from markupsafe import Markup
+
+    from generator.channels.email import build_email
+    from generator.config import Config
+    from generator.readers import read_path
+    from tests.conftest import ARTICLES
+
+    articles = [read_path(p) for p in sorted(ARTICLES.iterdir()) if p.suffix in (".txt", ".md")]
+    for article in articles:
+        build_email(article, Config())
+    calls: list[str] = []
+    real_new, real_add, real_join = Markup.__new__, Markup.__add__, Markup.join
+
+    def new(cls, base="", *args, **kwargs):
+        calls.append("new")
+        return real_new(cls, base, *args, **kwargs)
+
+    def add(self, other):
+        calls.append("add")
+        return real_add(self, other)
+
+    def join(self, seq):
+        calls.append("join")
+        return real_join(self, seq)
+
+    monkeypatch.setattr(Markup, "__new__", new)
+    monkeypatch.setattr(Markup, "__add__", add)
+    monkeypatch.setattr(Markup, "join", join)
+    for article in articles:
+        build_email(article, Config())
+    assert calls == []

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from generator.model import Code, Emphasis, Inline, Link, RichText, Strong, Text
 from generator.text.sanitize import (
@@ -26,6 +27,12 @@ from generator.text.sanitize import (
 from generator.text.urls import is_safe_href
 
 TextFilter = Callable[[str], str]
+
+# `Markup(text)` for a str that is HTML already: the same Markup, made as
+# str makes a subclass's instance, without Markup.__new__'s Python-level
+# checks for an `__html__` method and an encoding (a str has neither), at
+# a third of the cost. An email makes one for every block and text.
+as_markup: Callable[[str], Markup] = partial(str.__new__, Markup)
 
 # What escaping a text node changes (`&`, `<`, `>`), what `xml_safe` drops
 # (C0 controls but tab, LF and CR; U+FFFE, U+FFFF; surrogates) and the bidi
@@ -45,8 +52,8 @@ def text_html(text: str, neutralize: TextFilter | None = None) -> Markup:
     runs on the escaped text (it may turn delimiters into entities, e.g. for
     ESP merge tags)."""
     if _NEEDS_WORK.search(text) is None:
-        return Markup(neutralize(text) if neutralize else text)
-    return Markup(_text_html(balanced_bidi(text), neutralize))
+        return as_markup(neutralize(text) if neutralize else text)
+    return as_markup(_text_html(balanced_bidi(text), neutralize))
 
 
 def _text_html(text: str, neutralize: TextFilter | None) -> str:
@@ -65,12 +72,30 @@ def escape_text(text: str) -> str:
 def attr_html(text: str, neutralize: TextFilter | None = None) -> Markup:
     """Plain text escaped for a double-quoted HTML attribute value, without
     bidi controls (an alt text or a label is a title, not body text)."""
-    return Markup(_attr_html(without_bidi_controls(text), neutralize))
+    return as_markup(_attr_html(without_bidi_controls(text), neutralize))
 
 
 def _attr_html(text: str, neutralize: TextFilter | None) -> str:
-    escaped = str(escape(xml_safe(text)))
-    return neutralize(escaped) if neutralize else escaped
+    if _ATTRIBUTE_WORK.search(text) is not None:
+        text = escape_attribute(xml_safe(text))
+    return neutralize(text) if neutralize else text
+
+
+# What escaping an attribute value changes, and what xml_safe drops: most
+# values (a URL, an alt text) hold none.
+_ATTRIBUTE_WORK = re.compile("[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def escape_attribute(text: str) -> str:
+    """MarkupSafe's `escape` (`&`, `<`, `>`, `'`, `"` as references) as a
+    str: its Markup costs a Python-level __new__ for every value."""
+    return (
+        text.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
 
 
 _NO_ATTRS: dict[str, str] = {}
@@ -92,7 +117,7 @@ def inline_html(
         out.clear()
         _inline(balanced_bidi_rich(text).nodes, out, neutralize, attrs or _NO_ATTRS, True)
     # Built as plain strings, each text node escaped once: only the whole is Markup.
-    return Markup("".join(out))
+    return as_markup("".join(out))
 
 
 def _inline(

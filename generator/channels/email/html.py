@@ -56,6 +56,7 @@ from generator.resources import (
     templates_digest,
     write_cache,
 )
+from generator.text.html import as_markup
 from generator.text.urls import is_safe_href
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def _render_html(parts: EmailParts, *, reuse_compiled: bool = True) -> str:
         "dek": html_text(article.dek) if article.dek else None,
         "image_src": html_attr(image) if image else None,
         "image_alt": html_attr(article.image_alt or "") if image else None,
-        "body": Markup(_as_compiled("".join(blocks))) if blocks else None,
+        "body": as_markup(_as_compiled("".join(blocks))) if blocks else None,
         "link": html_attr(parts.link) if parts.link else None,
         "link_text": html_text(parts.link_shown) if parts.link_shown else None,
     }
@@ -292,7 +293,11 @@ def _stencilled(
     fills: list[str] = []
     shape: list[Any] = []
     for value in values.values():
-        _slot(value, fills, shape, False)
+        if type(value) is Markup and value:  # a piece of text, as most values are
+            fills.append(value)
+            shape.append("")
+        else:
+            _slot(value, fills, shape, False)
     key = (name, tuple(values), tuple(shape), start)
     stencil = store.stencils.get(key, False)
     if stencil is False:
@@ -305,13 +310,14 @@ def _stencilled(
         stencil = (tuple(split[::2]), numbers) if whole else None
         store.add_stencil(key, stencil)
     if stencil is None:  # a placeholder repeated or dropped: render the block itself
-        return Markup(_render_block(env(), name, t, start, values))
+        return as_markup(_render_block(env(), name, t, start, values))
     pieces, numbers = stencil
-    out = [pieces[0]]
-    for number, piece in zip(numbers, pieces[1:], strict=True):
-        out.append(fills[number])
-        out.append(piece)
-    return Markup("".join(out))
+    # The pieces, each value after the piece it follows (joined as str:
+    # adding a str to a Markup would escape the str).
+    out = [*pieces, *pieces[1:]]
+    out[::2] = pieces
+    out[1::2] = [fills[number] for number in numbers]
+    return as_markup("".join(out))
 
 
 def _render_block(
@@ -567,17 +573,19 @@ def _body(parts: EmailParts, store: _Store | None) -> list[Markup]:
     def render(name: str, **values: Any) -> Markup:
         if store is not None:
             return _stencilled(store, env, name, values, t, start)
-        return Markup(_render_block(env(), name, t, start, values))
+        return as_markup(_render_block(env(), name, t, start, values))
 
     def inner(blocks: tuple[Block, ...], nested: str) -> list[Markup]:
         """Blocks under a list item or in a quote, each rendered as it sits there."""
         return [m for m in (block(b, nested=nested) for b in blocks) if m is not None]
 
     def list_block(b: ListBlock, nested: str | None) -> Markup:
-        items = [
-            rich(item) + Markup("").join(inner(b.body(n), "item"))
-            for n, item in enumerate(b.items)
-        ]
+        items = []
+        for n, item in enumerate(b.items):
+            html = rich(item)
+            if blocks := inner(b.body(n), "item"):
+                html = as_markup("".join([html, *blocks]))
+            items.append(html)
         first = b.start if b.ordered and b.start != 1 else None
         tag = "ol" if b.ordered else "ul"
         return render("list", tag=tag, items=items, nested=nested, first=first)
@@ -595,7 +603,7 @@ def _body(parts: EmailParts, store: _Store | None) -> list[Markup]:
         if any(m not in html for m in blocks):
             # A copy of the template made before quotes held blocks does not
             # place them: they follow the quote rather than being lost.
-            html += Markup("").join(blocks)
+            html = as_markup("".join([html, *blocks]))
         return html
 
     def block(b: Block, level: int = 3, nested: str | None = None) -> Markup | None:
