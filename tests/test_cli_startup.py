@@ -316,3 +316,17 @@ def test_one_article_commands_run_with_the_collector_paused(tmp_path, args):
     assert run.returncode == 0, run.stderr[-2000:]
     report = json.loads(run.stdout.splitlines()[-1])
     assert report == {"seen": [False], "enabled_after": True}
+
+
+def test_the_entry_module_imports_nothing_before_the_collector_is_paused():
+    # What `from generator.cli import main` imports is made before main()
+    # pauses the collector; typing, re, enum … come in with typer, inside it.
+    code = (
+        "import json, sys; before = set(sys.modules); import generator.cli; "
+        "print(json.dumps(sorted(set(sys.modules) - before)))"
+    )
+    run = subprocess.run(
+        [*PYTHON, "-c", code], capture_output=True, text=True, timeout=60, env=subprocess_env()
+    )
+    assert run.returncode == 0, run.stderr
+    assert set(json.loads(run.stdout)) <= {"gc", "generator", "generator.cli"}

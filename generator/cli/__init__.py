@@ -16,14 +16,17 @@ evaluated every one each time it looked at the function (80 evals to start
 `render`); written as objects they are made once, as the module loads.
 """
 
-from __future__ import annotations
-
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
+# This module imports nothing but `gc` (a built-in): what it imported would be
+# made before main() pauses the collector, and be scanned (typing, re, enum …
+# come in with typer, inside the pause). Hence no `typing` for TYPE_CHECKING
+# (type checkers know the name), no contextlib for collection_paused, and
+# no `from __future__ import annotations` (it imports the __future__ module).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from types import TracebackType
+
     import typer
 
 __all__ = ["app", "main"]
@@ -43,8 +46,7 @@ def main() -> None:
     app()
 
 
-@contextmanager
-def collection_paused() -> Iterator[None]:
+def collection_paused() -> "_Paused":
     """Import what a command needs with the cyclic garbage collector paused,
     then set what was made aside for good (gc.freeze) and resume collecting.
 
@@ -56,18 +58,30 @@ def collection_paused() -> Iterator[None]:
     usual, so a folder of thousands of articles frees its garbage as it goes.
     Only in the `masthead` process itself (see main()), and a no-op when the
     collector is already off."""
-    if not (_OWN_PROCESS["yes"] and gc.isenabled()):
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
+    return _Paused()
 
 
-def __getattr__(name: str) -> typer.Typer:
+class _Paused:
+    """collection_paused()'s context manager; the collector is on again
+    after it, also when what ran inside raised."""
+
+    def __enter__(self) -> None:
+        self.pausing = _OWN_PROCESS["yes"] and gc.isenabled()
+        if self.pausing:
+            gc.disable()
+
+    def __exit__(
+        self,
+        kind: "type[BaseException] | None",
+        error: "BaseException | None",
+        trace: "TracebackType | None",
+    ) -> None:
+        if self.pausing:
+            gc.freeze()
+            gc.enable()
+
+
+def __getattr__(name: str) -> "typer.Typer":
     # `from generator.cli import app` builds the group only when asked for.
     if name == "app":
         from generator.cli.group import app
