@@ -449,3 +449,33 @@ def test_a_whole_idea_as_hook_fact_is_not_read_again(articles, monkeypatch):
         hooks += "\n\n" in thread.posts[0].text  # a fact under the title
     assert hooks and ideas
     assert not again, again[:3]
+
+
+def test_a_body_is_cut_into_pieces_once_for_each_set_of_ideas(articles, monkeypatch):
+    """A thread is laid out again with a wider post number, with quotes
+    cut tight, or with an idea fewer: the same ideas are brought into
+    pieces once, and each piece's key is made once."""
+    from generator.channels.thread import fit
+
+    made: list[tuple[int, ...]] = []
+    pieces = fit.pieces
+
+    def recording(ideas: list[Any]) -> Any:
+        made.append(tuple(i.key for i in ideas))
+        return pieces(ideas)
+
+    monkeypatch.setattr(fit, "pieces", recording)
+    layouts = Calls(fit.lay_out)
+    from generator.channels.thread import build as build_module
+
+    monkeypatch.setattr(build_module, "lay_out", layouts)
+    for article in articles:
+        article = _fresh(article)
+        for key in ("x", "bluesky", "mastodon", "threads"):
+            made.clear()
+            build_thread(article, key, CONFIG, limit=200 if key != "x" else None)
+            assert len(made) == len(set(made)), (key, made)
+    assert layouts.total > 4 * len(articles)  # laid out again, some of them
+    idea = fit.Idea(3, "prose", "A sentence.", 1, "", 1, True)
+    piece = fit.Piece("prose", (idea,))
+    assert piece.key == (3,) and piece.key is piece.key  # made once, not per use

@@ -17,7 +17,7 @@ import contextlib
 import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import regex
@@ -61,33 +61,34 @@ class Piece:
 
     kind: str  # prose | list | quote | faq
     ideas: tuple[Idea, ...]
+    # The ideas' keys: what its wording is remembered by (asked for each
+    # time the piece is laid out).
+    key: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> tuple[int, ...]:
-        return tuple(i.key for i in self.ideas)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", tuple(i.key for i in self.ideas))
 
 
 def pieces(ideas: list[Idea]) -> list[Piece]:
     """The ideas in reading order, a paragraph's sentences and a list's items
     each brought together."""
-    found: list[Piece] = []
+    runs: list[tuple[str, list[Idea]]] = []
     for idea in sorted(ideas, key=lambda i: i.key):
         kind = idea.kind
         if idea.is_list:
             kind = "list"
         elif kind == "lead":
             kind = "prose"
-        last = found[-1] if found else None
         if (
-            last is not None
-            and last.kind == kind
+            runs
+            and runs[-1][0] == kind
             and kind in ("prose", "list")
-            and last.ideas[-1].group == idea.group
+            and runs[-1][1][-1].group == idea.group
         ):
-            found[-1] = Piece(kind, (*last.ideas, idea))
+            runs[-1][1].append(idea)
         else:
-            found.append(Piece(kind, (idea,)))
-    return found
+            runs.append((kind, [idea]))
+    return [Piece(kind, tuple(run)) for kind, run in runs]
 
 
 class Wording:
@@ -101,9 +102,22 @@ class Wording:
         self.left_out = left_out
         self.signposts = macros.has("fact", "signpost") and macros.has("points", "signpost")
         self._done: dict[tuple[Any, ...], tuple[list[str], list[str], tuple[CodeBlock, ...]]] = {}
+        self._bodies: dict[tuple[Any, ...], list[Piece]] = {}
         # Quotes cut to their strongest sentences even where the whole fits,
         # so they share a post: how a fuller thread keeps to its budget.
         self.tight = False
+
+    def body(self, plan: Plan, frame: Frame) -> list[Piece]:
+        """The pieces of the body, made once for each set of ideas laid out
+        (a layout is tried again with a wider number, or with an idea fewer).
+        The ideas' keys tell them apart: all are this plan's (or, key 10**9,
+        its close said in the body)."""
+        ideas = [i for i in plan.chosen if i.key not in frame.dropped] + list(frame.extra)
+        key = (tuple(i.key for i in ideas), tuple(i.key for i in plan.faq))
+        found = self._bodies.get(key)
+        if found is None:
+            found = self._bodies[key] = pieces(ideas) + [Piece("faq", (i,)) for i in plan.faq]
+        return found
 
     def posts(self, piece: Piece, fits: Fits, reserve: str) -> tuple[list[str], str | None]:
         """The posts `piece` becomes, and its single post without a signpost
@@ -315,8 +329,7 @@ def lay_out(
     """The thread's posts, numbered ("3/7") when `numbered`; re-laid when the
     number's width grows (9 -> 10 posts takes a character more from each)."""
     rules, macros = wording.rules, wording.macros
-    ideas = [i for i in plan.chosen if i.key not in frame.dropped] + list(frame.extra)
-    body = pieces(ideas) + [Piece("faq", (i,)) for i in plan.faq]
+    body = wording.body(plan, frame)
     estimate = len(body) + len(frame.hook) + 1
     while True:
         suffix = macros.number(estimate, estimate) if numbered else ""
