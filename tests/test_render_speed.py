@@ -1,5 +1,5 @@
-"""Structural checks of the feed and writer speed work (issue 21): each fails
-when its optimisation is removed. Nothing here is timed."""
+"""Structural checks of the feed, writer and render-loop speed work (issue 21):
+each fails when its optimisation is removed. Nothing here is timed."""
 
 from __future__ import annotations
 
