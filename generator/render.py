@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import ctypes
 import dataclasses
 import datetime as dt
 import errno
 import fcntl
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import signal
@@ -29,9 +27,9 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.channels.rss.feed import PreparedItem, item_and_prepared
@@ -41,6 +39,9 @@ from generator.model import Article
 from generator.platforms import platforms
 from generator.resources import templates_dir
 from generator.writers import STAGING, write_atomic, write_folder
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
 CACHE_NAME = ".masthead-cache.json"
@@ -628,6 +629,10 @@ def _execute(
         for task in tasks:
             yield _work(task)
         return
+    # Imported here: a run of one process (one article, --jobs 1) needs no pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(1, min(32, len(tasks) // (workers * 4)))
     context = multiprocessing.get_context()
     if context.get_start_method() == "fork":
@@ -723,6 +728,8 @@ def _quiet_pool_race(
     cancelled (CPython gh-107219, fixed in 3.12): harmless, and not ours to
     print."""
 
+    from concurrent.futures import InvalidStateError
+
     def hook(args: threading.ExceptHookArgs) -> object:
         if args.exc_type is InvalidStateError:
             return None
@@ -812,6 +819,8 @@ def _parent_death_signal() -> bool:
     """Ask Linux for SIGKILL when this process's parent ends; False if not Linux."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # here: only a pool's workers ask
+
     try:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):

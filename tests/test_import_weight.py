@@ -362,3 +362,17 @@ def test_a_render_imports_no_html_entities_table(tmp_path):
     assert list(out.glob("*/email.html"))
     assert "generator.text.html" in loaded
     assert {"html", "html.entities"} & loaded == set()
+
+
+# --- render -----------------------------------------------------------------------------
+
+
+def test_a_one_process_render_imports_no_pool(tmp_path):
+    # One article (or --jobs 1) is rendered in this process: the process pool
+    # (multiprocessing, concurrent.futures, their logging and pickling) and
+    # ctypes (a pool worker's parent-death signal) are not needed.
+    out = tmp_path / "out"
+    loaded = modules_after("render", str(SEED), "-o", str(out), "-q", cwd=str(tmp_path))
+    assert list(out.glob("*/email.html"))
+    pool = {"multiprocessing", "concurrent", "ctypes", "logging"}
+    assert {m for m in loaded if m.split(".")[0] in pool} == set()
