@@ -95,6 +95,17 @@ def _oracle_inline(text: RichText, neutralize, attrs: dict[str, str]) -> str:
 
 # --- escaping: every character -------------------------------------------------------
 
+_EMAIL_REFERENCES = {"{": "&#123;", "|": "&#124;", "[": "&#91;"}
+
+
+def _email_neutralized(escaped: str) -> str:
+    """mergetags' rule for HTML: the delimiters { | [ as character
+    references, the noncharacters U+FDD0-U+FDEF dropped."""
+    return "".join(
+        _EMAIL_REFERENCES.get(c, c) for c in escaped if not 0xFDD0 <= ord(c) <= 0xFDEF
+    )
+
+
 
 def _every_character():
     """Every BMP code point (surrogates included) and a spread of the others."""
@@ -110,6 +121,7 @@ def test_text_escaping_matches_the_rules_for_every_character():
     character that escaping, XML or the bidi rule would change)."""
     from markupsafe import escape
 
+    from generator.channels.email.mergetags import neutralize_html
     from generator.text.html import attr_html, inline_html, text_html
 
     bidi = _ISOLATES | _EMBEDDINGS | {_PDI}
@@ -120,7 +132,12 @@ def test_text_escaping_matches_the_rules_for_every_character():
             if _xml_char(c) and c not in bidi:
                 assert attr_html(text) == escape(text), ascii(c)  # MarkupSafe's escape
             balance = _Balance()
-            assert text_html(text) == _escaped(balance(text) + _PDI * balance.depth), ascii(c)
+            body = _escaped(balance(text) + _PDI * balance.depth)
+            assert text_html(text) == body, ascii(c)
+            assert text_html(text, neutralize_html) == _email_neutralized(body), ascii(c)
+            assert inline_html(RichText((Text(text),)), neutralize=neutralize_html) == (
+                _oracle_inline(RichText((Text(text),)), _email_neutralized, {})
+            ), ascii(c)
             expected = _oracle_inline(RichText((Text(text),)), None, {})
             assert inline_html(RichText((Text(text),))) == expected, ascii(c)
             assert inline_html(RichText((Code(text),))) == _oracle_inline(
@@ -168,15 +185,43 @@ _ATTRS = st.sampled_from(
 
 
 @settings(max_examples=examples(500))
-@given(st.lists(_inlines(), max_size=5).map(tuple), st.booleans(), _ATTRS)
+@given(st.lists(_inlines(), max_size=5).map(tuple), st.sampled_from([0, 1, 2]), _ATTRS)
 def test_inline_html_is_the_oracles(nodes, neutralized, attrs):
-    from generator.text.html import inline_html
+    """Without a filter, with a plain function, and with a Neutralizer
+    naming the characters it changes."""
+    from generator.text.html import Neutralizer, inline_html, text_html
 
-    neutralize = _neutralize if neutralized else None
+    neutralize = [None, _neutralize, Neutralizer(_neutralize, "{\\[")][neutralized]
     text = RichText(nodes)
     assert inline_html(text, neutralize=neutralize, attrs=attrs) == _oracle_inline(
         text, neutralize, attrs
     )
+    plain = text.plain_text
+    balance = _Balance()
+    escaped = _escaped(balance(plain) + _PDI * balance.depth)
+    assert text_html(plain, neutralize) == (neutralize(escaped) if neutralize else escaped)
+
+
+def test_a_neutralizer_sees_only_text_holding_what_it_changes():
+    """Text with nothing to escape and none of a Neutralizer's characters
+    is not passed to it (one search tells both)."""
+    from generator.text.html import Neutralizer, inline_html, text_html
+
+    seen: list[str] = []
+
+    def braces(text: str) -> str:
+        seen.append(text)
+        return text.replace("{", "&#123;")
+
+    neutralize = Neutralizer(braces, "{")
+    assert inline_html(_PLAIN_RICH, neutralize=neutralize).startswith("Plain words, <em>")
+    assert text_html("plain words", neutralize) == "plain words"
+    assert seen == ["https://example.com/a"]  # a link's href (an attribute) only
+    seen.clear()
+    assert inline_html(RichText((Text("a {b"), Code("c < d"))), neutralize=neutralize) == (
+        "a &#123;b<code>c &lt; d</code>"
+    )
+    assert seen == ["a {b", "c &lt; d"]
 
 
 # --- structure: the work each optimisation spares ----------------------------------

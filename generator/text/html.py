@@ -41,8 +41,34 @@ as_markup: Callable[[str], Markup] = partial(str.__new__, Markup)
 # The tests check this class against XML's Char production, character by
 # character.
 _BIDI = "".join(sorted(EMBEDDINGS | ISOLATES | {POP_ISOLATE}))
-_NEEDS_WORK = re.compile(f"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff{_BIDI}]")
+_WORK = f"&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff{_BIDI}"
+_NEEDS_WORK = re.compile(f"[{_WORK}]")
 _BIDI_CONTROL = re.compile(f"[{_BIDI}]")
+
+
+class Neutralizer:
+    """A `neutralize` filter that names the characters it may change in
+    escaped text (`changes`: what goes inside a regex character class).
+    Text that holds none of them, and nothing to escape, is then not passed
+    to it: one search tells both, where most text nodes would otherwise
+    take two searches and a call."""
+
+    __slots__ = ("_apply", "changes", "work")
+
+    def __init__(self, apply: TextFilter, changes: str) -> None:
+        self._apply = apply
+        self.changes = changes
+        self.work = re.compile(f"[{_WORK}{changes}]")
+
+    def __call__(self, text: str) -> str:
+        return self._apply(text)
+
+
+def _work(neutralize: TextFilter | None) -> re.Pattern[str] | None:
+    """The search for what `_text_html` would change, when it can be known."""
+    if neutralize is None:
+        return _NEEDS_WORK
+    return neutralize.work if isinstance(neutralize, Neutralizer) else None
 
 
 def text_html(text: str, neutralize: TextFilter | None = None) -> Markup:
@@ -51,8 +77,9 @@ def text_html(text: str, neutralize: TextFilter | None = None) -> Markup:
     controls balanced as body text's are (see `sanitize`). `neutralize`
     runs on the escaped text (it may turn delimiters into entities, e.g. for
     ESP merge tags)."""
-    if _NEEDS_WORK.search(text) is None:
-        return as_markup(neutralize(text) if neutralize else text)
+    work = _work(neutralize)
+    if work is not None and work.search(text) is None:
+        return as_markup(text)
     return as_markup(_text_html(balanced_bidi(text), neutralize))
 
 
@@ -111,11 +138,12 @@ def inline_html(
     whole (see `sanitize`). `attrs` maps a tag (`a`, `code`, `em`, `strong`)
     to trusted attribute markup added to it, such as an email's inline styles."""
     out: list[str] = []
-    if not _inline(text.nodes, out, neutralize, attrs or _NO_ATTRS, False):
+    work = _work(neutralize)
+    if not _inline(text.nodes, out, neutralize, work, attrs or _NO_ATTRS, False):
         # A bidi control in it: balanced over the whole text first. (Text
         # without one is what balancing would give back unchanged.)
         out.clear()
-        _inline(balanced_bidi_rich(text).nodes, out, neutralize, attrs or _NO_ATTRS, True)
+        _inline(balanced_bidi_rich(text).nodes, out, neutralize, work, attrs or _NO_ATTRS, True)
     # Built as plain strings, each text node escaped once: only the whole is Markup.
     return as_markup("".join(out))
 
@@ -124,38 +152,38 @@ def _inline(
     nodes: tuple[Inline, ...],
     out: list[str],
     neutralize: TextFilter | None,
+    work: re.Pattern[str] | None,
     attrs: dict[str, str],
     balanced: bool,
 ) -> bool:
     """`nodes` as HTML appended to `out`; False (and `out` unfinished) when
-    a text holds a bidi control and `balanced` is not set."""
+    a text holds a bidi control and `balanced` is not set. `work`: see _work."""
     for node in nodes:
         kind = type(node)
         if kind is Text or kind is Code:
             value = node.text  # type: ignore[union-attr]
-            if (
-                not balanced
-                and _NEEDS_WORK.search(value) is not None
-                and _BIDI_CONTROL.search(value) is not None
-            ):
+            # Nothing to escape, drop, balance or neutralize: as it is.
+            plain = work is not None and work.search(value) is None
+            if not plain and not balanced and _BIDI_CONTROL.search(value) is not None:
                 return False
             if kind is Code:
                 out.append(_open("code", attrs))
-                out.append(_text_html(value, neutralize))
+                out.append(value if plain else _text_html(value, neutralize))
                 out.append("</code>")
             elif "\n" in value:  # a hard line break, which HTML would fold into a space
                 lines = value.split("\n")
                 out.append("<br />".join(_text_html(line, neutralize) for line in lines))
             else:
-                out.append(_text_html(value, neutralize))
+                out.append(value if plain else _text_html(value, neutralize))
         elif kind is Emphasis or kind is Strong:
             name = "em" if kind is Emphasis else "strong"
             out.append(_open(name, attrs))
-            if not _inline(node.children, out, neutralize, attrs, balanced):  # type: ignore[union-attr]
+            children = node.children  # type: ignore[union-attr]
+            if not _inline(children, out, neutralize, work, attrs, balanced):
                 return False
             out.append(f"</{name}>")
         elif kind is Link:
-            if not _link(node, out, neutralize, attrs, balanced):  # type: ignore[arg-type]
+            if not _link(node, out, neutralize, work, attrs, balanced):  # type: ignore[arg-type]
                 return False
         else:
             raise TypeError(f"unknown inline node {node!r}")
@@ -170,11 +198,12 @@ def _link(
     node: Link,
     out: list[str],
     neutralize: TextFilter | None,
+    work: re.Pattern[str] | None,
     attrs: dict[str, str],
     balanced: bool,
 ) -> bool:
     inner: list[str] = []
-    if not _inline(node.children, inner, neutralize, attrs, balanced):
+    if not _inline(node.children, inner, neutralize, work, attrs, balanced):
         return False
     href = xml_safe(node.href.strip())
     if not is_safe_href(href) or any(c.isspace() for c in href):

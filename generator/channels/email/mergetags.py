@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from generator.text.html import Neutralizer
+
 _REFERENCES = {"{": "&#123;", "|": "&#124;", "[": "&#91;"}
 # Unicode noncharacters are never content; an older Masthead used them
 # internally, so article text holding one is cleaned rather than trusted.
@@ -25,15 +27,20 @@ ZWSP = "\u200b"
 _TEXT_OPENERS = re.compile(r"(\*(?=\|)|\{(?=[{%$!#])|\[(?=[^\W\d_]|\[)|<(?=[^\W\d_]|/|%))")
 
 
-def neutralize_html(escaped: str) -> str:
-    """For already HTML-escaped article text (`<` is already `&lt;`): the
-    other delimiters as character references."""
+def _neutralize_html(escaped: str) -> str:
     # str.replace, not str.translate: it runs at C speed on every text node.
     escaped = _NONCHARACTERS.sub("", escaped)
     for char, reference in _REFERENCES.items():
         if char in escaped:
             escaped = escaped.replace(char, reference)
     return escaped
+
+
+# For already HTML-escaped article text (`<` is already `&lt;`): the other
+# delimiters as character references. It changes only the characters it
+# names (the delimiters, the noncharacters), so text/html passes it no text
+# without one.
+neutralize_html = Neutralizer(_neutralize_html, "{|\\[\ufdd0-\ufdef")
 
 
 def neutralize_text(text: str) -> str:
