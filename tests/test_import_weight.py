@@ -205,6 +205,23 @@ def test_reading_a_config_file_still_knows_every_key():
     assert run.stdout.split() == ["Read", "it", "kit"]
 
 
+def test_a_valid_config_is_read_without_searching_for_its_keys_lines(monkeypatch):
+    # The line of a key is for an error message; the search compiles
+    # patterns made of the key's name.
+    from generator import config
+
+    searched = []
+    real = config._line_of
+    monkeypatch.setattr(config, "_line_of", lambda *a: searched.append(a) or real(*a))
+    text = 'site_url = "https://news.example.com/"\n[brand]\nname = "The Ledger"\n[utm]\nenabled = true\n'
+    assert config.parse_config(text).brand.name == "The Ledger"
+    assert searched == []
+    with pytest.raises(config.ConfigError) as error:
+        config.parse_config(text + "[feed]\nmax_items = -1\n")
+    assert error.value.line == 7
+    assert searched == [(text + "[feed]\nmax_items = -1\n", "max_items", "feed")]
+
+
 def test_importing_the_config_compiles_no_pattern():
     compiled = patterns_compiled_on_import("generator.config")
     assert [p for f, p in compiled if f.endswith("generator/config.py")] == []
