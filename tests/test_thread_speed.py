@@ -479,3 +479,19 @@ def test_a_body_is_cut_into_pieces_once_for_each_set_of_ideas(articles, monkeypa
     idea = fit.Idea(3, "prose", "A sentence.", 1, "", 1, True)
     piece = fit.Piece("prose", (idea,))
     assert piece.key == (3,) and piece.key is piece.key  # made once, not per use
+
+
+def test_scoring_an_idea_runs_no_generator_word_by_word():
+    """Every idea of an article is scored: its number words and comparing
+    phrases are counted by built-ins, and an idea without figures skips
+    their checks, so no generator runs in Python."""
+    from generator.channels.thread import plan
+    from generator.channels.thread.material import Idea
+    from generator.channels.thread.said import content_words
+
+    text = "Three newsrooms now send twice as many newsletters as they used to."
+    idea = Idea(2, "prose", text, 1, "", 1, True, words=content_words(text), count=12)
+    # Two number words, a comparing phrase, a paragraph's first, the first section of three.
+    assert plan.score(idea, 3) == pytest.approx(2.0 + 2.0 + 0.5 + (1 - 1 / 3))
+    frames = _python_frames(plan.score, idea, 3)
+    assert "<genexpr>" not in frames, frames

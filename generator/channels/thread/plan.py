@@ -140,15 +140,19 @@ def score(idea: Idea, sections: int) -> float:
     """The idea's salience (see the module's docstring)."""
     text = idea.text
     total = 0.0
-    money = any(f.money for f in idea.figures)
-    total += 3.0 * min(len(idea.figures), 2)
-    total += 1.5 if money else 0.0
-    total += 1.0 if any(f.percent for f in idea.figures) else 0.0
+    # Every idea is scored: no generator runs word by word (adding 0.0 is
+    # skipping, to the bit).
+    if idea.figures:
+        money = any(f.money for f in idea.figures)
+        total += 3.0 * min(len(idea.figures), 2)
+        total += 1.5 if money else 0.0
+        total += 1.0 if any(f.percent for f in idea.figures) else 0.0
     total += 0.5 if years(text) else 0.0
     words = word_list(text)
-    total += 1.0 * min(sum(1 for w in words if w in _NUMBER_WORDS), 2)
-    lower = text.casefold()
-    compares = not _COMPARING.isdisjoint(words) or any(p in lower for p in _COMPARING_PHRASES)
+    total += 1.0 * min(sum(map(_NUMBER_WORDS.__contains__, words)), 2)
+    compares = not _COMPARING.isdisjoint(words) or any(
+        map(text.casefold().__contains__, _COMPARING_PHRASES)
+    )
     total += 2.0 if compares else 0.0
     total += 0.75 * min(len(names(text)), 4)
     total += KIND.get(idea.kind, 0.0)
