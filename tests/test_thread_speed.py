@@ -495,3 +495,18 @@ def test_scoring_an_idea_runs_no_generator_word_by_word():
     assert plan.score(idea, 3) == pytest.approx(2.0 + 2.0 + 0.5 + (1 - 1 / 3))
     frames = _python_frames(plan.score, idea, 3)
     assert "<genexpr>" not in frames, frames
+
+
+def test_labels_are_worked_out_once_for_every_platform(articles, monkeypatch):
+    """The five platforms of an article word their posts with the same
+    labels (its language's, with the config's overrides): they are looked
+    up and merged once, not once per platform."""
+    from generator.channels.thread import build as build_module
+
+    if hasattr(build_module, "_labels"):
+        build_module._labels.cache_clear()
+    merged = Calls(build_module.labels_for)
+    monkeypatch.setattr(build_module, "labels_for", merged)
+    threads = list(_every_platform(articles[0]))
+    assert len(threads) == 5
+    assert merged.total == 1

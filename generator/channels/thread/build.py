@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from generator.config import Config, campaign_name
@@ -291,9 +292,15 @@ def _why_idea(why: str) -> Idea:
 
 
 def _macros(article: Article, platform: str, config: Config) -> Macros:
-    labels = labels_for(article.lang, dict(config.labels))
     env = template_environment(TEMPLATES, autoescape=False, override=config.templates_path())
-    return macros_for(env, platform, tuple(labels.items()))
+    return macros_for(env, platform, _labels(article.lang, config.labels))
+
+
+# Every platform of an article (and every article of a language) words its
+# posts with the same labels: worked out once.
+@lru_cache(maxsize=64)
+def _labels(lang: str, overrides: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(labels_for(lang, dict(overrides)).items())
 
 
 def _link(article: Article, rules: Platform, config: Config) -> str | None:
