@@ -589,3 +589,143 @@ def test_a_block_is_made_from_its_stencil_without_markup_arithmetic(monkeypatch)
     for article in articles:
         build_email(article, Config())
     assert calls == []
+
+
+def _oracle_width(text: str) -> int:
+    """The documented rule, character by character: wide (W, F) two, a
+    U+FE0F after a one-column character one more, combining marks, format
+    characters and variation selectors none, the rest one."""
+    import unicodedata
+
+    width, last = 0, 0
+    for c in text:
+        if c == "\ufe0f" and last == 1:
+            width, last = width + 1, 2
+        elif unicodedata.category(c) in ("Mn", "Me", "Cf") or 0xFE00 <= ord(c) <= 0xFE0F:
+            continue
+        else:
+            last = 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+            width += last
+    return width
+
+
+def test_display_width_of_narrow_text_is_its_length_without_a_lookup(monkeypatch):
+    """Every character the fast class takes is one column by the rule; text
+    of them only (curly quotes, accents, Greek, Cyrillic) is measured
+    without unicodedata; mixed text is measured as the rule says."""
+    import random
+
+    from generator.text import wrapping
+
+    narrow = [chr(o) for o in range(0x110000) if wrapping._NARROW.fullmatch(chr(o))]
+    assert len(narrow) > 1000
+    for c in narrow:
+        assert _oracle_width(c) == 1, ascii(c)
+    rng = random.Random(11)
+    others = ["\u00ad", "\u0301", "\u4e2d", "\U0001f600", "\ufe0f", "\u200d", "\u2764", "\u0378"]
+    for _ in range(2000):
+        text = "".join(rng.choice(narrow if rng.random() < 0.9 else others) for _ in range(20))
+        assert wrapping.display_width(text) == _oracle_width(text), ascii(text)
+
+    class NoLookups:
+        def __getattr__(self, name):
+            raise AssertionError(f"unicodedata.{name} used")
+
+    monkeypatch.setattr(wrapping, "unicodedata", NoLookups())
+    assert wrapping.display_width("\u201cCaf\u00e9\u201d \u2014 \u0394\u0436 \u20ac5") == 14
+
+
+def test_the_text_part_walks_only_rich_text(monkeypatch, tmp_path):
+    """A paragraph of plain text goes into the text part as it is: only
+    text with inline structure is walked node by node."""
+    from generator.channels.email import build_email
+    from generator.channels.email import text as email_text
+    from generator.config import Config
+    from generator.readers import read_path
+
+    walked: list[object] = []
+    real = email_text._inline
+
+    def counted(node, links):
+        walked.append(node)
+        return real(node, links)
+
+    monkeypatch.setattr(email_text, "_inline", counted)
+    source = tmp_path / "a.md"
+    source.write_text("# T\n\nPlain words here.\n\nSome *stressed* words.\n", encoding="utf-8")
+    text = build_email(read_path(source), Config()).text
+    assert "Plain words here.\n\nSome stressed words." in text
+    assert walked and all("Plain" not in getattr(n, "text", "") for n in walked)
+
+
+def test_the_preheader_goes_into_the_layouts_body_piece_without_searching_the_email(
+    monkeypatch,
+):
+    """The hidden preheader is put after the <body> tag of the compiled
+    layout's piece that holds it (found once per layout), not searched for
+    in each whole email; the email is the one compiling it whole gives."""
+    import dataclasses
+
+    from generator.channels.email import build_email
+    from generator.channels.email import html as email_html
+    from generator.channels.email.parts import email_parts, html_attr
+    from generator.config import Config
+    from generator.readers import read_path
+    from tests.conftest import SEED
+    from tests.htmlcheck import assert_same_email
+
+    article = dataclasses.replace(read_path(SEED), preheader="Read <this> & {{ that }}")
+    build_email(article, Config())  # the layout compiled, its <body> piece found
+
+    def refuse(html, preheader):
+        raise AssertionError("the whole email searched for <body>")
+
+    monkeypatch.setattr(email_html, "_insert_preheader", refuse)
+    html = build_email(article, Config()).html
+    monkeypatch.undo()
+    parts = email_parts(article, Config())
+    whole = email_html._render_html(parts, reuse_compiled=False)
+    assert_same_email(html, whole, html_attr(parts.subject_raw))
+    # (neutralized as plain text, with a zero-width space, then escaped)
+    assert "Read &lt;\u200bthis&gt; &amp; &#123;\u200b&#123; that }}&zwnj;" in html
+
+
+def test_the_body_tag_piece_is_found_only_where_no_field_could_begin_a_tag():
+    from generator.channels.email.html import _body_tag_at
+
+    head, body = '<html><title>', '</title></head><body class="x"><p>'
+    assert _body_tag_at((head, body, "</p></body>"), ("subject", "title")) == (1, 31)
+    # A field of blocks (HTML) before it, or a piece ending in the start of
+    # "<body" before a field: the whole is searched instead.
+    assert _body_tag_at((head, body, "</p>"), ("body", "title")) is None
+    assert _body_tag_at(("<html><bo", "<body>"), ("title",)) is None
+    assert _body_tag_at(("<html>", "</html>"), ("title",)) is None
+
+
+def test_a_blocks_text_and_flags_go_into_its_stencil_key_without_the_walk(monkeypatch, tmp_path):
+    """A paragraph's or heading's values (text, None, a tag name, a level)
+    are read straight into the stencil's key; only lists and dicts (items,
+    rows, FAQ entries) are walked."""
+    from generator.channels.email import build_email
+    from generator.channels.email import html as email_html
+    from generator.config import Config
+    from generator.readers import read_path
+
+    source = tmp_path / "a.md"
+    source.write_text(
+        "# T\n\nOne paragraph.\n\n## A heading\n\nTwo *paragraphs*.\n\n### Sub\n\n- a\n- b\n",
+        encoding="utf-8",
+    )
+    article = read_path(source)
+    first = build_email(article, Config()).html
+    walked: list[object] = []
+    real = email_html._slot
+
+    def counted(value, fills, shape, slotted):
+        walked.append(value)
+        return real(value, fills, shape, slotted)
+
+    monkeypatch.setattr(email_html, "_slot", counted)
+    assert build_email(article, Config()).html == first
+    # The list's items, and what is in them: nothing else.
+    assert walked and all(type(v) is list or v in ("a", "b") for v in walked), walked

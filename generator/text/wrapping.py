@@ -55,11 +55,23 @@ def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str
         start, indent = cut + 1, subsequent_indent
 
 
+# Characters one column wide, neither combining nor format characters nor
+# wide: Latin (but the soft hyphen, a format character), Greek, Cyrillic,
+# most punctuation, currency signs. Text of them only (a heading with curly
+# quotes or accents) is as wide as it is long, without a lookup per
+# character; the tests check every character of the class.
+_NARROW = re.compile(
+    "[\x00-\xac\xae-\u02ff"  # Latin
+    "\u0384-\u038a\u038c\u038e-\u03a1\u03a3-\u0482"  # Greek and Cyrillic (not the gaps)
+    "\u2010-\u2029\u202f-\u205f\u20a0-\u20c0]*"  # punctuation, currency signs
+)
+
+
 def display_width(text: str) -> int:
     """Columns `text` takes in a monospaced font: wide (CJK, most emoji) count
     two, as does a character that U+FE0F asks to show as an emoji; combining
     marks and format characters (ZWJ, variation selectors) none."""
-    if text.isascii():
+    if text.isascii() or _NARROW.fullmatch(text):
         return len(text)
     width = 0
     last = 0  # the width of the last character counted

@@ -128,6 +128,14 @@ def _render_html(parts: EmailParts, *, reuse_compiled: bool = True) -> str:
     for name, piece in zip(names, pieces[1:], strict=True):
         out.append(fields[name])  # type: ignore[arg-type]
         out.append(piece)
+    preheader = parts.preheader_text
+    if preheader and (at := _body_tag_at(pieces, names)) is not None:
+        # Put in the piece that holds the <body> tag, not searched for and
+        # spliced into the whole email.
+        number, end = at
+        piece = pieces[number]
+        out[2 * number] = piece[:end] + _preheader_div(preheader) + piece[end:]
+        return "".join(out)
     return _finish("".join(out), parts)
 
 
@@ -293,9 +301,12 @@ def _stencilled(
     fills: list[str] = []
     shape: list[Any] = []
     for value in values.values():
-        if type(value) is Markup and value:  # a piece of text, as most values are
+        kind = type(value)
+        if kind is Markup and value:  # a piece of text, as most values are
             fills.append(value)
             shape.append("")
+        elif value is None or kind is str or kind is bool or kind is int:
+            shape.append(value)  # what _slot does with them, without the call
         else:
             _slot(value, fills, shape, False)
     key = (name, tuple(values), tuple(shape), start)
@@ -544,15 +555,44 @@ def _insert_preheader(html: str, preheader: str) -> str:
     """The hidden preheader goes first in <body>, where inbox previews look."""
     if not preheader:
         return html
-    div = (
+    match = _BODY_TAG.search(html)
+    if not match:
+        return html
+    return html[: match.end()] + _preheader_div(preheader) + html[match.end() :]
+
+
+def _preheader_div(preheader: str) -> str:
+    return (
         '<div style="display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;'
         'opacity:0;overflow:hidden;mso-hide:all;">'
         f"{html_text(preheader)}{_PREHEADER_SPACER}</div>"
     )
-    match = _BODY_TAG.search(html)
-    if not match:
-        return html
-    return html[: match.end()] + div + html[match.end() :]
+
+
+# The fields of text (escaped: no "<" in them), which cannot begin a tag.
+_TEXT_FIELDS = frozenset(
+    ("subject", "title", "byline", "dek", "image_src", "image_alt", "link", "link_text")
+)
+
+
+@lru_cache(maxsize=64)
+def _body_tag_at(pieces: tuple[str, ...], names: tuple[str, ...]) -> tuple[int, int] | None:
+    """Which piece of a compiled layout holds the email's first <body> tag,
+    and where the tag ends in it; None when a field before that piece could
+    begin one (then the whole email is searched, as _insert_preheader does).
+    The first tag in the piece is the first in the email: a tag begun
+    earlier in the piece would end at a '>' in it; fields of text hold no
+    '<'; and a piece before it must not end in the start of "<body"."""
+    for number, piece in enumerate(pieces):
+        match = _BODY_TAG.search(piece)
+        if match:
+            return number, match.end()
+        if number < len(names) and (
+            names[number] not in _TEXT_FIELDS
+            or piece.endswith(("<", "<b", "<bo", "<bod", "<body"))
+        ):
+            return None
+    return None
 
 
 def _safe_image(src: str) -> bool:

@@ -53,6 +53,9 @@ def render_text(parts: EmailParts) -> str:
     out: list[str] = []
 
     def wrap(text: str, indent: str = "", first: str | None = None) -> str:
+        if "\n" not in text:  # one paragraph, as most are
+            initial = indent if first is None else first
+            return fill(text, WIDTH, initial, indent) or indent.rstrip()
         paragraphs = text.split("\n")
         return "\n".join(
             fill(
@@ -66,7 +69,10 @@ def render_text(parts: EmailParts) -> str:
         )
 
     def rich(text: RichText) -> str:
-        return "".join(_inline(node, links) for node in text.nodes)
+        nodes = text.nodes
+        if len(nodes) == 1 and type(nodes[0]) is Text:  # plain text, as most is
+            return nodes[0].text
+        return "".join([_inline(node, links) for node in nodes])
 
     title = fill(article.title, WIDTH)
     out += [title, "=" * max(display_width(line) for line in title.split("\n")), ""]
