@@ -729,3 +729,35 @@ def test_a_blocks_text_and_flags_go_into_its_stencil_key_without_the_walk(monkey
     assert build_email(article, Config()).html == first
     # The list's items, and what is in them: nothing else.
     assert walked and all(type(v) is list or v in ("a", "b") for v in walked), walked
+
+
+def test_the_text_parts_footer_is_made_once_per_config(monkeypatch):
+    """The text part's footer (sender, address, why you get this, the
+    unsubscribe and web-version lines) depends on the config alone: a
+    second article's text part takes it as made for the first."""
+    import dataclasses
+
+    from generator.channels.email import build_email
+    from generator.channels.email import text as email_text
+    from generator.config import parse_config
+    from generator.readers import read_path
+    from tests.conftest import SEED
+
+    config = parse_config(
+        '[sender]\nname = "Sender {{ Name }}"\naddress = "news@example.com"\n'
+        '[email]\nesp = "generic"\nunsubscribe_url = "https://example.com/u"\n'
+    )
+    article = read_path(SEED)
+    first = build_email(article, config).text
+    assert "Sender {\u200b{ Name }}" in first and "https://example.com/u" in first
+    seen: list[str] = []
+    real = email_text.neutralize_text
+
+    def counted(text):
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(email_text, "neutralize_text", counted)
+    second = build_email(dataclasses.replace(article, title="Other"), config).text
+    assert "Sender {{ Name }}" not in seen and len(seen) == 1  # the article's text, once
+    assert first.partition("\n-- \n")[2] == second.partition("\n-- \n")[2]

@@ -47,26 +47,29 @@ class _Links:
         return self.urls.index(url) + 1
 
 
+def wrap(text: str, indent: str = "", first: str | None = None) -> str:
+    """`text` filled to WIDTH, each of its lines a paragraph, set at `indent`
+    (its first line at `first`, when given)."""
+    if "\n" not in text:  # one paragraph, as most are
+        initial = indent if first is None else first
+        return fill(text, WIDTH, initial, indent) or indent.rstrip()
+    paragraphs = text.split("\n")
+    return "\n".join(
+        fill(
+            p,
+            WIDTH,
+            initial_indent=first if (first is not None and n == 0) else indent,
+            subsequent_indent=indent,
+        )
+        or (indent.rstrip())
+        for n, p in enumerate(paragraphs)
+    )
+
+
 def render_text(parts: EmailParts) -> str:
     article = parts.article
     links = _Links()
     out: list[str] = []
-
-    def wrap(text: str, indent: str = "", first: str | None = None) -> str:
-        if "\n" not in text:  # one paragraph, as most are
-            initial = indent if first is None else first
-            return fill(text, WIDTH, initial, indent) or indent.rstrip()
-        paragraphs = text.split("\n")
-        return "\n".join(
-            fill(
-                p,
-                WIDTH,
-                initial_indent=first if (first is not None and n == 0) else indent,
-                subsequent_indent=indent,
-            )
-            or (indent.rstrip())
-            for n, p in enumerate(paragraphs)
-        )
 
     def rich(text: RichText) -> str:
         nodes = text.nodes
@@ -175,27 +178,34 @@ def render_text(parts: EmailParts) -> str:
     # Article text is made inert in one pass over everything it reaches, so a
     # merge tag split over inline nodes ("{*{ x }}*") or closed by our own
     # brackets (an image's "[alt]") is seen whole. The footer, ours, follows.
-    out = [neutralize_text("\n".join(out))]
-    footer = parts.footer
-    out.append("-- ")
+    out = [neutralize_text("\n".join(out)), *_footer(parts)]
+    # Plain text is body text: bidi controls balanced line by line (see sanitize).
+    return balanced_bidi("\n".join(out)).rstrip() + "\n"
+
+
+def _footer(parts: EmailParts) -> tuple[str, ...]:
+    """The footer's lines, made from the config alone (with the email
+    service and language): once, kept with them (`parts.shared`)."""
+    found: tuple[str, ...] | None = parts.shared.memo.get("text footer")
+    if found is not None:
+        return found
+    footer, labels = parts.footer, parts.labels
+    out = ["-- "]
     for line in (footer.sender_text, footer.address_text):
         if line:  # the address is neutralised already, or is the ESP's own tag
             out.append(neutralize_text(line) if line is footer.sender_text else line)
-    out.append(
-        wrap(
-            neutralize_text(
-                labels["why_brand"].format(brand=parts.config.brand.name)
-                if parts.config.brand.name
-                else labels["why"]
-            )
-        )
+    why = neutralize_text(
+        labels["why_brand"].format(brand=parts.config.brand.name)
+        if parts.config.brand.name
+        else labels["why"]
     )
+    out.append(wrap(why))
     if footer.unsubscribe_text:
         out.append(f"{neutralize_text(labels['unsubscribe'])}: {footer.unsubscribe_text}")
     if footer.web_version_text:
         out.append(f"{neutralize_text(labels['web_version'])}: {footer.web_version_text}")
-    # Plain text is body text: bidi controls balanced line by line (see sanitize).
-    return balanced_bidi("\n".join(out)).rstrip() + "\n"
+    found = parts.shared.memo["text footer"] = tuple(out)
+    return found
 
 
 _URL_DELIMITERS = re.compile(r"[\[\]{}|<>]")
