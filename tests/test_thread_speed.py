@@ -510,3 +510,32 @@ def test_labels_are_worked_out_once_for_every_platform(articles, monkeypatch):
     threads = list(_every_platform(articles[0]))
     assert len(threads) == 5
     assert merged.total == 1
+
+
+def test_x_looks_for_a_dot_before_a_letter_at_the_dots(monkeypatch):
+    """A text with no dot before a letter holds no URL: X's count finds out
+    from the text's dots (the regex only after one beyond ASCII, or where
+    there is a full-width stop), and agrees with the regex after a dot for
+    every code point."""
+    pattern = counting._MAYBE_URL
+    searched: list[str] = []
+
+    class Recording:
+        def search(self, text: str) -> Any:
+            searched.append(text)
+            return pattern.search(text)
+
+        def match(self, text: str, *args: Any) -> Any:
+            searched.append(text)
+            return pattern.match(text, *args)
+
+    monkeypatch.setattr(counting, "_MAYBE_URL", Recording())
+    text = "Bees 🐝 fly 3 km. Hives cost €400… and more. 3/7"
+    assert counting.twitter_length(text) == counting.twitter_authority_length(text)
+    assert searched == []
+    linked = "Read example.com 2/2"
+    assert counting.twitter_length(linked) == len(linked) - len("example.com") + 23
+    monkeypatch.undo()
+    for code in range(0x110000):
+        text = "It ends." + chr(code)
+        assert counting.dot_letter(text) == (pattern.search(text) is not None), hex(code)

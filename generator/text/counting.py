@@ -46,6 +46,22 @@ TWITTER_URL_LENGTH = 23
 # A URL needs a dot followed by a letter (the TLD); without one there is none.
 _MAYBE_URL = regex.compile(r"[.．。｡]\p{L}")
 
+
+def dot_letter(text: str) -> bool:
+    """Whether `_MAYBE_URL` matches in `text`, found from its dots: each
+    one's next character (the regex only for one beyond ASCII), the regex
+    over the text only when it holds a full-width stop. The regex tries at
+    every character; a post has a few dots."""
+    if not text.isascii() and ("．" in text or "。" in text or "｡" in text):
+        return _MAYBE_URL.search(text) is not None
+    dot = text.find(".")
+    while dot >= 0:
+        after = text[dot + 1 : dot + 2]
+        if after.isalpha() if after.isascii() else _MAYBE_URL.match(text, dot) is not None:
+            return True
+        dot = text.find(".", dot + 1)
+    return False
+
 # Bluesky's app detects links with a scheme and shortens their text; the host
 # must end in a letter TLD for it to be detected at all.
 LINK = re.compile(r"https?://[^\s<>\"'“”‘’]+", re.IGNORECASE)
@@ -142,7 +158,7 @@ def twitter_length(text: str) -> int:
     normalized = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     if _JOINER_OR_LIGHT.search(normalized):
         return twitter_authority_length(text)
-    if "://" in normalized or _MAYBE_URL.search(normalized):
+    if "://" in normalized or dot_letter(normalized):
         # A URL never spans a line, and what the extractor makes of a line
         # depends on the line breaks round it, not on the other lines: each
         # line is counted apart, with its breaks, and a line the thread asks
@@ -161,7 +177,7 @@ def _twitter_line_afresh(line: str) -> int:
     """The weighted length of one line of NFC text without emoji sequences,
     its line breaks (before it, after it) not counted."""
     breaks = line.count("\n")
-    if "://" not in line and not _MAYBE_URL.search(line):
+    if "://" not in line and not dot_letter(line):
         return len(line) + len(_HEAVY.findall(line)) - breaks
     pieces: list[str] = []
     position = 0
@@ -397,7 +413,7 @@ def threads_link_count(text: str) -> int:
     # ("www.facebook.com" is a link in its own example); twitter-text's
     # extractor finds those without.
     urls = {text[s:e] for s, e in find_links(text)}
-    if "." in text and _MAYBE_URL.search(text):  # no TLD, no link (see _MAYBE_URL)
+    if "." in text and dot_letter(text):  # no TLD, no link (see _MAYBE_URL)
         urls.update(url["url"] for url in _url_extractor()(text, True))
     return len(urls)
 

@@ -24,7 +24,7 @@ import regex
 
 from generator.model import CodeBlock
 from generator.platforms import Platform
-from generator.text.counting import grapheme_length
+from generator.text.counting import dot_letter, grapheme_length
 from generator.text.splitting import Fits, SplitError, join_sentences, sentences, split_to_fit
 
 from .macros import Macros
@@ -418,24 +418,11 @@ def _at_least(text: str) -> int:
 _COUNTED_APART = regex.compile(r"://|[.．。｡]\p{L}|@")
 
 
-_DOT_LETTER = regex.compile(r"[.．。｡]\p{L}")
-
-
 def _counted_apart(text: str) -> bool:
-    """Whether `_COUNTED_APART` matches in `text`, found as a person would:
-    an at sign or a scheme anywhere, else a dot before a letter. The regex
-    tries its three ways at every character, this looks at the dots only."""
-    if "@" in text or "://" in text:
-        return True
-    if not text.isascii() and ("．" in text or "。" in text or "｡" in text):
-        return _DOT_LETTER.search(text) is not None
-    dot = text.find(".")
-    while dot >= 0:
-        after = text[dot + 1 : dot + 2]
-        if after.isalpha() if after.isascii() else _DOT_LETTER.match(text, dot) is not None:
-            return True
-        dot = text.find(".", dot + 1)
-    return False
+    """Whether `_COUNTED_APART` matches in `text`: an at sign or a scheme
+    anywhere, else a dot before a letter (found from the dots: the regex
+    tries its three ways at every character)."""
+    return "@" in text or "://" in text or dot_letter(text)
 
 
 class _Facts:
