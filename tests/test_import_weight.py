@@ -358,6 +358,27 @@ def test_an_article_whose_file_name_is_a_slug_imports_no_slugify(tmp_path):
     assert "slugify" in loaded
 
 
+_NAME_CHARACTERS = st.text(st.sampled_from("abz09_-_--"), min_size=1, max_size=90)
+
+
+@given(st.one_of(_NAME_CHARACTERS, st.text(st.sampled_from("aZ9_- .é"), max_size=90)))
+def test_a_snake_case_name_is_slugged_as_slugify_slugs_it(name):
+    from slugify import slugify
+
+    from generator.readers import base
+
+    assert base._slug(name) == slugify(name, max_length=80, word_boundary=True)
+
+
+def test_an_article_named_in_snake_case_imports_no_slugify(tmp_path):
+    snake = tmp_path / "2024_01__report-.txt"
+    snake.write_bytes(SEED.read_bytes())
+    out = tmp_path / "out"
+    loaded = modules_after("render", str(snake), "-o", str(out), "-q", cwd=str(tmp_path))
+    assert (out / "2024-01-report" / "email.html").is_file()
+    assert "slugify" not in loaded
+
+
 # --- text ---------------------------------------------------------------------------------
 
 _ESCAPABLE = st.text(st.sampled_from("&<>\"' a;#x\u00e9\u202e\n"), max_size=30)

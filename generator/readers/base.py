@@ -53,12 +53,20 @@ def make_slug(explicit: str | None, stem: str | None, title: str) -> str:
 # hyphens, at most 80 characters. A file is most often named so; such a name
 # skips slugify's transliteration and its dozen passes of regexes.
 _ALREADY_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# And what it makes of such words joined by underscores and hyphens
+# (`2024_01_report`, `draft--2`): each run of them one hyphen, none at
+# either end (the tests hold this to slugify, name by name).
+_SNAKE_NAME = re.compile(r"[a-z0-9_-]+")
+_JOINERS = re.compile(r"[-_]+")
 _SLUG_MAX = 80
 
 
 def _slug(text: str) -> str:
-    if len(text) <= _SLUG_MAX and _ALREADY_SLUG.fullmatch(text):
-        return text
+    if len(text) <= _SLUG_MAX:  # (a shorter slug: never cut to the maximum)
+        if _ALREADY_SLUG.fullmatch(text):
+            return text
+        if _SNAKE_NAME.fullmatch(text):
+            return _JOINERS.sub("-", text).strip("-")
     from slugify import slugify  # here: its import compiles a dozen patterns
 
     return slugify(text, max_length=_SLUG_MAX, word_boundary=True)
