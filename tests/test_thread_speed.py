@@ -539,3 +539,25 @@ def test_x_looks_for_a_dot_before_a_letter_at_the_dots(monkeypatch):
     for code in range(0x110000):
         text = "It ends." + chr(code)
         assert counting.dot_letter(text) == (pattern.search(text) is not None), hex(code)
+
+
+def test_each_words_rarity_is_weighed_once(monkeypatch):
+    """Saying the same thing is judged by the weights of the words two
+    texts share: each word's weight is worked out once per article, not
+    again in every set of words it is part of."""
+    import math
+    import types
+
+    from generator.channels.thread import said
+
+    logs = Calls(math.log)
+    monkeypatch.setattr(said, "math", types.SimpleNamespace(log=logs, fsum=math.fsum))
+    texts = [frozenset({"hive", "bee", "city"}), frozenset({"hive", "suit"}), frozenset({"bee"})]
+    rarity = said.Rarity(texts)
+    sets = [frozenset({"hive", "bee"}), frozenset({"hive", "suit"}), frozenset({"bee", "city"}),
+            frozenset({"hive", "bee", "city", "suit"})]
+    totals = [rarity.total(words) for words in sets]
+    assert logs.total == 4  # hive, bee, suit, city
+    expected = [math.fsum(math.log(1 + 3 / n) for n in counts) for counts in
+                ([2, 2], [2, 1], [2, 1], [2, 2, 1, 1])]
+    assert totals == expected

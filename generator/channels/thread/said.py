@@ -210,12 +210,26 @@ def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
     return len(first & second) / len(union) if union else 0.0
 
 
+class _Weights(dict[str, float]):
+    """Each word's weight in an article of `count` ideas, `seen` saying how
+    many use it: worked out when first asked for."""
+
+    def __init__(self, count: int, seen: dict[str, int]) -> None:
+        super().__init__()
+        self._count = count
+        self._seen = seen
+
+    def __missing__(self, word: str) -> float:
+        self[word] = found = math.log(1 + self._count / self._seen.get(word, 1))
+        return found
+
+
 class Rarity:
     """How rare each word is in one article: a word most of its sentences
     use ("Microsoft" in a story about Microsoft) says less about which of
     them a sentence is than one only two use ("SearchGPT")."""
 
-    __slots__ = ("_count", "_seen", "_totals")
+    __slots__ = ("_count", "_seen", "_totals", "_weights")
 
     def __init__(self, texts: Iterable[frozenset[str]]) -> None:
         seen: dict[str, int] = {}
@@ -227,17 +241,19 @@ class Rarity:
         self._count = max(count, 1)
         self._seen = seen
         self._totals: dict[frozenset[str], float] = {}
+        # Each word's weight once: the plan weighs the same words again and again.
+        self._weights = _Weights(self._count, seen)
 
     def total(self, words: frozenset[str]) -> float:
         """The weight of all of `words` (fsum: exact whatever the order, and a
         set's order changes from run to run with string hashing)."""
         found = self._totals.get(words)
         if found is None:
-            found = self._totals[words] = math.fsum(map(self.weight, words))
+            found = self._totals[words] = math.fsum(map(self._weights.__getitem__, words))
         return found
 
     def weight(self, word: str) -> float:
-        return math.log(1 + self._count / self._seen.get(word, 1))
+        return self._weights[word]
 
     def rare(self, word: str) -> bool:
         """Used by a few of the article's ideas only."""
