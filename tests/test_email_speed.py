@@ -761,3 +761,43 @@ def test_the_text_parts_footer_is_made_once_per_config(monkeypatch):
     second = build_email(dataclasses.replace(article, title="Other"), config).text
     assert "Sender {{ Name }}" not in seen and len(seen) == 1  # the article's text, once
     assert first.partition("\n-- \n")[2] == second.partition("\n-- \n")[2]
+
+
+def test_an_email_of_a_known_config_hashes_no_config(monkeypatch):
+    """The per-config parts and the sender headers are found by the Config
+    object itself: a folder's next email and message hash no Config (every
+    field, nested)."""
+    import dataclasses
+    import datetime as dt
+
+    from generator.channels.email import build_email
+    from generator.channels.email.eml import build_eml
+    from generator.config import Config, parse_config
+    from generator.readers import read_path
+    from tests.conftest import SEED
+
+    config = parse_config('[sender]\nname = "The Ledger"\naddress = "news@example.com"\n')
+    now = dt.datetime(2026, 3, 3, tzinfo=dt.UTC)
+    article = read_path(SEED)
+
+    def message(article):
+        email = build_email(article, config)
+        return build_eml(subject=email.subject, text=email.text, html=email.html,
+                         config=config, now=now)  # fmt: skip
+
+    first = message(article)
+    hashed: list[object] = []
+    real = Config.__hash__
+
+    def counted(self):
+        hashed.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Config, "__hash__", counted)
+    assert message(article) == first
+    message(dataclasses.replace(article, title="Another"))
+    assert hashed == []
+    # Another config is its own, looked up by value.
+    other = dataclasses.replace(config, postal_address="2 Quay Street")
+    assert "2 Quay Street" in build_email(article, other).text
+    assert hashed

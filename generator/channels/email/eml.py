@@ -26,6 +26,7 @@ from email.header import Header
 from email.utils import format_datetime, formataddr
 from functools import lru_cache
 from itertools import chain, repeat
+from typing import Any
 
 from generator.config import Config
 from generator.text.sanitize import without_bidi_controls
@@ -116,7 +117,8 @@ def build_eml(
     # hash of the pieces in turn is the hash of their join.
     text_bytes = text.encode("utf-8")
     html_bytes = html.encode("utf-8")
-    sender = _sender(config)
+    sender = _LAST_SENDER[1] if _LAST_SENDER[0] is config else _sender(config)
+    _LAST_SENDER[:] = [config, sender]
     digest = hashlib.sha256(subject.encode("utf-8"))
     for piece in (text_bytes, html_bytes, sender.hashed):
         digest.update(b"\0")
@@ -149,6 +151,12 @@ class _Sender:
     from_line: str  # the From header, CRLF included
     domain: str  # of the Message-ID
     hashed: bytes  # "name\0address" as the config has them, for the message's hash
+
+
+# The config of the last message and its _Sender, by identity: a folder
+# render's messages share one Config object, which lru_cache would hash
+# (every field, nested) for each.
+_LAST_SENDER: list[Any] = [None, None]
 
 
 @lru_cache(maxsize=16)

@@ -195,7 +195,20 @@ def email_parts(
 _PER_CONFIG: dict[tuple[Config, str, str | None, str], PerConfig] = {}
 
 
+# The last one asked for, by the config's identity: a folder render asks
+# with the same Config object every time, and hashing a Config (every
+# field, nested) cost more than the rest of the lookup.
+_LAST: list[Any] = [None, None]
+
+
 def _per_config(config: Config, esp: str, theme: str | None, lang: str) -> PerConfig:
+    last_key, last = _LAST
+    if (
+        last_key is not None
+        and last_key[0] is config
+        and last_key[1:] == (esp, theme, lang)
+    ):
+        return last  # type: ignore[no-any-return]
     key = (config, esp, theme, lang)
     found = _PER_CONFIG.get(key)
     if found is None:
@@ -207,6 +220,7 @@ def _per_config(config: Config, esp: str, theme: str | None, lang: str) -> PerCo
         if len(_PER_CONFIG) > 64:
             _PER_CONFIG.clear()
         _PER_CONFIG[key] = found
+    _LAST[:] = [key, found]
     return found
 
 
