@@ -12,7 +12,6 @@ from functools import cache
 
 from generator.errors import MastheadError
 from generator.resources import data_table
-from generator.text import counting
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +31,16 @@ class Platform:
 
     @property
     def count(self) -> Callable[[str], int]:
+        # Imported here: the counters' patterns (and the `regex` module) are
+        # for writing threads, not for knowing the platforms' names and limits.
+        from generator.text import counting
+
         return counting.COUNTERS[self.counter]
 
     def fits(self, text: str) -> bool:
         """True when `text` can be published as one post."""
+        from generator.text import counting
+
         if self.count(text) > self.limit:
             return False
         if self.max_bytes is not None and counting.bluesky_bytes(text) > self.max_bytes:

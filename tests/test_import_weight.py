@@ -414,3 +414,14 @@ def test_a_one_process_render_imports_no_pool(tmp_path):
     assert list(out.glob("*/email.html"))
     pool = {"multiprocessing", "concurrent", "ctypes", "logging"}
     assert {m for m in loaded if m.split(".")[0] in pool} == set()
+
+
+def test_a_render_of_unchanged_articles_imports_no_counting(tmp_path):
+    # Knowing the platforms (their names, the default list) needs no
+    # counter; the counters' patterns and the regex module are for threads.
+    out = tmp_path / "out"
+    first = modules_after("render", str(SEED), "-o", str(out), "-q", cwd=str(tmp_path))
+    assert {"generator.text.counting", "regex"} <= first  # a thread was written
+    again = modules_after("render", str(SEED), "-o", str(out), "-q", cwd=str(tmp_path))
+    assert {"generator.text.counting", "regex", "generator.channels.thread"} & again == set()
+    assert "generator.platforms" in again
