@@ -140,7 +140,7 @@ def _environment(kind: str, autoescape: bool, override: Path | None) -> Environm
         undefined=StrictUndefined,
         keep_trailing_newline=False,
         auto_reload=False,
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=_bytecode_cache(autoescape),
     )
     env.filters["emojize"] = _emojize()
     env.filters["with_colon"] = with_colon
@@ -268,6 +268,14 @@ def cache_folder() -> Path | None:
     return folder
 
 
+def _seal(name: str, payload: bytes) -> bytes:
+    # The name is sealed with the data: an entry's name says what made it
+    # (a layout's context, a feed's bytes), so one entry copied or renamed
+    # over another must read as damaged, not as a valid answer to the
+    # other's question.
+    return hashlib.sha256(name.encode() + b"\0" + payload).digest()
+
+
 def read_cache(name: str) -> bytes | None:
     """The data written by `write_cache(name, …)`, or None: no such entry, or
     one that is not a regular file of this user's, or damaged."""
@@ -291,8 +299,8 @@ def read_cache(name: str) -> bytes | None:
     if not data.startswith(_MAGIC) or len(data) < head:
         return None
     payload = data[head:]
-    if hashlib.sha256(payload).digest() != data[len(_MAGIC) : head]:
-        return None  # truncated or damaged
+    if _seal(name, payload) != data[len(_MAGIC) : head]:
+        return None  # truncated, damaged, or another entry's data under this name
     return payload
 
 
@@ -304,13 +312,13 @@ def write_cache(name: str, payload: bytes) -> None:
         return
     from generator.writers import write_atomic
 
-    data = _MAGIC + hashlib.sha256(payload).digest() + payload
+    data = _MAGIC + _seal(name, payload) + payload
     with contextlib.suppress(OSError, MastheadError):
         write_atomic(folder / name, data, durable=False, through_links=False)
 
 
 @cache
-def _bytecode_cache() -> BytecodeCache | None:
+def _bytecode_cache(autoescape: bool) -> BytecodeCache | None:
     # Compiling the templates is a tenth of a one-article render. Jinja
     # checks an entry against its template's source (and Python's version);
     # the name carries Jinja's version and Masthead's.
@@ -321,7 +329,11 @@ def _bytecode_cache() -> BytecodeCache | None:
 
     from generator import __version__
 
-    prefix = f"jinja-{__version__}-{jinja2.__version__}-"
+    # Jinja's key is the template's name and source; the same file compiled
+    # with and without autoescaping gives different code, so the setting
+    # goes in the name too.
+    escaping = "escaped" if autoescape else "raw"
+    prefix = f"jinja-{__version__}-{jinja2.__version__}-{escaping}-"
 
     class UserCache(BytecodeCache):
         def load_bytecode(self, bucket: Bucket) -> None:

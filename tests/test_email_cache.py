@@ -199,7 +199,8 @@ def _forged(entry: Path, target: Path) -> None:
     magic_end = data.index(b"\n") + 1
     payload = data[magic_end + 32 :].replace(b"mh-page", b"EVIL-page")
     assert b"EVIL" in payload
-    target.write_bytes(data[:magic_end] + hashlib.sha256(payload).digest() + payload)
+    seal = hashlib.sha256(entry.name.encode() + b"\0" + payload).digest()
+    target.write_bytes(data[:magic_end] + seal + payload)
 
 
 def _layout_entries(cache: Path) -> list[Path]:
@@ -338,3 +339,48 @@ def test_fill_is_word_by_word_greedy_wrapping():
         width = rng.choice([0, 1, 3, 10, 20, 72])
         first, rest = rng.choice(["", "- ", "x" * 12]), rng.choice(["", "    ", "x" * 25])
         assert fill(text, width, first, rest) == _greedy(text, width, first, rest)
+
+
+def test_entries_swapped_between_names_are_compiled_afresh(tmp_path):
+    """Each entry answers the question its name asks (a layout for these
+    fields, these stencils for this theme). An entry restored or renamed
+    under another's name is whole and well-formed; it must still not be used:
+    it made an article lose its image or stop on an internal error."""
+    samples = Path(__file__).resolve().parent.parent / "article"
+    uncached = tmp_path / "uncached"
+    _run(None, "render", samples, "-o", uncached, "-q")
+    cache = tmp_path / "cache"
+    _run(cache, "render", samples, "-o", tmp_path / "warm", "-q")
+    email = [p for p in _entries(cache) if p.name.startswith("email-")]
+    assert len(email) >= 2
+    contents = [p.read_bytes() for p in email]
+    for path, data in zip(email, contents[1:] + contents[:1], strict=True):
+        path.write_bytes(data)  # every entry now sits under its neighbour's name
+    _run(cache, "render", samples, "-o", tmp_path / "swapped", "-q")
+    assert _files(tmp_path / "swapped") == _files(uncached)
+
+
+def test_a_template_compiled_with_autoescape_is_not_used_without_it(tmp_path, monkeypatch):
+    """Jinja checks a cached template against its source only; the same file
+    compiled with and without autoescaping is different code."""
+    from generator import resources
+
+    monkeypatch.setenv("MASTHEAD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("MASTHEAD_NO_TEMPLATE_CACHE", raising=False)
+    folder = tmp_path / "templates"
+    (folder / "social").mkdir(parents=True)
+    (folder / "social" / "t.j2").write_text("{{ value }}", encoding="utf-8")
+    make = resources._environment.__wrapped__  # a new environment each time: no memory but the cache
+    for clear in (resources.cache_folder, resources._bytecode_cache):
+        clear.cache_clear()
+    try:
+        escaped = make("social", True, folder).get_template("t.j2")
+        assert escaped.render(value="<b>") == "&lt;b&gt;"
+        assert any(p.name.startswith("jinja-") for p in (tmp_path / "cache").iterdir())
+        raw = make("social", False, folder).get_template("t.j2")
+        assert raw.render(value="<b>") == "<b>"
+        again = make("social", True, folder).get_template("t.j2")
+        assert again.render(value="<b>") == "&lt;b&gt;"
+    finally:
+        for clear in (resources.cache_folder, resources._bytecode_cache):
+            clear.cache_clear()
