@@ -40,8 +40,16 @@ enabled = true
 SKIP = {".masthead-cache.json"}
 
 
-def render(sources: Path, out: Path, config: Path | None) -> None:
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600", PYTHONPATH=str(ROOT))
+def render(sources: Path, out: Path, config: Path | None, cache: Path) -> None:
+    # A cache of our own, shared by the runs: the first compiles the email's
+    # layouts, later ones take them from it, so both paths are in the digest,
+    # and the user's ~/.cache is left alone.
+    env = dict(
+        os.environ,
+        SOURCE_DATE_EPOCH="1767225600",
+        PYTHONPATH=str(ROOT),
+        MASTHEAD_CACHE_DIR=str(cache),
+    )
     args = [sys.executable, "-m", "generator", "render", str(sources), "-o", str(out), "-q"]
     args += ["-c", str(config)] if config else []
     # --jobs 1: worker order never matters to the bytes, but one process is easy to debug.
@@ -66,7 +74,7 @@ def main() -> None:
             for label, cfg in (("site", config), ("bare", None)):
                 out = work / "out" / f"{name}-{label}"
                 # A bare run must not find a masthead.toml above the sources.
-                render(folder, out, cfg if cfg else work / "empty.toml")
+                render(folder, out, cfg if cfg else work / "empty.toml", work / "cache")
                 for path in sorted(out.rglob("*")):
                     if path.is_file() and path.name not in SKIP:
                         digest = hashlib.sha256(path.read_bytes()).hexdigest()

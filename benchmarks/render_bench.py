@@ -24,6 +24,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# A cache folder of the run's own (in-process use and child processes alike),
+# never the user's ~/.cache.
+CACHE = tempfile.mkdtemp(prefix="masthead-bench-cache-")
+os.environ["MASTHEAD_CACHE_DIR"] = CACHE  # before generator is imported
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -55,7 +59,7 @@ PEAK = (
 
 def run(args: list[str], cwd: Path) -> tuple[float, int, int, float, float]:
     """Wall seconds, parent and largest-worker peak RSS (KB), user and system CPU seconds."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(ROOT), MASTHEAD_CACHE_DIR=CACHE)
     # As installed: pip writes the .pyc files an installed package starts from.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
