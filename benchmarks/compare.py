@@ -28,7 +28,9 @@ What is measured, each round (the order of the contenders turns each round):
    articles, time.process_time;
 5. `feed add` of one article into a feed of 10,000 items (a fresh copy each
    time), minus the start-up of a `--version` process run just before it, and
-   its peak RSS with 1,000 and with 10,000 items.
+   minus the same add into a feed of 10 items (what the 10,000 items cost);
+   then the next article into the feed that add wrote (an editor's usual
+   run); peak RSS with 1,000 and with 10,000 items.
 
 --repeat: cold runs of 1 and 2 per round. Times are wall-clock medians over
 the rounds (CPU, user + system of the process and its children, beside them).
@@ -336,7 +338,7 @@ def run(args: argparse.Namespace, work: Path, pelican: str, mjml: str) -> None:
         yaml.safe_load(p.read_text(encoding="utf-8").split("---\n")[1])["slug"]
         for p in sorted(markdown.iterdir())
     ]
-    feeds = {size: work / f"feed-{size}.xml" for size in (1_000, 10_000)}
+    feeds = {size: work / f"feed-{size}.xml" for size in (10, 1_000, 10_000)}
     for size, path in feeds.items():
         setup_step(f"a feed of {size} items", builds, work, MAKE_FEED, str(BENCH), str(path))
     mjml_source = work / "seed.mjml"
@@ -346,10 +348,12 @@ def run(args: argparse.Namespace, work: Path, pelican: str, mjml: str) -> None:
     fresh: Iterator[Path] = (work / "out" / str(i) for i in range(1_000_000))
     (work / "out").mkdir()
 
-    def feed_add(b: Build, size: int) -> Run:
+    def feed_add(b: Build, size: int, again: bool = False) -> Run:
         feed = work / f"feed-now-{size}.xml"
-        shutil.copyfile(feeds[size], feed)
-        return timed(b.command("feed", "add", seed, "--feed", str(feed)), work, b.env)
+        if not again:  # a fresh copy: the first add into a feed this build never wrote
+            shutil.copyfile(feeds[size], feed)
+        article = str(sorted(markdown.iterdir())[0]) if again else seed
+        return timed(b.command("feed", "add", article, "--feed", str(feed)), work, b.env)
 
     small = work / "warm"
     small.mkdir()
@@ -436,10 +440,21 @@ def run(args: argparse.Namespace, work: Path, pelican: str, mjml: str) -> None:
             )
         for who in turns(names, r):
             b = by_name[who]
+            # Start-up, two ways: a `--version` process (the CLI alone), and
+            # the same `feed add` into a feed of 10 items (every import the
+            # command needs): what is past the second is what 10,000 items cost.
             start = timed(b.command("--version"), work, b.env)
+            tiny = feed_add(b, 10)
             add = feed_add(b, 10_000)
             results.add("feed", who, (add.wall - start.wall) * 1000)
             results.add("feed CPU", who, (add.cpu - start.cpu) * 1000)
+            results.add("feed items", who, (add.wall - tiny.wall) * 1000)
+            results.add("feed items CPU", who, (add.cpu - tiny.cpu) * 1000)
+            # The next article into the feed the first add wrote: an editor's
+            # usual run, one add per article published.
+            again = feed_add(b, 10_000, again=True)
+            results.add("feed again", who, (again.wall - tiny.wall) * 1000)
+            results.add("feed again CPU", who, (again.cpu - tiny.cpu) * 1000)
             results.add("rss10k", who, add.peak_kb / 1024)
             results.add("rss1k", who, feed_add(b, 1_000).peak_kb / 1024)
 
@@ -498,7 +513,22 @@ def report(results: Results, names: list[str], n: int) -> None:
         + ["≥ 2×", " ".join(mark(x >= 2) for x in rate)]
     )
     rows.append(budget_row("CPU per article, one process (`render_run`)", "cpu", 2.0, "≤ 2.0 ms"))
-    rows.append(budget_row("`feed add` into 10,000 items, past start-up", "feed", 80, "≤ 80 ms"))
+    rows.append(
+        budget_row("`feed add` into 10,000 items, past `--version`", "feed", 80, "≤ 80 ms")
+    )
+    rows.append(
+        budget_row(
+            "`feed add` into 10,000 items, past an add into 10 items", "feed items", 80, "≤ 80 ms"
+        )
+    )
+    rows.append(
+        budget_row(
+            "the next `feed add` into that feed, past an add into 10 items",
+            "feed again",
+            80,
+            "≤ 80 ms",
+        )
+    )
     small = [med("rss1k", w) or 0.0 for w in names]
     large = [med("rss10k", w) or 0.0 for w in names]
     rows.append(
@@ -532,6 +562,10 @@ def report(results: Results, names: list[str], n: int) -> None:
         "cpu": "ms CPU per article, one process",
         "feed": "ms wall past start-up",
         "feed CPU": "ms CPU past start-up",
+        "feed items": "ms wall past an add into 10 items",
+        "feed items CPU": "ms CPU past an add into 10 items",
+        "feed again": "ms wall, second add, past an add into 10 items",
+        "feed again CPU": "ms CPU, second add, past an add into 10 items",
         "rss1k": "MB peak, feed add into 1,000 items",
         "rss10k": "MB peak, feed add into 10,000 items",
     }
