@@ -268,6 +268,25 @@ def cache_folder() -> Path | None:
     return folder
 
 
+@cache
+def code_stamp(*files: str) -> str:
+    """A stamp of the code that makes and reads a kind of cache entry:
+    Masthead's version, Python's, this module (which writes and reads every
+    entry) and the source `files` as they are. A checkout or a reinstall that
+    changes one of them without a new version then never meets the entries
+    the old code made. A file that cannot be read stamps this run alone."""
+    from generator import __version__
+
+    stamp = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode())
+    for path in (__file__, *files):
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            data = os.urandom(32)  # unknown code: no entry of another run is used
+        stamp.update(b"%d\0" % len(data) + data)
+    return stamp.hexdigest()
+
+
 def _seal(name: str, payload: bytes) -> bytes:
     # The name is sealed with the data: an entry's name says what made it
     # (a layout's context, a feed's bytes), so one entry copied or renamed

@@ -22,7 +22,6 @@ import secrets
 import sys
 import time
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -49,6 +48,7 @@ from generator.model import (
     Table,
 )
 from generator.resources import (
+    code_stamp,
     read_cache,
     render_template,
     template_environment,
@@ -510,12 +510,9 @@ def _code_stamp() -> tuple[Any, ...]:
     """What turns templates into HTML besides the templates: Masthead (its
     version, and this module and `resources` as they are, for a checkout),
     Python, and the files of Jinja2, MarkupSafe and mjml-python."""
-    from generator import __version__, resources
+    from generator import __version__
 
-    own = hashlib.sha256()
-    for path in (__file__, resources.__file__):
-        own.update(Path(path).read_bytes())
-    return (__version__, sys.version, own.hexdigest(), *map(_package_stamp, _PACKAGES))
+    return (__version__, sys.version, code_stamp(__file__), *map(_package_stamp, _PACKAGES))
 
 
 _PACKAGES = ("jinja2", "markupsafe", "mjml")

@@ -15,9 +15,9 @@ import marshal
 import xml.parsers.expat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from generator import __version__
 from generator.channels.rss.encoding import (
     DECLARATION_LIMIT,
     FeedEncoding,
@@ -165,8 +165,19 @@ def scan(data: bytes, name: str, *, dates: bool = False) -> ScannedFeed:
 
 # --- a scan kept for the next run (see feedfile's scan cache) ---------------------
 
-# Made and read by this very version only: what a scan holds may change.
-_PACKED = f"masthead-feed-scan-1 {__version__}"
+
+@cache
+def _packed() -> str:
+    """The format a kept scan is made and read in: by this very code only,
+    Masthead's version and these modules as they are (a checkout or a
+    reinstall may change them without a new version): the scanner, the merge
+    that works a written feed's scan out (`feed`), and the decoding."""
+    from generator.channels.rss import encoding, feed
+    from generator.resources import code_stamp
+
+    return "masthead-feed-scan-2 " + code_stamp(__file__, feed.__file__, encoding.__file__)
+
+
 # Neither can be in XML 1.0 text, not even as a character reference.
 _SEPARATOR = "\x00"
 _ABSENT = "\x01"
@@ -176,7 +187,7 @@ def pack(feed: ScannedFeed, digest: str, size: int) -> bytes:
     """`feed`'s scan without its data, for the feed of `size` bytes that
     hash to `digest`: what `unpack` makes again without parsing the feed."""
     header = {
-        "format": _PACKED,
+        "format": _packed(),
         "digest": digest,
         "size": size,
         "dates": feed.dates,
@@ -213,7 +224,7 @@ def unpack(
         header, packed_spans, joined = marshal.loads(packed)
         count = header["items"]
         if (
-            header["format"] != _PACKED
+            header["format"] != _packed()
             or header["digest"] != digest
             or header["size"] != len(data)
             or (dates and not header["dates"])
