@@ -11,9 +11,11 @@ encoding than UTF-8 is scanned as UTF-8 and written back in its own (see
 from __future__ import annotations
 
 import array
+import bisect
+import itertools
 import marshal
 import xml.parsers.expat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -219,43 +221,47 @@ def unpack(
 ) -> ScannedFeed | None:
     """The scan `pack` kept of the UTF-8 feed `data` whose file hashes to
     `digest`, as `scan(data, dates=dates)` makes it; None when it is not that
-    feed's, was made without the dates asked for, or is damaged."""
+    feed's, was made without the dates asked for, or is damaged.
+
+    An entry is this user's own and sealed (`resources.read_cache`), yet it is
+    checked as if it were not: every value must be of the type and shape
+    `pack` writes, the channel's marks and fields what a scan of the feed
+    without its items finds, and each item's guid (and date) the text of its
+    first <guid> (<pubDate>). Anything else, a changed feed, a bug, or an
+    entry made by hand, is no entry: the feed is scanned."""
     try:
-        header, packed_spans, joined = marshal.loads(packed)
-        count = header["items"]
-        if (
-            header["format"] != _packed()
-            or header["digest"] != digest
-            or header["size"] != len(data)
-            or (dates and not header["dates"])
-        ):
-            return None
-        spans = array.array("q")
-        spans.frombytes(packed_spans)
-        texts = joined.split(_SEPARATOR)
-        if len(spans) != 2 * count:
-            return None
-        per_item = 2 if header["dates"] else 1
-        if len(texts) != per_item * count and not (count == 0 and texts == [""]):
-            return None
-        build = header["build"]
-        feed = ScannedFeed(
-            data=data,
-            encoding=encoding,
-            items=[],
-            channel_body_start=header["body"],
-            channel_end=header["end"],
-            last_build=(build[0], build[1]) if build else None,
-            channel=dict(header["channel"]),
-            channel_spans={k: (v[0], v[1]) for k, v in header["spans"].items()},
-            dates=dates,
-        )
-    except (ValueError, KeyError, TypeError, IndexError, AttributeError, EOFError):
+        loaded = marshal.loads(packed)
+    except (ValueError, TypeError, EOFError):
+        return None
+    if type(loaded) is not tuple or len(loaded) != 3:
+        return None
+    header, packed_spans, joined = loaded
+    if not (
+        type(header) is dict
+        and header.keys() == _HEADER_KEYS
+        and type(packed_spans) is bytes
+        and len(packed_spans) % 8 == 0
+        and type(joined) is str
+        and header["format"] == _packed()
+        and header["digest"] == digest
+        and _is_int(header["size"])
+        and header["size"] == len(data)
+        and type(header["dates"]) is bool
+        and (header["dates"] or not dates)
+        and _is_int(count := header["items"])
+        and count >= 0
+    ):
+        return None
+    spans = array.array("q")
+    spans.frombytes(packed_spans)
+    texts = joined.split(_SEPARATOR) if count else []
+    per_item = 2 if header["dates"] else 1
+    if len(spans) != 2 * count or len(texts) != per_item * count or (not count and joined):
         return None
     starts = spans[0::2]
     ends = spans[1::2]
-    # Cheap checks that the spans are this feed's: in order, each starting
-    # "<item" and ending ">".
+    # The items' spans are this feed's: in order, within the file, each
+    # starting "<item" and ending ">".
     if count and not (starts[0] >= 0 and ends[-1] <= len(data)):
         return None
     if any(e <= s for s, e in zip(starts, ends, strict=True)) or any(
@@ -265,17 +271,148 @@ def unpack(
     pairs = zip(starts, ends, strict=True)
     if not all(data.startswith(b"<item", s) and data[e - 1] == 0x3E for s, e in pairs):
         return None
+    outside = _outside_items(data, starts, ends, header)
+    if outside is None:
+        return None
     guids = texts[0::per_item]
     pubs = texts[1::per_item] if dates else [_ABSENT] * count
+    feed = ScannedFeed(
+        data=data,
+        encoding=encoding,
+        items=[],
+        channel_body_start=outside.channel_body_start,
+        channel_end=header["end"],
+        last_build=header["build"],
+        channel=outside.channel,
+        channel_spans=header["spans"],
+        dates=dates,
+    )
     items = feed.items
     # As scan leaves them: an item's other fields are read when asked for.
     lazy = None if dates else data
     for start, end, guid, pub in zip(starts, ends, guids, pubs, strict=True):
-        fields = {} if guid == _ABSENT else {"guid": [guid]}
+        fields: dict[str, list[str]] = {}
+        if guid != _ABSENT:
+            if not _holds(data, start, end, b"<guid", b"</guid>", guid):
+                return None
+            fields["guid"] = [guid]
         if pub != _ABSENT:
+            if not _holds(data, start, end, b"<pubDate", b"</pubDate>", pub):
+                return None
             fields["pubDate"] = [pub]
+        elif dates and data.find(b"<pubDate", start, end) >= 0:
+            return None
         items.append(ScannedItem(start, end, fields, data if guid == _ABSENT else lazy))
     return feed
+
+
+_HEADER_KEYS = frozenset(
+    ("format", "digest", "size", "dates", "body", "end", "build", "channel", "spans", "items")
+)
+
+
+def _is_int(value: object) -> bool:
+    return type(value) is int  # not a bool, a float equal to it, or a subclass
+
+
+def _is_span(value: object) -> bool:
+    return (
+        type(value) is tuple
+        and len(value) == 2
+        and _is_int(value[0])
+        and _is_int(value[1])
+        and 0 <= value[0] < value[1]
+    )
+
+
+def _outside_items(
+    data: bytes, starts: Sequence[int], ends: Sequence[int], header: dict[str, Any]
+) -> ScannedFeed | None:
+    """A scan of `data` without the items at `starts`..`ends` (head, what is
+    between items, tail), if the header's channel marks and fields are
+    exactly what it finds; None otherwise. Only what is outside the items is
+    parsed: a few hundred bytes and the white space between items."""
+    build, spans, channel = header["build"], header["spans"], header["channel"]
+    if not (
+        _is_int(header["body"])
+        and _is_int(header["end"])
+        and (build is None or _is_span(build))
+        and type(spans) is dict
+        and all(type(k) is str and _is_span(v) for k, v in spans.items())
+        and type(channel) is dict
+        and all(type(k) is str and type(v) is str for k, v in channel.items())
+    ):
+        return None
+    firsts = [0, *ends]  # each piece outside the items: firsts[n]..lasts[n]
+    lasts = [*starts, len(data)]
+    pieces = list(map(data.__getitem__, map(slice, firsts, lasts)))
+    outside = b"".join(pieces)
+    at = list(itertools.accumulate(map(len, pieces), initial=0))
+    # Markup between two items must be whole there: an element opened
+    # before an item and closed after it would make it no item of the feed's.
+    between = outside[at[1] : at[-2]] if len(pieces) > 2 else b""
+    if (b"<" in between or b"&" in between) and not all(
+        _whole(gap) for gap in pieces[1:-1] if b"<" in gap or b"&" in gap
+    ):
+        return None
+
+    def outer(position: int, *, start: bool = False) -> int | None:
+        """`position` as a position in the pieces joined; None inside an item
+        (or, for the start of an element, at an item's start)."""
+        n = bisect.bisect_right(firsts, position) - 1
+        if position > lasts[n] or (start and position == lasts[n] and n < len(starts)):
+            return None
+        return at[n] + position - firsts[n]
+
+    def outer_span(span: tuple[int, int]) -> tuple[int, int] | None:
+        first, last = outer(span[0], start=True), outer(span[1])
+        return None if first is None or last is None else (first, last)
+
+    try:
+        alone = scan(outside, "cache")
+    except FeedError:
+        return None
+    if (
+        alone.items
+        or alone.channel_body_start != outer(header["body"])
+        or alone.channel_end != outer(header["end"], start=True)
+        or alone.last_build != (None if build is None else outer_span(build))
+        or alone.channel != channel
+        or alone.channel_spans != {k: outer_span(v) for k, v in spans.items()}
+    ):
+        return None
+    return alone
+
+
+def _whole(markup: bytes) -> bool:
+    """Whether `markup` is well-formed content on its own."""
+    parser = xml.parsers.expat.ParserCreate()
+    try:
+        parser.Parse(b"<a>" + markup + b"</a>", True)
+    except xml.parsers.expat.ExpatError:
+        return False
+    return True
+
+
+def _holds(data: bytes, start: int, end: int, opening: bytes, closing: bytes, text: str) -> bool:
+    """Whether a scan reads `text` from the first element `opening`…`closing`
+    of the item at `start`..`end`: its content written plainly, or escaped as
+    Masthead writes it. Content a scan reads otherwise (CDATA, character
+    references) is not vouched for, nor a first such element nested deeper
+    than the item's own fields."""
+    at = data.find(opening, start, end)
+    if at < 0:
+        return False
+    begin = data.find(b">", at, end) + 1
+    if begin <= 0 or (begin - at > len(opening) + 1 and data[at + len(opening)] not in b" \t\r\n"):
+        return False  # <guidance>, not <guid>
+    written = text.encode()
+    if data.startswith(written, begin) and data.startswith(closing, begin + len(written)):
+        return True
+    from generator.channels.rss.item import xml_escape
+
+    written = xml_escape(text).encode()
+    return data.startswith(written, begin) and data.startswith(closing, begin + len(written))
 
 
 def stream_items(chunks: Iterable[bytes], name: str) -> Iterator[ScannedItem]:
