@@ -40,10 +40,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -847,18 +847,31 @@ def _split_attribution(text: RichText) -> tuple[RichText, RichText | None]:
             if not m:
                 return text, None
             head = RichText(_merge([*nodes[:index], Text(before)]))
-            return head, _strip_dash(rest)
+            return head, RichText(_merge(_without_start(rest.nodes, m.start(1))))
     m = _ATTRIBUTION.match(text.plain_text)
     if m and len(text.plain_text) <= 120:
-        return RichText(), _strip_dash(text)
+        return RichText(), RichText(_merge(_without_start(text.nodes, m.start(1))))
     return text, None
 
 
-def _strip_dash(text: RichText) -> RichText:
-    first, *rest = text.nodes
-    assert isinstance(first, Text)
-    stripped = re.sub(r"^(?:—|–|--?)\s*", "", first.text)
-    return RichText(_merge([Text(stripped), *rest]))
+def _without_start(nodes: Sequence[Inline], count: int) -> list[Inline]:
+    """`nodes` without the first `count` characters of their plain text: an
+    attribution's dash and the space after it, wherever they are, inside
+    emphasis (`**— Name**`) too. A node left with no text is dropped."""
+    out: list[Inline] = []
+    for node in nodes:
+        if count <= 0:
+            out.append(node)
+        elif isinstance(node, Text | Code):
+            if count < len(node.text):
+                out.append(replace(node, text=node.text[count:]))
+            count -= len(node.text)
+        else:
+            children = _without_start(node.children, count)
+            count -= len(node.plain_text)
+            if children:
+                out.append(replace(node, children=tuple(children)))
+    return out
 
 
 def _table(node: _Node) -> Table:
