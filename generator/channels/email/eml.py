@@ -129,7 +129,7 @@ def build_eml(
         f"{sender.from_line}"
         f"To: {PLACEHOLDER_TO}\r\n"
         f"Subject: {header_value(subject)}\r\n"
-        f"Date: {_date(now)}\r\n"
+        f"Date: {_date(now, now.utcoffset())}\r\n"
         f"Message-ID: <{hexdigest[:32]}@{sender.domain}>\r\n"
         f"{_list_unsubscribe(config, esp)}"
         "MIME-Version: 1.0\r\n"
@@ -174,8 +174,10 @@ def _sender(config: Config) -> _Sender:
 
 
 @lru_cache(maxsize=4)
-def _date(now: dt.datetime) -> str:
-    # One clock reading serves a whole folder render.
+def _date(now: dt.datetime, offset: dt.timedelta | None) -> str:
+    # One clock reading serves a whole folder render. Keyed by the offset
+    # too (`now.utcoffset()`): equal instants in two zones are equal
+    # datetimes, but each has its own header ("13:00 +0100", "12:00 +0000").
     return format_datetime(now)
 
 
