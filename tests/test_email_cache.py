@@ -18,8 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import PYTHON, SEED, subprocess_env
+from conftest import PYTHON, SEED, subprocess_env
 
 # Runs the CLI, then reports which of these modules the process imported.
 _RUN = """

@@ -8,11 +8,11 @@ bidi rule of `sanitize`), sharing no code with what it checks.
 
 from __future__ import annotations
 
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.model import Code, Emphasis, Link, RichText, Strong, Text
-from tests.conftest import examples
 
 # --- the oracle ------------------------------------------------------------------
 
@@ -307,8 +307,9 @@ def test_fill_splits_words_out_only_where_spacing_is_uneven(monkeypatch):
     way."""
     import random
 
+    from test_email_cache import _greedy
+
     from generator.text import wrapping
-    from tests.test_email_cache import _greedy
 
     splits: list[str] = []
 
@@ -461,13 +462,14 @@ def test_an_article_of_a_known_shape_finds_its_layout_without_making_its_context
     is what compiling it whole gives."""
     import dataclasses
 
+    from conftest import SEED
+    from htmlcheck import assert_same_email
+
     from generator.channels.email import build_email
     from generator.channels.email import html as email_html
     from generator.channels.email.parts import email_parts, html_attr
     from generator.config import Config
     from generator.readers import read_path
-    from tests.conftest import SEED
-    from tests.htmlcheck import assert_same_email
 
     made: list[object] = []
     real = email_html._context
@@ -500,12 +502,13 @@ def test_headings_and_dates_are_judged_once_per_folder(monkeypatch):
     import dataclasses
     import datetime as dt
 
+    from conftest import SEED
+
     from generator.channels.email import build_email
     from generator.channels.email import html as email_html
     from generator.channels.email import parts as email_parts_module
     from generator.config import Config
     from generator.readers import read_path
-    from tests.conftest import SEED
 
     asked: list[str] = []
     dated: list[object] = []
@@ -558,12 +561,12 @@ def test_a_block_is_made_from_its_stencil_without_markup_arithmetic(monkeypatch)
     Markup.__new__ (a Python-level check per piece), no Markup + Markup
     (which escapes its right side anew), for a folder's articles once the
     stencils are known."""
+    from conftest import ARTICLES
     from markupsafe import Markup
 
     from generator.channels.email import build_email
     from generator.config import Config
     from generator.readers import read_path
-    from tests.conftest import ARTICLES
 
     articles = [read_path(p) for p in sorted(ARTICLES.iterdir()) if p.suffix in (".txt", ".md")]
     for article in articles:
@@ -666,13 +669,14 @@ def test_the_preheader_goes_into_the_layouts_body_piece_without_searching_the_em
     in each whole email; the email is the one compiling it whole gives."""
     import dataclasses
 
+    from conftest import SEED
+    from htmlcheck import assert_same_email
+
     from generator.channels.email import build_email
     from generator.channels.email import html as email_html
     from generator.channels.email.parts import email_parts, html_attr
     from generator.config import Config
     from generator.readers import read_path
-    from tests.conftest import SEED
-    from tests.htmlcheck import assert_same_email
 
     article = dataclasses.replace(read_path(SEED), preheader="Read <this> & {{ that }}")
     build_email(article, Config())  # the layout compiled, its <body> piece found
@@ -737,11 +741,12 @@ def test_the_text_parts_footer_is_made_once_per_config(monkeypatch):
     second article's text part takes it as made for the first."""
     import dataclasses
 
+    from conftest import SEED
+
     from generator.channels.email import build_email
     from generator.channels.email import text as email_text
     from generator.config import parse_config
     from generator.readers import read_path
-    from tests.conftest import SEED
 
     config = parse_config(
         '[sender]\nname = "Sender {{ Name }}"\naddress = "news@example.com"\n'
@@ -770,11 +775,12 @@ def test_an_email_of_a_known_config_hashes_no_config(monkeypatch):
     import dataclasses
     import datetime as dt
 
+    from conftest import SEED
+
     from generator.channels.email import build_email
     from generator.channels.email.eml import build_eml
     from generator.config import Config, parse_config
     from generator.readers import read_path
-    from tests.conftest import SEED
 
     config = parse_config('[sender]\nname = "The Ledger"\naddress = "news@example.com"\n')
     now = dt.datetime(2026, 3, 3, tzinfo=dt.UTC)
