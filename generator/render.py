@@ -37,7 +37,7 @@ from generator.config import Config
 from generator.errors import MastheadError
 from generator.model import Article
 from generator.platforms import platforms
-from generator.resources import templates_dir
+from generator.resources import templates_digest, templates_dir
 from generator.writers import STAGING, write_atomic, write_folder
 
 if TYPE_CHECKING:
@@ -209,11 +209,10 @@ def _found_articles(paths: Iterable[str | os.PathLike[str]], out_dir: Path) -> d
 def fingerprint(config: Config, options: Options) -> str:
     """What besides the source decides the output: templates, rules, config."""
     digest = hashlib.sha256(__version__.encode())
-    base = templates_dir()
-    for path in sorted(base.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(base)).encode())
-            digest.update(path.read_bytes())
+    # The built-in templates, a folder per kind, each hashed once per process
+    # by the one home that also keys the email's cached layouts.
+    for kind in sorted(p.name for p in templates_dir().iterdir() if p.is_dir()):
+        digest.update(f"{kind}\0{templates_digest(kind)}\0".encode())
     override = config.templates_path()
     if override is not None and override.is_dir():
         for path in sorted(override.rglob("*")):
