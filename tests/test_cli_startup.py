@@ -222,24 +222,29 @@ def test_in_process_runs_leave_the_hosts_collector_alone(cli, tmp_path):
     assert gc.get_freeze_count() == before
 
 
-# Runs `masthead ARGS` and prints, for each call of render_run, whether the
-# collector was on when it was called.
-_GC_DURING_RUN = """
+def _gc_spy(module: str, name: str) -> str:
+    """A script that runs `masthead ARGS` and prints, for each call of
+    `module.name` (spied on before any command module imports it), whether
+    the collector was on, and whether it is on at the end."""
+    return f"""
 import gc, json, runpy, sys
-import generator.render as render
+import {module} as spied
 seen = []
-real = render.render_run
+real = spied.{name}
 def spy(*args, **kwargs):
     seen.append(gc.isenabled())
     return real(*args, **kwargs)
-render.render_run = spy
+spied.{name} = spy
 sys.argv = ["masthead", *sys.argv[1:]]
 try:
     runpy.run_module("generator", run_name="__main__", alter_sys=True)
 except SystemExit as exc:
     assert not exc.code, exc.code
-print(json.dumps({"seen": seen, "enabled_after": gc.isenabled()}))
+print(json.dumps({{"seen": seen, "enabled_after": gc.isenabled()}}))
 """
+
+
+_GC_DURING_RUN = _gc_spy("generator.render", "render_run")
 
 
 @pytest.mark.parametrize(("count", "paused"), [(1, True), (2, False)])
@@ -282,25 +287,7 @@ def test_command_annotations_are_objects_not_strings(name):
         assert [k for k, v in hints.items() if isinstance(v, str)] == [], command
 
 
-# Runs `masthead ARGS` and prints whether the collector was on each time the
-# command read its article (generator.cli.common.load, spied on before the
-# command's module imports it).
-_GC_WHEN_READING = """
-import gc, json, runpy, sys
-import generator.cli.common as common
-seen = []
-real = common.load
-def spy(*args, **kwargs):
-    seen.append(gc.isenabled())
-    return real(*args, **kwargs)
-common.load = spy
-sys.argv = ["masthead", *sys.argv[1:]]
-try:
-    runpy.run_module("generator", run_name="__main__", alter_sys=True)
-except SystemExit as exc:
-    assert not exc.code, exc.code
-print(json.dumps({"seen": seen, "enabled_after": gc.isenabled()}))
-"""
+_GC_WHEN_READING = _gc_spy("generator.cli.common", "load")
 
 
 @pytest.mark.parametrize("args", [["email"], ["thread"], ["rss"], ["inspect"]], ids=repr)
