@@ -12,7 +12,6 @@ temporary folder, never the user's.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,8 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CACHE = tempfile.mkdtemp(prefix="masthead-bench-cache-")
-os.environ["MASTHEAD_CACHE_DIR"] = CACHE  # before generator is imported
+sys.path.insert(0, str(Path(__file__).parent))
+
+import bench_cache  # noqa: E402, F401  (before generator: the run's own cache folder)
 
 from generator.clock import now  # noqa: E402
 from generator.config import parse_config  # noqa: E402
@@ -125,7 +125,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        shutil.rmtree(CACHE, ignore_errors=True)
+    main()

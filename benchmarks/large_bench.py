@@ -26,10 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# A cache folder of the run's own (in-process use and child processes alike),
-# never the user's ~/.cache.
-CACHE = tempfile.mkdtemp(prefix="masthead-bench-cache-")
-os.environ["MASTHEAD_CACHE_DIR"] = CACHE  # before generator is imported
+sys.path.insert(0, str(Path(__file__).parent))
+
+import bench_cache  # noqa: E402, F401  (before generator: the run's own cache folder)
 
 PEAK = (
     "import sys, runpy; sys.argv = ['masthead'] + sys.argv[1:];\n"
@@ -139,7 +138,7 @@ def main() -> None:
     megabytes = float(sys.argv[1]) if len(sys.argv) > 1 else 10
     base = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT.parent
     work = Path(tempfile.mkdtemp(prefix="masthead-large-", dir=base))
-    env = dict(os.environ, PYTHONPATH=str(ROOT), MASTHEAD_CACHE_DIR=CACHE)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     try:
         long_line(work, env)
         if only_long_line:

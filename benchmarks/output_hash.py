@@ -23,18 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
 
 from corpus import build  # noqa: E402
-
-CONFIG = """\
-site_url = "https://news.example.com/articles/"
-postal_address = "1 Harbour Street, Portsmouth PO1 2AB, United Kingdom"
-[brand]
-name = "The Ledger"
-[sender]
-name = "The Ledger"
-address = "news@example.com"
-[utm]
-enabled = true
-"""
+from render_bench import CONFIG  # noqa: E402
 
 # The run's own bookkeeping, not output: it records file times.
 SKIP = {".masthead-cache.json"}

@@ -24,12 +24,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# A cache folder of the run's own (in-process use and child processes alike),
-# never the user's ~/.cache.
-CACHE = tempfile.mkdtemp(prefix="masthead-bench-cache-")
-os.environ["MASTHEAD_CACHE_DIR"] = CACHE  # before generator is imported
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
+
+import bench_cache  # noqa: E402, F401  (before generator: the run's own cache folder)
+
+sys.path.insert(0, str(ROOT))
 
 from corpus import build  # noqa: E402
 
@@ -59,7 +58,7 @@ PEAK = (
 
 def run(args: list[str], cwd: Path) -> tuple[float, int, int, float, float]:
     """Wall seconds, parent and largest-worker peak RSS (KB), user and system CPU seconds."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), MASTHEAD_CACHE_DIR=CACHE)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     # As installed: pip writes the .pyc files an installed package starts from.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
