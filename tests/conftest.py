@@ -74,6 +74,21 @@ def examples(count: int) -> int:
     return count * factor
 
 
+def recorded_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list:
+    """Replace `owner.name` (for this test) by a pass-through that records
+    the first argument of each call; the list fills as the code runs. How
+    the speed tests see that work is done once, or not at all."""
+    seen: list = []
+    real = getattr(owner, name)
+
+    def recording(*args: object, **kwargs: object) -> object:
+        seen.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return seen
+
+
 @dataclass
 class Run:
     exit_code: int

@@ -8,7 +8,7 @@ bidi rule of `sanitize`), sharing no code with what it checks.
 
 from __future__ import annotations
 
-from conftest import examples
+from conftest import examples, recorded_calls
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -282,14 +282,7 @@ def test_rich_text_without_a_bidi_control_is_not_rebuilt_to_balance_it(monkeypat
     nodes) runs only for text that holds a bidi control."""
     from generator.text import html as text_html_module
 
-    calls: list[RichText] = []
-    real = text_html_module.balanced_bidi_rich
-
-    def counted(text):
-        calls.append(text)
-        return real(text)
-
-    monkeypatch.setattr(text_html_module, "balanced_bidi_rich", counted)
+    calls: list[RichText] = recorded_calls(monkeypatch, text_html_module, "balanced_bidi_rich")
     text_html_module.inline_html(_PLAIN_RICH)
     assert calls == []
     spoof = RichText((Text("Hi "), Emphasis((Text("\u2067abc"),)), Text(" more")))
@@ -390,14 +383,7 @@ def test_each_part_is_base64_in_lines_as_the_standard_library_cuts_them(monkeypa
 
     from generator.channels.email import eml
 
-    cuts: list[int] = []
-    real = eml._lines
-
-    def counted(count):
-        cuts.append(count)
-        return real(count)
-
-    monkeypatch.setattr(eml, "_lines", counted)
+    cuts: list[int] = recorded_calls(monkeypatch, eml, "_lines")
     rng = random.Random(3)
     for size in [*range(0, 400), 4096, 20000, 20001, 20002, 57 * 300]:
         body = rng.randbytes(size)
@@ -646,14 +632,7 @@ def test_the_text_part_walks_only_rich_text(monkeypatch, tmp_path):
     from generator.config import Config
     from generator.readers import read_path
 
-    walked: list[object] = []
-    real = email_text._inline
-
-    def counted(node, links):
-        walked.append(node)
-        return real(node, links)
-
-    monkeypatch.setattr(email_text, "_inline", counted)
+    walked: list[object] = recorded_calls(monkeypatch, email_text, "_inline")
     source = tmp_path / "a.md"
     source.write_text("# T\n\nPlain words here.\n\nSome *stressed* words.\n", encoding="utf-8")
     text = build_email(read_path(source), Config()).text
@@ -722,14 +701,7 @@ def test_a_blocks_text_and_flags_go_into_its_stencil_key_without_the_walk(monkey
     )
     article = read_path(source)
     first = build_email(article, Config()).html
-    walked: list[object] = []
-    real = email_html._slot
-
-    def counted(value, fills, shape, slotted):
-        walked.append(value)
-        return real(value, fills, shape, slotted)
-
-    monkeypatch.setattr(email_html, "_slot", counted)
+    walked: list[object] = recorded_calls(monkeypatch, email_html, "_slot")
     assert build_email(article, Config()).html == first
     # The list's items, and what is in them: nothing else.
     assert walked and all(type(v) is list or v in ("a", "b") for v in walked), walked
@@ -755,14 +727,7 @@ def test_the_text_parts_footer_is_made_once_per_config(monkeypatch):
     article = read_path(SEED)
     first = build_email(article, config).text
     assert "Sender {\u200b{ Name }}" in first and "https://example.com/u" in first
-    seen: list[str] = []
-    real = email_text.neutralize_text
-
-    def counted(text):
-        seen.append(text)
-        return real(text)
-
-    monkeypatch.setattr(email_text, "neutralize_text", counted)
+    seen: list[str] = recorded_calls(monkeypatch, email_text, "neutralize_text")
     second = build_email(dataclasses.replace(article, title="Other"), config).text
     assert "Sender {{ Name }}" not in seen and len(seen) == 1  # the article's text, once
     assert first.partition("\n-- \n")[2] == second.partition("\n-- \n")[2]
@@ -792,14 +757,7 @@ def test_an_email_of_a_known_config_hashes_no_config(monkeypatch):
                          config=config, now=now)  # fmt: skip
 
     first = message(article)
-    hashed: list[object] = []
-    real = Config.__hash__
-
-    def counted(self):
-        hashed.append(self)
-        return real(self)
-
-    monkeypatch.setattr(Config, "__hash__", counted)
+    hashed: list[object] = recorded_calls(monkeypatch, Config, "__hash__")
     assert message(article) == first
     message(dataclasses.replace(article, title="Another"))
     assert hashed == []

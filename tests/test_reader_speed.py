@@ -8,7 +8,7 @@ from __future__ import annotations
 import markdown_it
 import markdown_it.tree
 import pytest
-from conftest import ARTICLES
+from conftest import ARTICLES, recorded_calls
 
 import generator.readers.base as base
 import generator.readers.markdown as markdown_reader
@@ -104,14 +104,7 @@ def test_reading_markdown_builds_no_syntax_tree_node_and_no_parser(monkeypatch):
 def test_lines_without_a_url_skip_the_url_search(monkeypatch):
     """A line with no "://" holds no bare URL: it becomes its text without
     the URL regex, which most lines of an article are."""
-    searched: list[str] = []
-    find_urls = base.find_urls
-
-    def counting(text):
-        searched.append(text)
-        return find_urls(text)
-
-    monkeypatch.setattr(base, "find_urls", counting)
+    searched: list[str] = recorded_calls(monkeypatch, base, "find_urls")
     text = SEED.read_text(encoding="utf-8") + (
         "\nSee https://example.com/report for the numbers.\n- Also at HTTPS://EXAMPLE.ORG/x\n"
     )
@@ -130,14 +123,7 @@ def test_a_file_name_that_is_a_slug_skips_slugify(monkeypatch):
     still goes through slugify."""
     import slugify as package  # base imports slugify from it when it needs it
 
-    names: list[str] = []
-    slugify = package.slugify
-
-    def counting(text, **kwargs):
-        names.append(text)
-        return slugify(text, **kwargs)
-
-    monkeypatch.setattr(package, "slugify", counting)
+    names: list[str] = recorded_calls(monkeypatch, package, "slugify")
     assert base.make_slug(None, "the-great-ai-divorce-2", "Title") == "the-great-ai-divorce-2"
     assert names == []
     assert base.make_slug(None, "Über Uns", "Title") == "uber-uns"
